@@ -1,0 +1,44 @@
+# copas_add_module(NAME SOURCES ... PUBLIC_DEPS ... PRIVATE_DEPS ... PC_LIBS ...)
+#
+# One module = one library target copas_NAME exported as copas::NAME, public headers in
+# NAME/include/copas, sources in NAME/src, and a pkg-config file copas-NAME.pc.
+function(copas_add_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS;PC_REQUIRES;PC_LIBS" ${ARGN})
+  set(target copas_${name})
+  if(M_SOURCES)
+    add_library(${target} ${M_SOURCES})
+    set(scope PUBLIC)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    set(pc_own_lib "-lcopas_${name}")
+  else()
+    add_library(${target} INTERFACE)
+    set(scope INTERFACE)
+    set(pc_own_lib "")
+  endif()
+  add_library(copas::${name} ALIAS ${target})
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${name} OUTPUT_NAME copas_${name})
+  target_include_directories(${target} ${scope}
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  target_compile_features(${target} ${scope} cxx_std_20)
+  if(M_PUBLIC_DEPS)
+    target_link_libraries(${target} ${scope} ${M_PUBLIC_DEPS})
+  endif()
+  if(M_PRIVATE_DEPS AND M_SOURCES)
+    target_link_libraries(${target} PRIVATE ${M_PRIVATE_DEPS})
+  endif()
+  install(TARGETS ${target} EXPORT copasTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  endif()
+
+  set(PC_NAME copas-${name})
+  set(PC_REQUIRES "${M_PC_REQUIRES}")
+  set(PC_LIBS "${pc_own_lib} ${M_PC_LIBS}")
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/copas-module.pc.in
+    ${PROJECT_BINARY_DIR}/pkgconfig/copas-${name}.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/copas-${name}.pc
+    DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endfunction()

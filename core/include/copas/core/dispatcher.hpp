@@ -1,0 +1,100 @@
+#pragma once
+// copas::dispatcher: the reactor of one OS thread. It owns a libevent event_base and schedules
+// that thread's fibers (Boost.Fiber, with a scheduling algorithm backed by the event_base).
+//
+// Most code never names it: the free functions (addthread, loop, pause, ...) act on the calling
+// thread's dispatcher, created on first use. Several threads run several independent dispatchers.
+//
+// Scheduling, in the order Copas guarantees:
+// - ready fibers run FIFO, each once per round (a fiber readied during a round runs next round);
+// - fibers woken by I/O run before fibers whose timer expired in the same poll;
+// - the event_base is polled without blocking between rounds (at most every poll_interval when
+//   rounds are very short), so busy fibers never starve sockets;
+// - the thread blocks in libevent only when no fiber is ready, until the next timer, I/O event or
+//   cross-thread post().
+
+#include <copas/core/time.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+
+struct event_base;
+
+namespace copas {
+
+struct dispatcher_options {
+  // Default stack of a fiber: address space reserved (pages are committed as touched), plus one
+  // guard page below it while fewer than guard_budget guarded stacks exist.
+  std::size_t default_stack_size = 128 * 1024;
+  // Guarded stacks cost two kernel mappings each (Linux caps a process near 65,530); past this
+  // many live guarded stacks, new fibers get unguarded pooled stacks and a counted warning.
+  // 0 = a third of /proc/sys/vm/max_map_count.
+  std::size_t guard_budget = 0;
+  // Free stacks kept for reuse.
+  std::size_t stack_pool_limit = 4096;
+  // Minimum time between two non-blocking polls of the event_base while fibers are busy.
+  std::chrono::nanoseconds poll_interval = std::chrono::microseconds(10);
+};
+
+class dispatcher {
+ public:
+  // The calling thread's dispatcher, created with default options on first use.
+  static dispatcher& current();
+  // Creates the calling thread's dispatcher with these options. Throws std::logic_error if the
+  // thread already has one.
+  static dispatcher& create(const dispatcher_options& options);
+
+  dispatcher(const dispatcher&) = delete;
+  dispatcher& operator=(const dispatcher&) = delete;
+  ~dispatcher();  // cancels and unwinds every fiber still alive
+
+  // Calling the dispatcher runs loop(), like calling the Copas module table.
+  void operator()(std::function<void()> init = {}, std::optional<double> timeout = std::nullopt);
+
+  // The libevent base, for modules that register events (net). Use only on this thread.
+  event_base* base() const noexcept;
+
+  // Runs `fn` on this dispatcher's thread, soon, outside any fiber; callable from any thread.
+  // The cross-thread wake-up of the core: it reaches an fd the event loop watches, so a blocked
+  // loop wakes at once. Returns false once the dispatcher is shutting down (fn is dropped).
+  bool post(std::function<void()> fn);
+
+  // A weak handle on which other threads can post() safely even if the dispatcher is gone.
+  class remote;
+  std::shared_ptr<remote> get_remote();
+
+  const dispatcher_options& options() const noexcept;
+
+  // Counters for tests and benchmarks.
+  struct stack_stats {
+    std::size_t guarded_live = 0;      // live stacks with a guard page
+    std::size_t unguarded_live = 0;    // live stacks without (past the guard budget)
+    std::size_t pooled_free = 0;       // free stacks ready for reuse
+    std::size_t unguarded_warnings = 0;
+  };
+  stack_stats stacks() const noexcept;
+
+  struct impl;
+  impl& get_impl() noexcept { return *impl_; }
+
+ private:
+  explicit dispatcher(const dispatcher_options& options);
+  std::unique_ptr<impl> impl_;
+};
+
+class dispatcher::remote {
+ public:
+  // As dispatcher::post, but safe after the dispatcher is destroyed (returns false then).
+  bool post(std::function<void()> fn);
+
+ private:
+  friend class dispatcher;
+  friend struct dispatcher::impl;
+  struct shared;
+  std::shared_ptr<shared> shared_;
+};
+
+}  // namespace copas

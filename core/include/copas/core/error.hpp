@@ -1,0 +1,82 @@
+#pragma once
+// Errors as Copas reports them: a code in the "copas" category whose message() is the exact
+// Copas string ("timeout", "closed", ...), optionally with a more specific text (a server's
+// reply, the host that failed to resolve). Results are boost::system::result<T, copas::error>.
+
+#include <boost/system/result.hpp>
+
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace copas {
+
+// Every error string Copas (and LuaSocket underneath it) hands back, one enumerator each.
+enum class errc {
+  timeout = 1,         // "timeout"
+  closed,              // "closed"
+  destroyed,           // "destroyed"
+  too_many,            // "too many"
+  cancelled,           // "cancelled"
+  not_armed,           // "not armed"
+  already_armed,       // "already armed"
+  stopping,            // "stopping"
+  not_sleeping,        // "not sleeping"
+  not_owner,           // "cannot release a lock not owned"
+  in_progress,         // "Operation already in progress" (a second waiter on one socket direction)
+  refused,             // "connection refused"
+  host_not_found,      // "host not found"
+  address_in_use,      // "address already in use"
+  handshake_failed,    // "TLS/SSL handshake failed"
+  protocol_error,      // "protocol error" (malformed data from a peer)
+  invalid_argument,    // "invalid argument"
+};
+
+const std::error_category& copas_category() noexcept;
+
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), copas_category()};
+}
+
+// The error half of every copas result. message() is the Copas string; where Copas hands back
+// more (LuaSocket's "host not found: example.org", an FTP server's reply), detail() holds it and
+// message() returns it.
+class error {
+ public:
+  error() = default;
+  error(errc e) : code_(make_error_code(e)) {}  // NOLINT: implicit, like Lua's nil, "timeout"
+  error(std::error_code code) : code_(code) {}  // NOLINT
+  error(std::error_code code, std::string detail) : code_(code), detail_(std::move(detail)) {}
+  error(errc e, std::string detail) : code_(make_error_code(e)), detail_(std::move(detail)) {}
+
+  const std::error_code& code() const noexcept { return code_; }
+  std::string message() const { return detail_.empty() ? code_.message() : detail_; }
+  const std::string& detail() const noexcept { return detail_; }
+
+  friend bool operator==(const error& a, errc b) noexcept { return a.code_ == make_error_code(b); }
+  friend bool operator==(const error& a, const error& b) noexcept { return a.code_ == b.code_; }
+
+ private:
+  std::error_code code_;
+  std::string detail_;
+};
+
+// Thrown by result<T>::value() when it holds an error, and by calls where Copas itself throws.
+class system_error : public std::system_error {
+ public:
+  explicit system_error(const error& e) : std::system_error(e.code(), e.message()), msg_(e.message()) {}
+  const char* what() const noexcept override { return msg_.c_str(); }
+
+ private:
+  std::string msg_;
+};
+
+[[noreturn]] void throw_exception_from_error(const error& e, const boost::source_location& loc);
+
+template <class T>
+using result = boost::system::result<T, error>;
+
+}  // namespace copas
+
+template <>
+struct std::is_error_code_enum<copas::errc> : std::true_type {};

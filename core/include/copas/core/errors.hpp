@@ -1,0 +1,59 @@
+#pragma once
+// Error handlers: what happens when an exception escapes a fiber.
+//
+// The fiber is dead; its own handler (seterrorhandler from inside it) or else the default handler
+// is called with the exception, the fiber and the socket involved (accepted client sockets; null
+// otherwise). The default handler prints gettraceback() to standard output. A handler that throws
+// gets "Failed executing error handler: <what>" printed instead. The loop always goes on.
+
+#include <copas/core/socket_ref.hpp>
+#include <copas/core/thread.hpp>
+
+#include <exception>
+#include <functional>
+#include <source_location>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace copas {
+
+using error_handler =
+    std::function<void(std::exception_ptr err, const thread& co, const socket_ref* skt)>;
+
+// Sets the running fiber's handler (an empty function clears it), or with `is_default` the
+// handler for every fiber that has none. Throws std::invalid_argument "Expected the handler to be
+// a function when setting the default" for an empty default.
+void seterrorhandler(error_handler handler, bool is_default = false);
+
+// The handler of `co` (default: the running fiber), falling back to the default handler.
+error_handler geterrorhandler(const thread& co = running_thread());
+
+// "<msg> (coroutine: <name>, socket: <name>)\nstack traceback:\n\t..." -- the fixed Copas
+// header (names are "nil" where absent), then the stack: the one captured where copas::raise()
+// threw, else the caller's.
+std::string gettraceback(std::string_view msg = {}, const thread& co = {},
+                         const socket_ref* skt = nullptr);
+
+// The message of an exception as error handlers report it: what(), or "unknown error".
+std::string error_message(std::exception_ptr err);
+
+// Lua's error(): an exception whose message starts with "<file>:<line>: " and that carries the
+// stack where it was raised, for gettraceback().
+class runtime_error : public std::runtime_error {
+ public:
+  runtime_error(std::string_view msg, std::source_location where);
+  const std::string& traceback() const noexcept { return traceback_; }
+
+ private:
+  std::string traceback_;
+};
+
+[[noreturn]] void raise(std::string_view msg,
+                        std::source_location where = std::source_location::current());
+
+// Reports an exception escaping a fiber to its handler. The core calls it for every fiber; a
+// module that runs fiber bodies of its own (servers) calls it to pass the socket along.
+void report_error(std::exception_ptr err, const thread& co, const socket_ref* skt = nullptr);
+
+}  // namespace copas

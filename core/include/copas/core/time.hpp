@@ -1,0 +1,29 @@
+#pragma once
+// Time as Copas takes it: seconds as double or any std::chrono duration, and copas::forever
+// (Lua's math.huge). Waits are scheduled on the monotonic clock; gettime() is wall clock, as in
+// Copas, for compatibility.
+
+#include <chrono>
+#include <limits>
+
+namespace copas {
+
+using clock = std::chrono::steady_clock;
+using seconds = std::chrono::duration<double>;
+
+// Wait forever (Lua's math.huge).
+inline constexpr double forever = std::numeric_limits<double>::infinity();
+
+// Seconds since the Unix epoch, fractional (LuaSocket's socket.gettime()).
+double gettime() noexcept;
+
+// Converts a duration to seconds as a double (the unit of every Copas call).
+template <class Rep, class Period>
+constexpr double to_seconds(std::chrono::duration<Rep, Period> d) noexcept {
+  return std::chrono::duration_cast<seconds>(d).count();
+}
+
+// The deadline `s` seconds from now; nullopt-like (time_point::max) for forever or NaN.
+clock::time_point deadline_after(double s) noexcept;
+
+}  // namespace copas
