@@ -1,0 +1,95 @@
+#include "reactor_algorithm.hpp"
+
+#include "dispatcher_impl.hpp"
+#include "sanitizer.hpp"
+
+#include <event2/event.h>
+
+namespace copas::detail {
+
+using boost::fibers::context;
+using boost::fibers::type;
+
+void reactor_algorithm::awakened(context* ctx, fiber_props& props) noexcept {
+  finish_switch();
+  bool user = !ctx->is_context(type::dispatcher_context);
+  thread_state* s = props.state.get();
+  if (polling_ && s && s->io_wake) {
+    ctx->ready_link(io_ready_);
+  } else {
+    ctx->ready_link(ready_);
+  }
+  if (s) s->io_wake = false;
+  if (user) ++user_ready_;
+}
+
+context* reactor_algorithm::pick_next() noexcept {
+  finish_switch();
+  if (round_left_ == 0) {
+    // A round is over: every fiber that was ready when it began has run once. Poll for I/O and
+    // timers so that busy fibers never starve sockets; when rounds are very short, at most once
+    // per poll_interval (a poll is a system call; a round of two yields is not).
+    if (disp_) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_poll_ >= disp_->options.poll_interval) poll(false, now);
+    }
+    round_left_ = 0;
+    for (auto it = ready_.begin(); it != ready_.end(); ++it) ++round_left_;
+  }
+  if (ready_.empty()) return nullptr;
+  context* ctx = &ready_.front();
+  ready_.pop_front();
+  if (round_left_ > 0) --round_left_;
+  if (!ctx->is_context(type::dispatcher_context)) {
+    --user_ready_;
+    if (disp_) {
+      auto* props = props_of(ctx);
+      if (!(props && props->state && props->state->is_driver)) disp_->activity = true;
+    }
+  }
+  start_switch(context::active(), ctx);
+  return ctx;
+}
+
+bool reactor_algorithm::has_ready_fibers() const noexcept { return !ready_.empty(); }
+
+void reactor_algorithm::suspend_until(std::chrono::steady_clock::time_point const& tp) noexcept {
+  if (!disp_) return;
+  // The loop driver waits for the loop to go idle: wake it instead of blocking, once per burst
+  // of activity, so that it can decide whether the loop is finished.
+  if (disp_->driver && disp_->driver->parked && disp_->activity) {
+    disp_->activity = false;
+    disp_->resume(disp_->driver, wake_reason::woken);
+    return;
+  }
+  poll(true, tp);
+}
+
+void reactor_algorithm::notify() noexcept {
+  // Another thread made one of our fibers ready (a Boost.Fiber primitive); wake the loop.
+  if (disp_ && disp_->posted) disp_->posted->signal();
+}
+
+void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point until) noexcept {
+  disp_->before_poll();
+  polling_ = true;
+  event* limit = nullptr;
+  if (block && until != std::chrono::steady_clock::time_point::max()) {
+    auto left = until - std::chrono::steady_clock::now();
+    if (left < std::chrono::steady_clock::duration::zero()) left = {};
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(left).count() + 1;
+    timeval tv{static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
+    limit = evtimer_new(disp_->base, [](evutil_socket_t, short, void*) {}, nullptr);
+    evtimer_add(limit, &tv);
+  }
+  event_base_loop(disp_->base, block ? EVLOOP_ONCE : EVLOOP_NONBLOCK);
+  if (limit) event_free(limit);
+  polling_ = false;
+  // Fibers woken by socket readiness go first, before those whose timers expired (Copas's
+  // readable and writable phases come before its sleeping phase).
+  if (!io_ready_.empty()) ready_.splice(ready_.begin(), io_ready_);
+  last_poll_ = std::chrono::steady_clock::now();
+  disp_->after_poll();
+}
+
+}  // namespace copas::detail

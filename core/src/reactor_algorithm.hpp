@@ -1,0 +1,55 @@
+#pragma once
+// The Boost.Fiber scheduling algorithm of a dispatcher: a FIFO ready queue whose rounds are
+// separated by polls of the libevent event_base, and whose idle time is spent blocked in
+// libevent.
+
+#include "thread_state.hpp"
+
+#include <boost/fiber/algo/algorithm.hpp>
+#include <boost/fiber/scheduler.hpp>
+
+#include <chrono>
+#include <cstddef>
+
+namespace copas::detail {
+
+class reactor_algorithm final : public boost::fibers::algo::algorithm_with_properties<fiber_props> {
+ public:
+  explicit reactor_algorithm(dispatcher::impl& d) noexcept : disp_(&d) {}
+
+  void awakened(boost::fibers::context* ctx, fiber_props& props) noexcept override;
+  boost::fibers::context* pick_next() noexcept override;
+  bool has_ready_fibers() const noexcept override;
+  void suspend_until(std::chrono::steady_clock::time_point const& tp) noexcept override;
+  void notify() noexcept override;
+
+  // Fibers ready to run, not counting Boost's own dispatcher context.
+  std::size_t ready_fibers() const noexcept { return user_ready_; }
+
+  // The dispatcher is going away: from now on a plain FIFO that never touches it.
+  void detach() noexcept { disp_ = nullptr; }
+
+  // Called by the wake paths while a poll runs callbacks.
+  bool polling() const noexcept { return polling_; }
+
+  // Completes a pending sanitizer stack switch if we are now on the target context.
+  void finish_switch() noexcept;
+
+ private:
+  using ready_queue = boost::fibers::scheduler::ready_queue_type;
+  void poll(bool block, std::chrono::steady_clock::time_point until) noexcept;
+  void start_switch(boost::fibers::context* from, boost::fibers::context* to) noexcept;
+
+  dispatcher::impl* disp_;
+  ready_queue ready_;
+  ready_queue io_ready_;           // woken by socket readiness during the current poll
+  std::size_t user_ready_ = 0;
+  std::size_t round_left_ = 0;
+  bool polling_ = false;
+  std::chrono::steady_clock::time_point last_poll_{};
+
+  // Sanitizer switch in flight (see sanitizer.cpp).
+  boost::fibers::context* switch_to_ = nullptr;
+};
+
+}  // namespace copas::detail

@@ -1,0 +1,99 @@
+// See sanitizer.hpp for why copas-cpp announces Boost.Fiber's stack switches itself.
+#include "sanitizer.hpp"
+
+#include "dispatcher_impl.hpp"
+#include "reactor_algorithm.hpp"
+
+#include <pthread.h>
+
+namespace copas::detail {
+
+using boost::fibers::context;
+using boost::fibers::type;
+
+#if defined(COPAS_ASAN) || defined(COPAS_TSAN)
+namespace {
+
+// Where a context's stack lies: our pooled stacks are looked up, the OS thread's stack comes from
+// pthread, and Boost's dispatcher context sits at the top of a default-sized stack.
+void locate_stack(context* ctx, fiber_props* props, dispatcher::impl* disp) {
+  if (props->stack_bottom) return;
+  if (ctx->is_context(type::main_context)) {
+    pthread_attr_t attr;
+    void* addr = nullptr;
+    std::size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &addr, &size);
+      pthread_attr_destroy(&attr);
+    }
+    props->stack_bottom = addr;
+    props->stack_size = size;
+    return;
+  }
+  if (disp && disp->stacks) {
+    auto where = disp->stacks->find(ctx);
+    if (where.bottom) {
+      props->stack_bottom = where.bottom;
+      props->stack_size = where.size;
+      return;
+    }
+  }
+  std::size_t size = boost::context::stack_traits::default_size();
+  auto top = reinterpret_cast<std::uintptr_t>(ctx) + 1024;
+  props->stack_bottom = reinterpret_cast<const void*>(top - size);
+  props->stack_size = size;
+}
+
+}  // namespace
+#endif
+
+void reactor_algorithm::start_switch(context* from, context* to) noexcept {
+#if defined(COPAS_ASAN) || defined(COPAS_TSAN)
+  if (from == to) return;
+  auto* to_props = props_of(to);
+  if (!to_props) return;  // not yet awakened through us; nothing to announce
+  locate_stack(to, to_props, disp_);
+  switch_to_ = to;
+#if defined(COPAS_ASAN)
+  auto* from_props = props_of(from);
+  // A terminating fiber passes no save slot: ASan frees its fake stack.
+  void** save = (from_props && !from->is_terminated()) ? &from_props->asan_fake_stack : nullptr;
+  __sanitizer_start_switch_fiber(save, to_props->stack_bottom, to_props->stack_size);
+#endif
+#if defined(COPAS_TSAN)
+  if (!to_props->tsan_fiber) {
+    if (to->is_context(type::main_context)) {
+      to_props->tsan_fiber = __tsan_get_current_fiber();
+    } else {
+      to_props->tsan_fiber = __tsan_create_fiber(0);
+      to_props->tsan_owned = true;
+    }
+  }
+  auto* from_props = props_of(from);
+  if (from_props && !from_props->tsan_fiber && from->is_context(type::main_context))
+    from_props->tsan_fiber = __tsan_get_current_fiber();
+  __tsan_switch_to_fiber(to_props->tsan_fiber, 0);
+#endif
+#else
+  (void)from;
+  (void)to;
+#endif
+}
+
+void reactor_algorithm::finish_switch() noexcept {
+#if defined(COPAS_ASAN) || defined(COPAS_TSAN)
+  if (!switch_to_ || context::active() != switch_to_) return;
+#if defined(COPAS_ASAN)
+  __sanitizer_finish_switch_fiber(props_of(switch_to_)->asan_fake_stack, nullptr, nullptr);
+#endif
+  switch_to_ = nullptr;
+#endif
+}
+
+fiber_props::~fiber_props() {
+#if defined(COPAS_TSAN)
+  if (tsan_owned && tsan_fiber) __tsan_destroy_fiber(tsan_fiber);
+#endif
+}
+
+}  // namespace copas::detail

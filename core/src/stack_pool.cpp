@@ -1,0 +1,137 @@
+#include "stack_pool.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <new>
+
+#if defined(COPAS_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
+namespace copas::detail {
+
+namespace {
+
+constexpr std::size_t slab_stacks = 64;
+
+std::size_t default_guard_budget() {
+  std::size_t max_maps = 65530;
+  std::ifstream in("/proc/sys/vm/max_map_count");
+  in >> max_maps;
+  // Two mappings per guarded stack; keep half of the limit for everything else.
+  return max_maps / 4;
+}
+
+char* map_or_throw(std::size_t bytes) {
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return static_cast<char*>(p);
+}
+
+}  // namespace
+
+stack_pool::stack_pool(std::size_t guard_budget, std::size_t pool_limit)
+    : page_(static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))),
+      guard_budget_(guard_budget ? guard_budget : default_guard_budget()),
+      pool_limit_(pool_limit) {}
+
+stack_pool::~stack_pool() {
+  for (auto& [size, list] : free_guarded_)
+    for (auto& s : list) ::munmap(s.base, size + page_);
+  for (auto& [base, bytes] : slabs_) ::munmap(base, bytes);
+}
+
+std::size_t stack_pool::pooled_free() const noexcept {
+  std::size_t n = 0;
+  for (auto& [size, list] : free_guarded_) n += list.size();
+  for (auto& [size, list] : free_unguarded_) n += list.size();
+  return n;
+}
+
+boost::context::stack_context stack_pool::allocate(std::size_t size) {
+  size = (size + page_ - 1) / page_ * page_;
+  char* bottom = nullptr;
+  bool guarded = false;
+
+  if (auto it = free_guarded_.find(size); it != free_guarded_.end() && !it->second.empty()) {
+    bottom = it->second.back().base + page_;
+    it->second.pop_back();
+    guarded = true;
+  } else if (guarded_live_ < guard_budget_) {
+    char* base = map_or_throw(size + page_);
+    if (::mprotect(base, page_, PROT_NONE) != 0) {
+      ::munmap(base, size + page_);
+      throw std::bad_alloc();
+    }
+    bottom = base + page_;
+    guarded = true;
+  } else {
+    auto& free_list = free_unguarded_[size];
+    if (free_list.empty()) {
+      // One mapping for many stacks keeps far below the kernel's mapping limit.
+      char* slab = map_or_throw(size * slab_stacks);
+      slabs_.emplace_back(slab, size * slab_stacks);
+      for (std::size_t i = slab_stacks; i-- > 0;) free_list.push_back(slab + i * size);
+    }
+    bottom = free_list.back();
+    free_list.pop_back();
+    unguarded_.insert(bottom);
+    if (warnings_++ == 0)
+      std::fprintf(stderr,
+                   "copas: %zu guarded fiber stacks are live (the guard budget); further stacks "
+                   "have no guard page\n",
+                   guard_budget_);
+  }
+  (guarded ? guarded_live_ : unguarded_live_)++;
+
+#if defined(COPAS_ASAN)
+  ASAN_UNPOISON_MEMORY_REGION(bottom, size);
+#endif
+#if defined(COPAS_ASAN) || defined(COPAS_TSAN)
+  live_by_top_[bottom + size] = size;
+#endif
+  last_ = {bottom, size, guarded ? bottom - page_ : nullptr, guarded ? page_ : 0};
+  boost::context::stack_context sctx;
+  sctx.size = size;
+  sctx.sp = bottom + size;
+  return sctx;
+}
+
+void stack_pool::deallocate(boost::context::stack_context& sctx) noexcept {
+  char* top = static_cast<char*>(sctx.sp);
+  std::size_t size = sctx.size;
+  char* bottom = top - size;
+#if defined(COPAS_ASAN) || defined(COPAS_TSAN)
+  live_by_top_.erase(top);
+#endif
+  if (unguarded_.erase(bottom) != 0) {
+    --unguarded_live_;
+    free_unguarded_[size].push_back(bottom);
+    return;
+  }
+  --guarded_live_;
+  auto& list = free_guarded_[size];
+  if (list.size() < pool_limit_) {
+    list.push_back({bottom - page_, true});
+  } else {
+    ::munmap(bottom - page_, size + page_);
+  }
+}
+
+stack_pool::placement stack_pool::find(const void* p) const noexcept {
+#if defined(COPAS_ASAN) || defined(COPAS_TSAN)
+  // Contexts live at the top of their stacks, so the nearest top above p is the one.
+  const char* c = static_cast<const char*>(p);
+  for (auto& [top, size] : live_by_top_)
+    if (c < top && c >= top - size) return {top - size, size, nullptr, 0};
+#else
+  (void)p;
+#endif
+  return {};
+}
+
+}  // namespace copas::detail

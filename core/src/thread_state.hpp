@@ -1,0 +1,87 @@
+#pragma once
+// The private record of one fiber, shared by its copas::thread handles and the fiber itself.
+
+#include <copas/core/dispatcher.hpp>
+#include <copas/core/errors.hpp>
+#include <copas/core/thread.hpp>
+#include <copas/core/time.hpp>
+#include <copas/core/wait.hpp>
+
+#include <boost/fiber/context.hpp>
+#include <boost/fiber/properties.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+struct event;
+
+namespace copas::detail {
+
+struct thread_state {
+  explicit thread_state(dispatcher::impl& d) : disp(&d) {}
+  ~thread_state();
+
+  dispatcher::impl* disp;
+  std::string name;  // empty: the default "thread: 0x..."
+  error_handler handler;
+  std::function<void()> body;
+  boost::fibers::context* ctx = nullptr;  // set when the fiber first runs
+
+  bool alive = true;
+  bool cancel_requested = false;
+  bool is_driver = false;         // the fiber inside loop()/step(), waiting for the loop to idle
+  bool log_exit = false;          // created while debug logging was on
+
+  // The current (or next) wait. A waker matches while parked && its generation == generation.
+  std::uint64_t generation = 1;
+  bool parked = false;
+  bool io_wake = false;           // woken by socket readiness: runs before timer wake-ups
+  bool has_deadline = false;
+  wait_kind kind = wait_kind::sleep;
+  wake_reason reason = wake_reason::woken;
+  const socket_ref* parked_on = nullptr;
+  clock::time_point parked_at{};
+  event* deadline_timer = nullptr;  // lazily created, reused for every wait
+
+  // copas::timeout(): one per fiber.
+  event* user_timeout = nullptr;
+  std::function<void(const thread&)> timeout_callback;
+  bool timeout_armed = false;
+
+  // Stack placement, for the overflow message and sanitizer annotations.
+  const void* stack_bottom = nullptr;  // lowest usable address
+  std::size_t stack_size = 0;
+  const void* guard_page = nullptr;    // null when unguarded
+  std::size_t guard_size = 0;
+
+  // The dispatcher's list of live fibers (for cancelall and shutdown).
+  thread_state* live_prev = nullptr;
+  thread_state* live_next = nullptr;
+
+  std::string display_name() const;
+  void release_events() noexcept;
+};
+
+// Per-context data Boost.Fiber keeps for us (also for the main and dispatcher contexts).
+struct fiber_props : boost::fibers::fiber_properties {
+  explicit fiber_props(boost::fibers::context* ctx) : fiber_properties(ctx) {}
+  ~fiber_props() override;
+
+  boost::fibers::context* context() const noexcept { return ctx_; }
+
+  std::shared_ptr<thread_state> state;
+  // Sanitizer bookkeeping (used only in sanitizer builds).
+  void* asan_fake_stack = nullptr;
+  const void* stack_bottom = nullptr;
+  std::size_t stack_size = 0;
+  void* tsan_fiber = nullptr;
+  bool tsan_owned = false;
+};
+
+inline fiber_props* props_of(boost::fibers::context* ctx) noexcept {
+  return static_cast<fiber_props*>(ctx->get_properties());
+}
+
+}  // namespace copas::detail

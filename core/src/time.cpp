@@ -1,0 +1,19 @@
+#include <copas/core/time.hpp>
+
+#include <cmath>
+
+namespace copas {
+
+double gettime() noexcept {
+  using namespace std::chrono;
+  return duration_cast<duration<double>>(system_clock::now().time_since_epoch()).count();
+}
+
+clock::time_point deadline_after(double s) noexcept {
+  if (std::isnan(s) || s >= to_seconds(clock::time_point::max() - clock::now()))
+    return clock::time_point::max();
+  if (s < 0) s = 0;
+  return clock::now() + std::chrono::duration_cast<clock::duration>(seconds(s));
+}
+
+}  // namespace copas

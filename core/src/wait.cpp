@@ -1,0 +1,209 @@
+// The one suspension point: park, wake (through a generation-checked waker), time out, cancel.
+#include "dispatcher_impl.hpp"
+#include "reactor_algorithm.hpp"
+
+#include <copas/core/wait.hpp>
+
+#include <event2/event.h>
+
+#include <stdexcept>
+
+namespace copas {
+
+using detail::thread_state;
+
+namespace {
+
+void on_deadline(evutil_socket_t, short, void* arg) {
+  auto* s = static_cast<thread_state*>(arg);
+  ++s->disp->events;
+  if (s->parked) s->disp->resume(s, wake_reason::timeout);
+}
+
+timeval timeval_until(clock::time_point deadline) {
+  auto left = deadline - clock::now();
+  if (left < clock::duration::zero()) left = {};
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(left).count();
+  // Round up: a timer must never fire early.
+  if (std::chrono::duration_cast<clock::duration>(std::chrono::microseconds(us)) < left) ++us;
+  return {static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
+}
+
+const char* kind_word(wait_kind k) {
+  switch (k) {
+    case wait_kind::read: return "READ";
+    case wait_kind::write: return "WRITE";
+    case wait_kind::sleep: return "SLEEP";
+    default: return "SLEEP";
+  }
+}
+
+}  // namespace
+
+void dispatcher::impl::count(thread_state* s, int delta) noexcept {
+  if (s->is_driver) return;
+  switch (s->kind) {
+    case wait_kind::sleep: sleeping += delta; break;
+    case wait_kind::lethargy: lethargic += delta; break;
+    case wait_kind::read: reading += delta; break;
+    case wait_kind::write: writing += delta; break;
+    case wait_kind::sync:
+      sync_waiting += delta;
+      if (s->has_deadline) sync_deadlines += delta;
+      break;
+    case wait_kind::external: external += delta; break;
+  }
+}
+
+wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_point deadline,
+                                   const socket_ref* on) {
+  if (in_callback)
+    throw std::logic_error("copas: a timeout callback must not block or yield");
+  if (s->cancel_requested && !shutting_down) throw thread_cancelled{};
+  if (s->cancel_requested) throw thread_cancelled{};
+
+  s->kind = kind;
+  s->parked_on = on;
+  s->has_deadline = deadline != clock::time_point::max();
+  s->parked = true;
+  s->parked_at = clock::now();
+  count(s, +1);
+  if (s->has_deadline) {
+    if (!s->deadline_timer) s->deadline_timer = evtimer_new(base, on_deadline, s);
+    timeval tv = timeval_until(deadline);
+    evtimer_add(s->deadline_timer, &tv);
+  }
+  if (logger && !s->is_driver) {
+    std::string line = "yielding '" + s->display_name() + "' to " + kind_word(kind);
+    if ((kind == wait_kind::read || kind == wait_kind::write) && on)
+      line += " on '" + on->socket_name() + "'";
+    else if (s->has_deadline)
+      line += " for " + std::to_string(to_seconds(deadline - s->parked_at)) + " seconds";
+    log(line);
+  }
+
+  s->ctx->suspend();
+  algo->finish_switch();
+
+  ++s->generation;  // every waker of this wait is now stale
+  if (logger && !s->is_driver) {
+    std::string line = "resuming '" + s->display_name() + "'";
+    if ((kind == wait_kind::read || kind == wait_kind::write) && on)
+      line += " for socket '" + on->socket_name() + "'";
+    log(line);
+  }
+  if (s->cancel_requested) throw thread_cancelled{};
+  return s->reason;
+}
+
+void dispatcher::impl::resume(thread_state* s, wake_reason reason) noexcept {
+  s->parked = false;
+  s->reason = reason;
+  count(s, -1);
+  if (s->has_deadline && reason != wake_reason::timeout) evtimer_del(s->deadline_timer);
+  s->io_wake = reason == wake_reason::woken &&
+               (s->kind == wait_kind::read || s->kind == wait_kind::write);
+  boost::fibers::context::active()->schedule(s->ctx);
+}
+
+// --- waker -----------------------------------------------------------------------------------
+
+waker make_waker(thread_state* s) noexcept {
+  waker w;
+  w.state_ = s;
+  w.generation_ = s->generation;
+  return w;
+}
+
+bool waker::wake() const noexcept {
+  if (!state_ || !state_->parked || state_->generation != generation_) return false;
+  state_->disp->resume(state_, wake_reason::woken);
+  return true;
+}
+
+bool waker::pending() const noexcept {
+  return state_ && state_->parked && state_->generation == generation_;
+}
+
+namespace this_thread {
+
+waker get_waker() noexcept { return make_waker(detail::current_impl().current_state()); }
+
+wake_reason park(wait_kind kind, clock::time_point deadline, const socket_ref* on) {
+  auto& d = detail::current_impl();
+  return d.park(d.current_state(), kind, deadline, on);
+}
+
+void check_cancelled() {
+  auto& d = detail::current_impl();
+  if (d.in_callback) return;
+  if (d.current_state()->cancel_requested) throw thread_cancelled{};
+}
+
+}  // namespace this_thread
+
+// --- wait_queue ------------------------------------------------------------------------------
+
+struct wait_queue::node {
+  waker w;
+  std::uintptr_t tag;
+  node* prev = nullptr;
+  node* next = nullptr;
+  bool linked = false;
+};
+
+wait_queue::~wait_queue() { notify_all(); }
+
+void wait_queue::unlink(node* n) noexcept {
+  if (n->prev) n->prev->next = n->next; else head_ = n->next;
+  if (n->next) n->next->prev = n->prev; else tail_ = n->prev;
+  n->prev = n->next = nullptr;
+  n->linked = false;
+  --size_;
+}
+
+wake_reason wait_queue::wait(clock::time_point deadline, wait_kind kind, std::uintptr_t tag) {
+  node n{this_thread::get_waker(), tag};
+  n.prev = tail_;
+  if (tail_) tail_->next = &n; else head_ = &n;
+  tail_ = &n;
+  n.linked = true;
+  ++size_;
+  struct unlink_on_exit {
+    wait_queue* q;
+    node* n;
+    ~unlink_on_exit() {
+      if (n->linked) q->unlink(n);
+    }
+  } guard{this, &n};
+  return this_thread::park(kind, deadline);
+}
+
+bool wait_queue::notify_one() noexcept {
+  while (head_) {
+    node* n = head_;
+    unlink(n);
+    if (n->w.wake()) return true;
+  }
+  return false;
+}
+
+std::size_t wait_queue::notify_all() noexcept {
+  std::size_t woken = 0;
+  while (head_) {
+    node* n = head_;
+    unlink(n);
+    if (n->w.wake()) ++woken;
+  }
+  return woken;
+}
+
+std::uintptr_t wait_queue::front_tag() const noexcept { return head_->tag; }
+
+thread wait_queue::front_thread() const {
+  auto* s = head_->w.state();
+  auto* props = detail::props_of(s->ctx);
+  return thread(props->state);
+}
+
+}  // namespace copas
