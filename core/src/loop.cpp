@@ -99,7 +99,7 @@ void cancelall() {
   thread_state* self = d.current_state();
   for (thread_state* s = d.live_head; s; s = s->live_next) {
     if (s == self || s->is_driver) continue;
-    s->release_events();  // pending copas::timeout() callbacks are dropped too
+    s->disarm_timeout();  // pending copas::timeout() callbacks are dropped too
     d.cancel(s);
   }
   exit();

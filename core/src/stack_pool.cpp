@@ -56,12 +56,14 @@ boost::context::stack_context stack_pool::allocate(std::size_t size) {
   size = (size + page_ - 1) / page_ * page_;
   char* bottom = nullptr;
   bool guarded = false;
+  bool reused = true;
 
   if (auto it = free_guarded_.find(size); it != free_guarded_.end() && !it->second.empty()) {
     bottom = it->second.back().base + page_;
     it->second.pop_back();
     guarded = true;
   } else if (guarded_live_ < guard_budget_) {
+    reused = false;
     char* base = map_or_throw(size + page_);
     if (::mprotect(base, page_, PROT_NONE) != 0) {
       ::munmap(base, size + page_);
@@ -72,6 +74,7 @@ boost::context::stack_context stack_pool::allocate(std::size_t size) {
   } else {
     auto& free_list = free_unguarded_[size];
     if (free_list.empty()) {
+      reused = false;
       // One mapping for many stacks keeps far below the kernel's mapping limit.
       char* slab = map_or_throw(size * slab_stacks);
       slabs_.emplace_back(slab, size * slab_stacks);
@@ -89,7 +92,10 @@ boost::context::stack_context stack_pool::allocate(std::size_t size) {
   (guarded ? guarded_live_ : unguarded_live_)++;
 
 #if defined(COPAS_ASAN)
-  ASAN_UNPOISON_MEMORY_REGION(bottom, size);
+  // A fresh mapping has clean shadow; a reused stack may keep the redzones of its last fiber.
+  if (reused) ASAN_UNPOISON_MEMORY_REGION(bottom, size);
+#else
+  (void)reused;
 #endif
 #if defined(COPAS_ASAN) || defined(COPAS_TSAN)
   live_by_top_[bottom + size] = size;

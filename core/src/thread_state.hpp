@@ -60,8 +60,14 @@ struct thread_state {
   thread_state* live_prev = nullptr;
   thread_state* live_next = nullptr;
 
+  // Set while parked in a wait_queue: unlinks the waiter when the wait ends another way
+  // (timeout, cancellation), so that the queue never holds a departed waiter.
+  void (*unlink_waiter)(void* node) = nullptr;
+  void* waiter_node = nullptr;
+
   std::string display_name() const;
-  void release_events() noexcept;
+  void disarm_timeout() noexcept;   // drops a pending copas::timeout()
+  void release_events() noexcept;   // the fiber has ended: frees its libevent timers
 };
 
 // Per-context data Boost.Fiber keeps for us (also for the main and dispatcher contexts).

@@ -17,16 +17,22 @@ namespace detail {
 
 thread_state::~thread_state() { release_events(); }
 
+void thread_state::disarm_timeout() noexcept {
+  if (timeout_armed) {
+    evtimer_del(user_timeout);
+    timeout_armed = false;
+    --disp->timeouts;
+  }
+  timeout_callback = nullptr;
+}
+
 void thread_state::release_events() noexcept {
+  disarm_timeout();
   if (deadline_timer) {
     event_free(deadline_timer);
     deadline_timer = nullptr;
   }
   if (user_timeout) {
-    if (timeout_armed) {
-      timeout_armed = false;
-      --disp->timeouts;
-    }
     event_free(user_timeout);
     user_timeout = nullptr;
   }

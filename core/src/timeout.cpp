@@ -58,12 +58,7 @@ bool timeout(double delay, std::function<void(const thread&)> callback) {
                                 format_number(delay));
   auto& d = detail::current_impl();
   thread_state* s = d.current_state();
-  if (s->timeout_armed) {
-    evtimer_del(s->user_timeout);
-    s->timeout_armed = false;
-    --d.timeouts;
-  }
-  s->timeout_callback = nullptr;
+  s->disarm_timeout();
   if (delay == 0 || std::isinf(delay)) return true;
 
   if (!s->user_timeout) s->user_timeout = evtimer_new(d.base, on_user_timeout, s);

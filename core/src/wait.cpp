@@ -16,7 +16,7 @@ namespace {
 
 void on_deadline(evutil_socket_t, short, void* arg) {
   auto* s = static_cast<thread_state*>(arg);
-  ++s->disp->events;
+  if (!s->is_driver) ++s->disp->events;  // the loop's own poll limit is not an event
   if (s->parked) s->disp->resume(s, wake_reason::timeout);
 }
 
@@ -100,6 +100,10 @@ void dispatcher::impl::resume(thread_state* s, wake_reason reason) noexcept {
   s->parked = false;
   s->reason = reason;
   count(s, -1);
+  if (s->unlink_waiter) {
+    s->unlink_waiter(s->waiter_node);
+    s->unlink_waiter = nullptr;
+  }
   if (s->has_deadline && reason != wake_reason::timeout) evtimer_del(s->deadline_timer);
   s->io_wake = reason == wake_reason::woken &&
                (s->kind == wait_kind::read || s->kind == wait_kind::write);
@@ -147,6 +151,7 @@ void check_cancelled() {
 struct wait_queue::node {
   waker w;
   std::uintptr_t tag;
+  wait_queue* queue = nullptr;
   node* prev = nullptr;
   node* next = nullptr;
   bool linked = false;
@@ -169,13 +174,22 @@ wake_reason wait_queue::wait(clock::time_point deadline, wait_kind kind, std::ui
   tail_ = &n;
   n.linked = true;
   ++size_;
+  n.queue = this;
+  // A timeout or a cancellation takes the waiter out of the queue at once (not when the fiber
+  // next runs), so size() and notify_one() never see a departed waiter.
+  auto* s = n.w.state();
+  s->unlink_waiter = [](void* p) {
+    auto* self = static_cast<node*>(p);
+    if (self->linked) self->queue->unlink(self);
+  };
+  s->waiter_node = &n;
   struct unlink_on_exit {
-    wait_queue* q;
     node* n;
     ~unlink_on_exit() {
-      if (n->linked) q->unlink(n);
+      n->w.state()->unlink_waiter = nullptr;
+      if (n->linked) n->queue->unlink(n);
     }
-  } guard{this, &n};
+  } guard{&n};
   return this_thread::park(kind, deadline);
 }
 
@@ -183,6 +197,7 @@ bool wait_queue::notify_one() noexcept {
   while (head_) {
     node* n = head_;
     unlink(n);
+    n->w.state()->unlink_waiter = nullptr;
     if (n->w.wake()) return true;
   }
   return false;
@@ -193,6 +208,7 @@ std::size_t wait_queue::notify_all() noexcept {
   while (head_) {
     node* n = head_;
     unlink(n);
+    n->w.state()->unlink_waiter = nullptr;
     if (n->w.wake()) ++woken;
   }
   return woken;

@@ -104,6 +104,7 @@ class wait_queue {
   struct node;
 
  private:
+  friend struct node;
   void unlink(node* n) noexcept;
   node* head_ = nullptr;
   node* tail_ = nullptr;
