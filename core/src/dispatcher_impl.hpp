@@ -51,6 +51,7 @@ struct dispatcher::impl {
   bool in_callback = false;                // running a timeout callback: no parking allowed
 
   // Fibers.
+  detail::thread_state* running_state = nullptr;  // set by the algorithm at each switch
   detail::thread_state* live_head = nullptr;
   std::size_t live_count = 0;
   std::shared_ptr<detail::thread_state> main_state;        // the OS thread's own context

@@ -5,6 +5,8 @@
 
 #include <event2/event.h>
 
+#include <time.h>
+
 namespace copas::detail {
 
 using boost::fibers::context;
@@ -27,12 +29,9 @@ context* reactor_algorithm::pick_next() noexcept {
   finish_switch();
   if (round_left_ == 0) {
     // A round is over: every fiber that was ready when it began has run once. Poll for I/O and
-    // timers so that busy fibers never starve sockets; when rounds are very short, at most once
-    // per poll_interval (a poll is a system call; a round of two yields is not).
-    if (disp_) {
-      auto now = std::chrono::steady_clock::now();
-      if (now - last_poll_ >= disp_->options.poll_interval) poll(false, now);
-    }
+    // timers so that busy fibers never starve sockets; when rounds are very short, after enough
+    // switches or a clock tick (a poll is a system call; a round of two yields is not).
+    if (disp_ && poll_due()) poll(false, {});
     round_left_ = 0;
     for (auto it = ready_.begin(); it != ready_.end(); ++it) ++round_left_;
   }
@@ -40,14 +39,16 @@ context* reactor_algorithm::pick_next() noexcept {
   context* ctx = &ready_.front();
   ready_.pop_front();
   if (round_left_ > 0) --round_left_;
+  ++picks_since_poll_;
+  thread_state* next = nullptr;
   if (!ctx->is_context(type::dispatcher_context)) {
     --user_ready_;
-    if (disp_) {
-      auto* props = props_of(ctx);
-      if (!(props && props->state && props->state->is_driver)) disp_->activity = true;
-    }
+    auto* props = props_of(ctx);
+    next = props ? props->state.get() : nullptr;
+    if (disp_ && !(next && next->is_driver)) disp_->activity = true;
   }
-  start_switch(context::active(), ctx);
+  if (disp_) disp_->running_state = next;
+  start_switch(ctx);
   return ctx;
 }
 
@@ -70,6 +71,20 @@ void reactor_algorithm::notify() noexcept {
   if (disp_ && disp_->posted) disp_->posted->signal();
 }
 
+bool reactor_algorithm::poll_due() noexcept {
+  if (picks_since_poll_ >= disp_->options.poll_every_switches) return true;
+  // A coarse clock read costs a few ns (the precise one 20+): enough to bound the poll latency
+  // of long-running fibers by one clock tick.
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  long tick = ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  if (tick != last_poll_tick_) {
+    last_poll_tick_ = tick;
+    return true;
+  }
+  return false;
+}
+
 void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point until) noexcept {
   disp_->before_poll();
   polling_ = true;
@@ -88,7 +103,7 @@ void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point u
   // Fibers woken by socket readiness go first, before those whose timers expired (Copas's
   // readable and writable phases come before its sleeping phase).
   if (!io_ready_.empty()) ready_.splice(ready_.begin(), io_ready_);
-  last_poll_ = std::chrono::steady_clock::now();
+  picks_since_poll_ = 0;
   disp_->after_poll();
 }
 

@@ -38,7 +38,8 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
  private:
   using ready_queue = boost::fibers::scheduler::ready_queue_type;
   void poll(bool block, std::chrono::steady_clock::time_point until) noexcept;
-  void start_switch(boost::fibers::context* from, boost::fibers::context* to) noexcept;
+  void start_switch(boost::fibers::context* to) noexcept;
+  bool poll_due() noexcept;
 
   dispatcher::impl* disp_;
   ready_queue ready_;
@@ -46,7 +47,8 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
   std::size_t user_ready_ = 0;
   std::size_t round_left_ = 0;
   bool polling_ = false;
-  std::chrono::steady_clock::time_point last_poll_{};
+  unsigned picks_since_poll_ = 0;
+  long last_poll_tick_ = 0;  // CLOCK_MONOTONIC_COARSE, in ticks of its resolution
 
   // Sanitizer switch in flight (see sanitizer.cpp).
   boost::fibers::context* switch_to_ = nullptr;

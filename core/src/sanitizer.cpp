@@ -47,8 +47,9 @@ void locate_stack(context* ctx, fiber_props* props, dispatcher::impl* disp) {
 }  // namespace
 #endif
 
-void reactor_algorithm::start_switch(context* from, context* to) noexcept {
+void reactor_algorithm::start_switch(context* to) noexcept {
 #if defined(COPAS_ASAN) || defined(COPAS_TSAN)
+  context* from = context::active();
   if (from == to) return;
   auto* to_props = props_of(to);
   if (!to_props) return;  // not yet awakened through us; nothing to announce
@@ -56,8 +57,10 @@ void reactor_algorithm::start_switch(context* from, context* to) noexcept {
   switch_to_ = to;
 #if defined(COPAS_ASAN)
   auto* from_props = props_of(from);
-  // A terminating fiber passes no save slot: ASan frees its fake stack.
-  void** save = (from_props && !from->is_terminated()) ? &from_props->asan_fake_stack : nullptr;
+  // A terminating fiber (its body has returned) passes no save slot: ASan frees its fake stack.
+  bool ending = from_props && from_props->state && !from_props->state->alive &&
+                !from->is_context(type::main_context);
+  void** save = (from_props && !ending) ? &from_props->asan_fake_stack : nullptr;
   __sanitizer_start_switch_fiber(save, to_props->stack_bottom, to_props->stack_size);
 #endif
 #if defined(COPAS_TSAN)
@@ -75,7 +78,6 @@ void reactor_algorithm::start_switch(context* from, context* to) noexcept {
   __tsan_switch_to_fiber(to_props->tsan_fiber, 0);
 #endif
 #else
-  (void)from;
   (void)to;
 #endif
 }

@@ -132,8 +132,9 @@ stack_pool::placement stack_pool::find(const void* p) const noexcept {
 #if defined(COPAS_ASAN) || defined(COPAS_TSAN)
   // Contexts live at the top of their stacks, so the nearest top above p is the one.
   const char* c = static_cast<const char*>(p);
-  for (auto& [top, size] : live_by_top_)
-    if (c < top && c >= top - size) return {top - size, size, nullptr, 0};
+  auto it = live_by_top_.upper_bound(c);
+  if (it != live_by_top_.end() && c >= it->first - it->second)
+    return {it->first - it->second, it->second, nullptr, 0};
 #else
   (void)p;
 #endif

@@ -10,6 +10,7 @@
 #include <boost/context/stack_context.hpp>
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -58,7 +59,7 @@ class stack_pool {
   std::vector<std::pair<char*, std::size_t>> slabs_;
   std::unordered_set<const char*> unguarded_;  // bottoms of live slab stacks
 #if defined(COPAS_ASAN) || defined(COPAS_TSAN)
-  std::unordered_map<const char*, std::size_t> live_by_top_;
+  std::map<const char*, std::size_t> live_by_top_;
 #endif
 };
 

@@ -103,6 +103,8 @@ void dispatcher::impl::run_fiber(const std::shared_ptr<thread_state>& s) {
 }
 
 detail::thread_state* dispatcher::impl::current_state() {
+  // Every switch goes through the algorithm's pick_next, which records the fiber it switches to.
+  if (running_state) return running_state;
   auto* ctx = boost::fibers::context::active();
   auto* props = detail::props_of(ctx);
   if (props && props->state) return props->state.get();

@@ -8,8 +8,8 @@
 // Scheduling, in the order Copas guarantees:
 // - ready fibers run FIFO, each once per round (a fiber readied during a round runs next round);
 // - fibers woken by I/O run before fibers whose timer expired in the same poll;
-// - the event_base is polled without blocking between rounds (at most every poll_interval when
-//   rounds are very short), so busy fibers never starve sockets;
+// - the event_base is polled without blocking between rounds (when rounds are very short, every
+//   poll_every_switches switches or clock tick), so busy fibers never starve sockets;
 // - the thread blocks in libevent only when no fiber is ready, until the next timer, I/O event or
 //   cross-thread post().
 
@@ -35,8 +35,10 @@ struct dispatcher_options {
   std::size_t guard_budget = 0;
   // Free stacks kept for reuse.
   std::size_t stack_pool_limit = 4096;
-  // Minimum time between two non-blocking polls of the event_base while fibers are busy.
-  std::chrono::nanoseconds poll_interval = std::chrono::microseconds(10);
+  // While fibers are busy, the event_base is polled (without blocking) at the end of a round once
+  // this many fiber switches have happened since the last poll, or the coarse clock has ticked
+  // (about 1-4 ms): so sockets and timers wait at most one round, or this many switches.
+  unsigned poll_every_switches = 32;
 };
 
 class dispatcher {
