@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The README's second command: install what is needed, then build and run every test:
+#   1. the whole suite, normal build (RelWithDebInfo);
+#   2. the whole suite again under ASan+UBSan (fiber switches annotated, see core/src/sanitizer.hpp);
+#   3. the thread-offload and sync suites under TSan;
+#   4. an outside project that find_package(copas)s the installed tree and links copas::core;
+#   5. every libFuzzer target, briefly (clang).
+# Ends with one line "N passed, N failed" over all suites; exits non-zero on any failure.
+#
+# Environment: COPAS_TEST_STAGES (default "normal asan tsan consumer fuzz"), COPAS_FUZZ_SECONDS (20),
+# COPAS_JOBS (2).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/setup.sh" || exit 1
+if [ -x "$root/tests/integration/setup-peers.sh" ]; then
+  "$root/tests/integration/setup-peers.sh" || exit 1
+fi
+
+stages=${COPAS_TEST_STAGES:-"normal asan tsan consumer fuzz"}
+jobs=${COPAS_JOBS:-2}
+fuzz_seconds=${COPAS_FUZZ_SECONDS:-20}
+passed=0
+failed=0
+failures=()
+
+note() { printf '\n=== %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
+
+# run_ctest BUILD_DIR [ctest args...]: runs ctest and adds its counts to the totals.
+run_ctest() {
+  local dir=$1; shift
+  local log="$dir/ctest.log"
+  (cd "$dir" && ctest -j"$jobs" --output-on-failure --timeout 300 "$@") 2>&1 | tee "$log" | \
+    grep -E "tests passed|tests failed|\*\*\*|Failed|Timeout" | tail -40
+  local line total nfail
+  line=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log" | tail -1)
+  if [ -z "$line" ]; then
+    if grep -q "No tests were found" "$log"; then return 0; fi
+    failures+=("$dir: ctest did not finish"); failed=$((failed + 1)); return 1
+  fi
+  total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+  nfail=$(sed -E 's/.*, ([0-9]+) tests failed.*/\1/' <<<"$line")
+  passed=$((passed + total - nfail))
+  failed=$((failed + nfail))
+  [ "$nfail" -eq 0 ] || failures+=("$dir: $nfail failed")
+}
+
+configure_and_build() {  # DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$dir.configure.log" 2>&1 \
+    || { cat "$dir.configure.log"; return 1; }
+  cmake --build "$dir" -j"$jobs" 2>&1 | grep -E "error|FAILED|warning: unused" | head -50
+  return "${PIPESTATUS[0]}"
+}
+
+for stage in $stages; do
+  case $stage in
+    normal)
+      note "normal build: all tests"
+      if configure_and_build "$root/build/ci" -DCMAKE_INSTALL_PREFIX="$root/build/ci-install"; then
+        run_ctest "$root/build/ci"
+      else failures+=("normal build failed"); failed=$((failed + 1)); fi ;;
+    asan)
+      note "ASan+UBSan build: all tests"
+      export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+      if configure_and_build "$root/build/ci-asan" -DCOPAS_SANITIZE=address,undefined -DCOPAS_BUILD_BENCH=OFF; then
+        run_ctest "$root/build/ci-asan"
+      else failures+=("asan build failed"); failed=$((failed + 1)); fi ;;
+    tsan)
+      note "TSan build: core, sync and async tests"
+      export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+      if configure_and_build "$root/build/ci-tsan" -DCOPAS_SANITIZE=thread -DCOPAS_BUILD_BENCH=OFF \
+           -DCOPAS_BUILD_TOOLS=OFF -DCOPAS_TEST_DIRS="core;sync;async"; then
+        run_ctest "$root/build/ci-tsan" -L "core|sync|async" -E "DeathTest|TwoHundredThousand"
+      else failures+=("tsan build failed"); failed=$((failed + 1)); fi ;;
+    consumer)
+      note "consumer project: find_package(copas) against the installed tree"
+      if [ -d "$root/build/ci" ] && cmake --install "$root/build/ci" >/dev/null \
+         && cmake -S "$root/tests/consumer" -B "$root/build/ci-consumer" -G Ninja \
+              -DCMAKE_PREFIX_PATH="$root/build/ci-install" >/dev/null \
+         && cmake --build "$root/build/ci-consumer" \
+         && "$root/build/ci-consumer/consumer" \
+         && PKG_CONFIG_PATH="$root/build/ci-install/lib/pkgconfig" pkg-config --exists copas-core copas-net; then
+        passed=$((passed + 1)); echo "consumer: ok"
+      else failures+=("consumer project"); failed=$((failed + 1)); fi ;;
+    fuzz)
+      note "libFuzzer targets, ${fuzz_seconds}s each"
+      if CC=clang CXX=clang++ configure_and_build "$root/build/ci-fuzz" -DCOPAS_BUILD_FUZZ=ON \
+           -DCOPAS_BUILD_TESTS=ON -DCOPAS_BUILD_TOOLS=OFF -DCOPAS_BUILD_BENCH=OFF -DCOPAS_TEST_DIRS=fuzz; then
+        for f in "$root"/build/ci-fuzz/tests/fuzz/*_fuzz; do
+          [ -x "$f" ] || continue
+          corpus="$root/build/ci-fuzz/corpus/$(basename "$f")"; mkdir -p "$corpus"
+          if "$f" -max_total_time="$fuzz_seconds" -max_len=4096 -rss_limit_mb=2048 "$corpus" \
+               >"$f.log" 2>&1; then
+            passed=$((passed + 1)); echo "$(basename "$f"): clean for ${fuzz_seconds}s"
+          else
+            failed=$((failed + 1)); failures+=("$(basename "$f")"); tail -30 "$f.log"
+          fi
+        done
+      else failures+=("fuzz build failed"); failed=$((failed + 1)); fi ;;
+    *) echo "unknown stage $stage"; exit 2 ;;
+  esac
+done
+
+echo
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
