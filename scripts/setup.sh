@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages copas-cpp needs (scripts/debian-packages.txt), only those missing.
+# Installs the Debian packages copas-cpp needs (scripts/debian-packages*.txt: the base list, and
+# one per module whose tests need real peers), only those missing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$here/debian-packages.txt")
+mapfile -t wanted < <(cat "$here"/debian-packages*.txt | grep -vE '^\s*(#|$)' | sort -u)
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,9 +12,6 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh" || exit 1
-if [ -x "$root/tests/integration/setup-peers.sh" ]; then
-  "$root/tests/integration/setup-peers.sh" || exit 1
-fi
 
 stages=${COPAS_TEST_STAGES:-"normal asan tsan consumer fuzz"}
 jobs=${COPAS_JOBS:-2}
