@@ -10,8 +10,8 @@
 
 namespace copas::detail {
 
-cross_thread_queue::cross_thread_queue(event_base* base, std::function<void()> on_drained)
-    : on_drained_(std::move(on_drained)) {
+cross_thread_queue::cross_thread_queue(event_base* base, std::function<void(bool)> around)
+    : around_(std::move(around)) {
   fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "copas: eventfd");
   ev_ = event_new(base, fd_, EV_READ | EV_PERSIST, &cross_thread_queue::on_readable, this);
@@ -63,8 +63,15 @@ void cross_thread_queue::drain() {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
   }
-  for (auto& fn : batch) fn();
-  on_drained_();
+  around_(true);
+  for (auto& fn : batch) {
+    try {
+      fn();
+    } catch (...) {
+      // A posted function has no fiber to report to; it must not take the loop down.
+    }
+  }
+  around_(false);
 }
 
 }  // namespace copas::detail

@@ -14,7 +14,8 @@ namespace copas::detail {
 
 class cross_thread_queue {
  public:
-  explicit cross_thread_queue(event_base* base, std::function<void()> on_drained);
+  // `around(true)` runs before a batch of posted functions, `around(false)` after it.
+  explicit cross_thread_queue(event_base* base, std::function<void(bool)> around);
   ~cross_thread_queue();
 
   // Thread-safe. Returns false once closed.
@@ -30,7 +31,7 @@ class cross_thread_queue {
 
   int fd_ = -1;
   event* ev_ = nullptr;
-  std::function<void()> on_drained_;
+  std::function<void(bool)> around_;
   std::mutex mutex_;
   std::vector<std::function<void()>> pending_;
   bool closed_ = false;

@@ -49,9 +49,13 @@ struct dispatcher::remote::shared {
 dispatcher::impl::impl(dispatcher& o, const dispatcher_options& opts)
     : owner(o), options(opts), base(make_base()) {
   stacks = std::make_shared<detail::stack_pool>(options.guard_budget, options.stack_pool_limit);
-  posted = std::make_unique<detail::cross_thread_queue>(base, [this] {
-    activity = true;
-    ++events;
+  posted = std::make_unique<detail::cross_thread_queue>(base, [this](bool running) {
+    // Posted functions are callbacks, not fibers: they may wake fibers but must not park.
+    in_callback = running;
+    if (!running) {
+      activity = true;
+      ++events;
+    }
   });
   remote_handle = std::shared_ptr<dispatcher::remote>(new dispatcher::remote());
   remote_handle->shared_ = std::make_shared<dispatcher::remote::shared>();
@@ -79,7 +83,7 @@ dispatcher::impl::impl(dispatcher& o, const dispatcher_options& opts)
   detail::install_overflow_guard();
 }
 
-dispatcher::impl::~impl() {
+void dispatcher::impl::shutdown() {
   shutting_down = true;
   // Unwind every fiber still alive: each gets thread_cancelled at its suspension point, so its
   // destructors (sockets, locks, buffers) run before the event_base goes away.
@@ -92,6 +96,9 @@ dispatcher::impl::~impl() {
                  live_count);
   // Let Boost's dispatcher context reap the terminated fibers (and return their stacks).
   for (int i = 0; i < 3; ++i) boost::this_fiber::yield();
+}
+
+dispatcher::impl::~impl() {
   {
     std::lock_guard lock(remote_handle->shared_->mutex);
     remote_handle->shared_->queue = nullptr;
@@ -118,6 +125,7 @@ dispatcher::dispatcher(const dispatcher_options& options)
     : impl_(std::make_unique<impl>(*this, options)) {}
 
 dispatcher::~dispatcher() {
+  impl_->shutdown();  // fibers unwinding may still call into this dispatcher
   impl_.reset();
   this_thread_dispatcher = nullptr;
 }

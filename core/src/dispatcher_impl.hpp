@@ -24,6 +24,7 @@ namespace copas {
 
 struct dispatcher::impl {
   explicit impl(dispatcher& owner, const dispatcher_options& options);
+  void shutdown();  // cancels and unwinds every live fiber
   ~impl();
 
   static impl& current();

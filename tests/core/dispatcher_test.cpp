@@ -115,7 +115,7 @@ TEST(Dispatcher, BusyFibersDoNotStarveTimers) {
     stop = true;
   });
   EXPECT_GE(late, 0);
-  EXPECT_LT(late, 0.02);
+  EXPECT_LT(late, 0.05);  // about a millisecond when the machine is idle
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 
 namespace {
 
@@ -20,17 +21,21 @@ TEST(Pause, ReturnsElapsedSeconds) {  // T5
 }
 
 TEST(Pause, NeverEarlyAndOnlyAFewMillisecondsLate) {
-  double worst_late = 0;
+  std::vector<double> late;
   copas::loop([&] {
-    for (int i = 0; i < 10; ++i) {
+    for (int i = 0; i < 11; ++i) {
       auto t0 = copas::clock::now();
       copas::pause(0.05);
       double took = copas::to_seconds(copas::clock::now() - t0);
-      EXPECT_GE(took, 0.05);
-      worst_late = std::max(worst_late, took - 0.05);
+      EXPECT_GE(took, 0.05);  // never early, whatever the load
+      late.push_back(took - 0.05);
     }
   });
-  EXPECT_LT(worst_late, 0.02);  // a few ms on an idle machine; slack for CI and sanitizers
+  std::sort(late.begin(), late.end());
+  // Typically ~1 ms (epoll's millisecond rounding). The median is robust to a loaded CI machine;
+  // the worst case only has to stay sane.
+  EXPECT_LT(late[late.size() / 2], 0.005);
+  EXPECT_LT(late.back(), 0.1);
 }
 
 TEST(Pause, AcceptsChronoDurations) {
