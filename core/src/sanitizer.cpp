@@ -92,9 +92,27 @@ void reactor_algorithm::finish_switch() noexcept {
 #endif
 }
 
+#if defined(COPAS_TSAN)
+namespace {
+thread_local void* thread_tsan_fiber = nullptr;  // the OS thread's own fiber
+}
+#endif
+
+void note_thread_fiber() noexcept {
+#if defined(COPAS_TSAN)
+  if (!thread_tsan_fiber) thread_tsan_fiber = __tsan_get_current_fiber();
+#endif
+}
+
 fiber_props::~fiber_props() {
 #if defined(COPAS_TSAN)
-  if (tsan_owned && tsan_fiber) __tsan_destroy_fiber(tsan_fiber);
+  if (tsan_owned && tsan_fiber) {
+    // Boost's last switch at thread exit (dispatcher context -> main) bypasses the algorithm, so
+    // TSan may still believe it runs on the fiber being destroyed: move it back to the thread.
+    if (__tsan_get_current_fiber() == tsan_fiber && thread_tsan_fiber)
+      __tsan_switch_to_fiber(thread_tsan_fiber, 0);
+    __tsan_destroy_fiber(tsan_fiber);
+  }
 #endif
 }
 

@@ -43,11 +43,13 @@ struct thread_state {
   wake_reason reason = wake_reason::woken;
   const socket_ref* parked_on = nullptr;
   clock::time_point parked_at{};
+  clock::time_point deadline{};
   event* deadline_timer = nullptr;  // lazily created, reused for every wait
 
   // copas::timeout(): one per fiber.
   event* user_timeout = nullptr;
   std::function<void(const thread&)> timeout_callback;
+  clock::time_point timeout_due{};
   bool timeout_armed = false;
 
   // Stack placement, for the overflow message and sanitizer annotations.
@@ -85,6 +87,9 @@ struct fiber_props : boost::fibers::fiber_properties {
   void* tsan_fiber = nullptr;
   bool tsan_owned = false;
 };
+
+// Records the OS thread's own sanitizer fiber (TSan), before any switch.
+void note_thread_fiber() noexcept;
 
 inline fiber_props* props_of(boost::fibers::context* ctx) noexcept {
   return static_cast<fiber_props*>(ctx->get_properties());

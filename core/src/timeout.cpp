@@ -18,6 +18,12 @@ namespace {
 void on_user_timeout(evutil_socket_t, short, void* arg) {
   auto* s = static_cast<thread_state*>(arg);
   auto& d = *s->disp;
+  if (clock::now() < s->timeout_due) {  // see on_deadline in wait.cpp: never early
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(s->timeout_due - clock::now()).count() + 1;
+    timeval tv{static_cast<time_t>(left / 1000000), static_cast<suseconds_t>(left % 1000000)};
+    evtimer_add(s->user_timeout, &tv);
+    return;
+  }
   s->timeout_armed = false;
   --d.timeouts;
   ++d.events;
@@ -69,6 +75,7 @@ bool timeout(double delay, std::function<void(const thread&)> callback) {
     ++tv.tv_sec;
     tv.tv_usec -= 1000000;
   }
+  s->timeout_due = deadline_after(delay);
   evtimer_add(s->user_timeout, &tv);
   s->timeout_armed = true;
   ++d.timeouts;

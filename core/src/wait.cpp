@@ -6,6 +6,8 @@
 
 #include <event2/event.h>
 
+#include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 namespace copas {
@@ -14,10 +16,20 @@ using detail::thread_state;
 
 namespace {
 
+timeval timeval_until(clock::time_point deadline);
+
 void on_deadline(evutil_socket_t, short, void* arg) {
   auto* s = static_cast<thread_state*>(arg);
+  if (!s->parked) return;
+  // libevent keeps time with CLOCK_MONOTONIC_COARSE, which lags by up to a tick: its timers may
+  // fire a little early by the precise clock. A wait must never end early: re-arm for the rest.
+  if (clock::now() < s->deadline) {
+    timeval tv = timeval_until(s->deadline);
+    evtimer_add(s->deadline_timer, &tv);
+    return;
+  }
   if (!s->is_driver) ++s->disp->events;  // the loop's own poll limit is not an event
-  if (s->parked) s->disp->resume(s, wake_reason::timeout);
+  s->disp->resume(s, wake_reason::timeout);
 }
 
 timeval timeval_until(clock::time_point deadline) {
@@ -27,6 +39,13 @@ timeval timeval_until(clock::time_point deadline) {
   // Round up: a timer must never fire early.
   if (std::chrono::duration_cast<clock::duration>(std::chrono::microseconds(us)) < left) ++us;
   return {static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
+}
+
+// Seconds as Lua would print the delay given to pause(): rounded to the millisecond.
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", std::round(s * 1e3) / 1e3);
+  return buf;
 }
 
 const char* kind_word(wait_kind k) {
@@ -68,6 +87,7 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
   s->parked = true;
   s->parked_at = clock::now();
   count(s, +1);
+  s->deadline = deadline;
   if (s->has_deadline) {
     if (!s->deadline_timer) s->deadline_timer = evtimer_new(base, on_deadline, s);
     timeval tv = timeval_until(deadline);
@@ -78,7 +98,7 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
     if ((kind == wait_kind::read || kind == wait_kind::write) && on)
       line += " on '" + on->socket_name() + "'";
     else if (s->has_deadline)
-      line += " for " + std::to_string(to_seconds(deadline - s->parked_at)) + " seconds";
+      line += " for " + seconds_text(to_seconds(deadline - s->parked_at)) + " seconds";
     log(line);
   }
 

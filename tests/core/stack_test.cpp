@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "scale.hpp"
+
 #include <cstring>
 
 namespace {
@@ -77,15 +79,15 @@ TEST(Stack, PastTheGuardBudgetStacksAreUnguardedWithAWarning) {
 TEST(Stack, TwoHundredThousandFibersSpawn) {
   int parked = 0, done = 0;
   copas::loop([&] {
-    for (int i = 0; i < 200000; ++i)
+    for (int i = 0; i < copas_test_scale(200000); ++i)
       copas::addthread([&] {
         ++parked;
         copas::pause(0.05);
         ++done;
       });
   });
-  EXPECT_EQ(parked, 200000);
-  EXPECT_EQ(done, 200000);
+  EXPECT_EQ(parked, copas_test_scale(200000));
+  EXPECT_EQ(done, copas_test_scale(200000));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "scale.hpp"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -163,13 +165,13 @@ TEST(Threads, HandleOutlivesFiberAndCompares) {
 TEST(Threads, HundredThousandFibersInOneLoop) {
   int done = 0;
   copas::loop([&] {
-    for (int i = 0; i < 100000; ++i)
+    for (int i = 0; i < copas_test_scale(100000); ++i)
       copas::addthread([&] {
         copas::pause();
         ++done;
       });
   });
-  EXPECT_EQ(done, 100000);
+  EXPECT_EQ(done, copas_test_scale(100000));
 }
 
 TEST(Threads, FifoOfReadyFibers) {
