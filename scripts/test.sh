@@ -70,13 +70,15 @@ for stage in $stages; do
         run_ctest "$root/build/ci-tsan" -L "core|sync|async" -E "DeathTest|TwoHundredThousand"
       else failures+=("tsan build failed"); failed=$((failed + 1)); fi ;;
     consumer)
-      note "consumer project: find_package(copas) against the installed tree"
+      note "consumer project: find_package(copas) and pkg-config against the installed tree"
       if [ -d "$root/build/ci" ] && cmake --install "$root/build/ci" >/dev/null \
          && cmake -S "$root/tests/consumer" -B "$root/build/ci-consumer" -G Ninja \
               -DCMAKE_PREFIX_PATH="$root/build/ci-install" >/dev/null \
          && cmake --build "$root/build/ci-consumer" \
          && "$root/build/ci-consumer/consumer" \
-         && PKG_CONFIG_PATH="$root/build/ci-install/lib/pkgconfig" pkg-config --exists copas-core copas-net; then
+         && c++ -o "$root/build/ci-consumer/consumer-pc" "$root/tests/consumer/main.cpp" \
+              $(PKG_CONFIG_PATH="$root/build/ci-install/lib/pkgconfig" pkg-config --cflags --libs copas-core) \
+         && "$root/build/ci-consumer/consumer-pc"; then
         passed=$((passed + 1)); echo "consumer: ok"
       else failures+=("consumer project"); failed=$((failed + 1)); fi ;;
     fuzz)
