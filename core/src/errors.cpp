@@ -55,12 +55,12 @@ void default_handler(std::exception_ptr err, const thread& co, const socket_ref*
 
 }  // namespace
 
-runtime_error::runtime_error(std::string_view msg, std::source_location where)
+runtime_error::runtime_error(std::string_view msg, boost::source_location where)
     : std::runtime_error(std::string(where.file_name()) + ":" + std::to_string(where.line()) +
                          ": " + std::string(msg)),
       traceback_(format_stack(boost::stacktrace::stacktrace())) {}
 
-void raise(std::string_view msg, std::source_location where) { throw runtime_error(msg, where); }
+void raise(std::string_view msg, boost::source_location where) { throw runtime_error(msg, where); }
 
 std::string error_message(std::exception_ptr err) {
   try {

@@ -9,9 +9,10 @@
 #include <copas/core/socket_ref.hpp>
 #include <copas/core/thread.hpp>
 
+#include <boost/assert/source_location.hpp>
+
 #include <exception>
 #include <functional>
-#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -42,15 +43,15 @@ std::string error_message(std::exception_ptr err);
 // stack where it was raised, for gettraceback().
 class runtime_error : public std::runtime_error {
  public:
-  runtime_error(std::string_view msg, std::source_location where);
+  runtime_error(std::string_view msg, boost::source_location where);
   const std::string& traceback() const noexcept { return traceback_; }
 
  private:
   std::string traceback_;
 };
 
-[[noreturn]] void raise(std::string_view msg,
-                        std::source_location where = std::source_location::current());
+// (boost::source_location rather than std's: clang 14 with libstdc++ 12 lacks the latter.)
+[[noreturn]] void raise(std::string_view msg, boost::source_location where = BOOST_CURRENT_LOCATION);
 
 // Reports an exception escaping a fiber to its handler. The core calls it for every fiber; a
 // module that runs fiber bodies of its own (servers) calls it to pass the socket along.
