@@ -36,8 +36,15 @@ context* reactor_algorithm::pick_next() noexcept {
     for (auto it = ready_.begin(); it != ready_.end(); ++it) ++round_left_;
   }
   if (ready_.empty()) return nullptr;
-  context* ctx = &ready_.front();
-  ready_.pop_front();
+  auto it = ready_.begin();
+  // The poll above runs inside the switch of a fiber that is parking; if one of its callbacks
+  // woke that very fiber, it is queued but still running. Resuming it now would switch onto
+  // itself: let it wait its turn behind the next one (Boost's dispatcher context is always
+  // queued while a fiber runs, so there is one).
+  thread_state* running = disp_ ? disp_->running_state : nullptr;
+  if (running && &*it == running->ctx && std::next(it) != ready_.end()) ++it;
+  context* ctx = &*it;
+  ready_.erase(it);
   if (round_left_ > 0) --round_left_;
   ++picks_since_poll_;
   thread_state* next = nullptr;

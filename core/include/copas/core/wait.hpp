@@ -39,6 +39,8 @@ enum class wait_kind {
   external,  // a result from another OS thread (async futures); keeps the loop alive
 };
 
+// A waker does not keep its fiber alive: a waker that may outlive its fiber (an answer that
+// arrives after the fiber gave up and ended) must be kept together with a copas::thread handle.
 class waker {
  public:
   waker() = default;
