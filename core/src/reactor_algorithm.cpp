@@ -104,7 +104,9 @@ void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point u
     limit = evtimer_new(disp_->base, [](evutil_socket_t, short, void*) {}, nullptr);
     evtimer_add(limit, &tv);
   }
-  event_base_loop(disp_->base, block ? EVLOOP_ONCE : EVLOOP_NONBLOCK);
+  // EVLOOP_ONCE in both cases: a bare EVLOOP_NONBLOCK keeps iterating for as long as some event
+  // stays active, and a level-triggered event nobody drains would then hold the thread forever.
+  event_base_loop(disp_->base, block ? EVLOOP_ONCE : EVLOOP_ONCE | EVLOOP_NONBLOCK);
   if (limit) event_free(limit);
   polling_ = false;
   // Fibers woken by socket readiness go first, before those whose timers expired (Copas's

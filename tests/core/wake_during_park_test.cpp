@@ -38,3 +38,31 @@ TEST(Wait, WokenByACallbackWhileParking) {
 }
 
 }  // namespace
+
+namespace {
+
+// An fd event that stays active (level-triggered, never drained) must not hold the scheduler in
+// one poll: fibers keep running.
+TEST(Wait, UndrainedEventDoesNotStallTheLoop) {
+  int sv[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  ASSERT_EQ(::write(sv[1], "x", 1), 1);
+  int fired = 0;
+  event* ev = event_new(copas::dispatcher::current().base(), sv[0], EV_READ | EV_PERSIST,
+                        [](evutil_socket_t, short, void* p) { ++*static_cast<int*>(p); }, &fired);
+  event_add(ev, nullptr);
+  int turns = 0;
+  copas::loop([&] {
+    for (int i = 0; i < 1000; ++i) {
+      copas::pause();
+      ++turns;
+    }
+  });
+  event_free(ev);
+  ::close(sv[0]);
+  ::close(sv[1]);
+  EXPECT_EQ(turns, 1000);
+  EXPECT_GT(fired, 0);
+}
+
+}  // namespace
