@@ -27,25 +27,15 @@ void reactor_algorithm::awakened(context* ctx, fiber_props& props) noexcept {
 
 context* reactor_algorithm::pick_next() noexcept {
   finish_switch();
-  if (round_left_ == 0) {
-    // A round is over: every fiber that was ready when it began has run once. Poll for I/O and
-    // timers so that busy fibers never starve sockets; when rounds are very short, after enough
-    // switches or a clock tick (a poll is a system call; a round of two yields is not).
-    if (disp_ && poll_due()) poll(false, {});
-    round_left_ = 0;
-    for (auto it = ready_.begin(); it != ready_.end(); ++it) ++round_left_;
-  }
+  // Boost's dispatcher context takes one turn per round of the ready queue: polling for I/O and
+  // timers on its turn means busy fibers never starve sockets, and a callback can never wake a
+  // fiber in the middle of that fiber's own switch. When rounds are very short, the poll waits
+  // for enough switches or a clock tick (a poll is a system call; a round of two yields is not).
+  if (disp_ && context::active()->is_context(type::dispatcher_context) && poll_due())
+    poll(false, {});
   if (ready_.empty()) return nullptr;
-  auto it = ready_.begin();
-  // The poll above runs inside the switch of a fiber that is parking; if one of its callbacks
-  // woke that very fiber, it is queued but still running. Resuming it now would switch onto
-  // itself: let it wait its turn behind the next one (Boost's dispatcher context is always
-  // queued while a fiber runs, so there is one).
-  thread_state* running = disp_ ? disp_->running_state : nullptr;
-  if (running && &*it == running->ctx && std::next(it) != ready_.end()) ++it;
-  context* ctx = &*it;
-  ready_.erase(it);
-  if (round_left_ > 0) --round_left_;
+  context* ctx = &ready_.front();
+  ready_.pop_front();
   ++picks_since_poll_;
   thread_state* next = nullptr;
   if (!ctx->is_context(type::dispatcher_context)) {

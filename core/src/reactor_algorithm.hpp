@@ -45,7 +45,6 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
   ready_queue ready_;
   ready_queue io_ready_;           // woken by socket readiness during the current poll
   std::size_t user_ready_ = 0;
-  std::size_t round_left_ = 0;
   bool polling_ = false;
   unsigned picks_since_poll_ = 0;
   long last_poll_tick_ = 0;  // CLOCK_MONOTONIC_COARSE, in ticks of its resolution

@@ -52,6 +52,9 @@ thread spawn(thread_options options, std::function<void()> body, bool /*register
   s->body = std::move(body);
   s->log_exit = static_cast<bool>(d.logger);
   std::size_t size = options.stack_size ? options.stack_size : d.options.default_stack_size;
+#if defined(COPAS_ASAN)
+  size *= 4;  // ASan's redzones make every frame several times larger
+#endif
 
   boost::fibers::fiber f(std::allocator_arg, pooled_stack_allocator{d.stacks, size},
                          [s]() { s->disp->run_fiber(s); });

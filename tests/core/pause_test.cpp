@@ -106,3 +106,22 @@ TEST(Pause, WakeupOfANonSleeperIsNotSleeping) {
 }
 
 }  // namespace
+
+namespace {
+
+// Several sleepers with different periods: none of them may ever wake early.
+TEST(Pause, NeverEarlyAmongOtherSleepers) {
+  double shortest = 1;
+  bool stop = false;  // outlives the initializer, which ends first
+  copas::loop([&] {
+    for (int i = 0; i < 4; ++i)
+      copas::addthread([&] {
+        while (!stop) copas::pause(0.003);
+      });
+    for (int i = 0; i < 100; ++i) shortest = std::min(shortest, copas::pause(0.01));
+    stop = true;
+  });
+  EXPECT_GE(shortest, 0.01);
+}
+
+}  // namespace

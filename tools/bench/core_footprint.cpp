@@ -85,8 +85,8 @@ double boost_kib_per_fiber(int n) {
 double copas_idle_percent(int n, double seconds) {
   double pct = 0;
   std::thread t([&] {
+    bool stop = false;  // outlives the initializer, which ends first
     copas::loop([&] {
-      bool stop = false;
       for (int i = 0; i < n; ++i)
         copas::addthread([&] {
           while (!stop) copas::pause(1);
