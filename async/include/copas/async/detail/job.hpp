@@ -1,0 +1,179 @@
+#pragma once
+// Private: one submitted task, shared by the fiber side (future) and the worker that runs it.
+//
+// Threading contract: fields under `m_` are shared with workers and the watchdog; `waiters_` is
+// touched only on the dispatcher thread that created the job (the worker reaches it through a
+// dispatcher::remote post, never directly).
+
+#include <copas/async/errors.hpp>
+#include <copas/async/state.hpp>
+#include <copas/core/dispatcher.hpp>
+#include <copas/core/error.hpp>
+#include <copas/core/wait.hpp>
+
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace copas::async::detail {
+
+class job : public std::enable_shared_from_this<job> {
+ public:
+  job();  // bound to the calling thread's dispatcher
+  virtual ~job();
+  job(const job&) = delete;
+  job& operator=(const job&) = delete;
+
+  // ---- dispatcher side ----
+  // Parks the calling fiber until the outcome is final (result, error or cancel).
+  void wait_final();
+  // True (and final) once a result, an error or a cancel is stored.
+  bool final() const;
+  // Stores "cancelled", asks the task to stop, releases waiters, arms the forced stop.
+  bool cancel();
+  lane_status lane() const;
+
+  // ---- worker side ----
+  // Runs the task once (skips it if cancelled first). Returns true if its waiters must be told
+  // (then call notify(), after the worker has made itself available again).
+  bool run();
+  // Wakes the waiters on the dispatcher thread. Consumes the reference so that the job is
+  // normally released on that thread.
+  static void notify(std::shared_ptr<job> self);
+
+  // ---- task side (this_task helpers, on the worker) ----
+  std::stop_token stop_token() const noexcept { return stop_.get_token(); }
+  // A child process group the forced stop must kill instead of cancelling the worker thread.
+  void set_child(pid_t pgid);
+  void clear_child();
+  // Soft stop of a child (SIGTERM to its group); no-op when none.
+  void signal_child(int sig);
+
+  // ---- watchdog side ----
+  // After cancel_timeout: kills the child group if there is one (returns true), else marks the
+  // lane killed and returns false so the pool cancels the worker thread.
+  bool force_child();
+  void mark_killed();
+
+ protected:
+  // Runs the user function and stores its values with succeed(); exceptions propagate to run().
+  virtual void execute(std::stop_token token) = 0;
+  // Stores the outcome unless the job is already final. Call with m_ NOT held.
+  template <class Store>
+  void settle(Store&& store) {
+    std::lock_guard lock(m_);
+    if (state_ != PENDING) return;
+    store();
+    state_ = SUCCESS;
+  }
+  void fail(std::string message);
+  // Called first thing by the most derived destructor (for sanitizer bookkeeping, see job.cpp).
+  void destroying() noexcept;
+
+  mutable std::mutex m_;
+  state state_ = PENDING;
+  copas::error error_;
+
+ private:
+  std::shared_ptr<dispatcher::remote> remote_;
+  copas::wait_queue waiters_;
+  std::stop_source stop_;
+  lane_status lane_ = lane_status::pending;
+  pid_t child_ = 0;
+};
+
+// pthread cancellation is enabled only while user code runs (see addthread.hpp, forced stop).
+class cancellable_region {
+ public:
+  cancellable_region() noexcept;
+  ~cancellable_region();
+  cancellable_region(const cancellable_region&) = delete;
+  cancellable_region& operator=(const cancellable_region&) = delete;
+};
+
+// The values of a finished job, typed.
+template <class... T>
+class result_slot : public job {
+ public:
+  copas::result<std::tuple<T...>> outcome() const {
+    std::lock_guard lock(m_);
+    if (state_ == SUCCESS) return *values_;
+    return error_;
+  }
+  // try_get(): never blocks.
+  std::tuple<state, std::optional<std::tuple<T...>>, std::optional<copas::error>> peek() const {
+    std::lock_guard lock(m_);
+    if (state_ == SUCCESS) return {SUCCESS, values_, std::nullopt};
+    if (state_ == ERROR) return {ERROR, std::nullopt, error_};
+    return {PENDING, std::nullopt, std::nullopt};
+  }
+
+ protected:
+  std::optional<std::tuple<T...>> values_;
+};
+
+// The tuple a task's return value becomes: void -> (), tuple<A, B> -> (A, B), R -> (R).
+template <class R>
+struct values_of {
+  using type = std::tuple<R>;
+};
+template <>
+struct values_of<void> {
+  using type = std::tuple<>;
+};
+template <class... T>
+struct values_of<std::tuple<T...>> {
+  using type = std::tuple<T...>;
+};
+
+template <class F>
+decltype(auto) invoke_task(F& f, std::stop_token token) {
+  if constexpr (std::is_invocable_v<F&, std::stop_token>)
+    return std::invoke(f, std::move(token));
+  else
+    return std::invoke(f);
+}
+
+template <class F>
+using task_return_t = decltype(invoke_task(std::declval<F&>(), std::stop_token{}));
+
+template <class F, class... T>
+class task final : public result_slot<T...> {
+ public:
+  explicit task(F fn) : fn_(std::move(fn)) {}
+  ~task() override { this->destroying(); }
+
+ private:
+  void execute(std::stop_token token) override {
+    using R = task_return_t<F>;
+    std::optional<std::tuple<T...>> values;
+    {
+      cancellable_region region;
+      if constexpr (std::is_void_v<R>) {
+        invoke_task(fn_, std::move(token));
+        values.emplace();
+      } else if constexpr (std::is_same_v<std::remove_cvref_t<R>, std::tuple<T...>> &&
+                           sizeof...(T) != 1) {
+        values.emplace(invoke_task(fn_, std::move(token)));
+      } else {
+        values.emplace(std::tuple<T...>(invoke_task(fn_, std::move(token))));
+      }
+    }
+    this->settle([&] { this->values_ = std::move(values); });
+  }
+
+  F fn_;
+};
+
+// Hands a job to the worker pool (creating a worker if none is idle and the bound allows).
+void submit(std::shared_ptr<job> j);
+
+}  // namespace copas::async::detail

@@ -1,0 +1,186 @@
+#include <copas/async/addthread.hpp>
+#include <copas/async/detail/job.hpp>
+
+#include "current_job.hpp"
+#include "pool.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cmath>
+#include <exception>
+
+namespace copas::async::detail {
+
+thread_local job* current_job = nullptr;
+thread_local bool forced_unwind = false;
+
+namespace {
+
+void tsan_acquire(void* p);
+void tsan_release(void* p);
+
+std::string describe(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+// ThreadSanitizer cannot follow a thread unwound by pthread_cancel: its runtime (built without
+// exceptions) leaves the interrupted interceptor "entered", so from then on that thread's locks
+// and atomics are invisible to it. The one edge that matters -- everything the forced worker did
+// to the job happens before the job is destroyed -- is therefore stated explicitly.
+#if defined(COPAS_TSAN)
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+void tsan_acquire(void* p) { __tsan_acquire(p); }
+void tsan_release(void* p) { __tsan_release(p); }
+#else
+void tsan_acquire(void*) {}
+void tsan_release(void*) {}
+#endif
+
+}  // namespace
+
+cancellable_region::cancellable_region() noexcept {
+  pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, nullptr);
+}
+
+cancellable_region::~cancellable_region() {
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, nullptr);
+}
+
+job::job() : remote_(dispatcher::current().get_remote()) {}
+
+job::~job() = default;
+
+void job::destroying() noexcept { tsan_acquire(this); }
+
+bool job::final() const {
+  std::lock_guard lock(m_);
+  return state_ != PENDING;
+}
+
+lane_status job::lane() const {
+  std::lock_guard lock(m_);
+  return lane_;
+}
+
+void job::wait_final() {
+  // Spurious wake-ups (none are expected) re-check and park again.
+  while (!final()) waiters_.wait(clock::time_point::max(), wait_kind::external);
+}
+
+void job::fail(std::string message) {
+  std::lock_guard lock(m_);
+  if (state_ != PENDING) return;
+  state_ = ERROR;
+  error_ = copas::error(make_error_code(errc::task_failed), std::move(message));
+}
+
+bool job::cancel() {
+  bool started;
+  {
+    std::lock_guard lock(m_);
+    if (state_ != PENDING) return false;
+    state_ = ERROR;
+    error_ = copas::error(copas::errc::cancelled);
+    started = lane_ == lane_status::running;
+  }
+  stop_.request_stop();  // runs the task's stop callbacks (sleep wake-up, SIGTERM to a child)
+  waiters_.notify_all();
+  double t = cancel_timeout.load();
+  // A task still queued is skipped by its worker; only a running one may need forcing. forever
+  // (or NaN) arms nothing at all.
+  if (started && t >= 0 && std::isfinite(t)) {
+    auto wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(t));
+    pool::instance().watch(weak_from_this(), std::chrono::steady_clock::now() + wait);
+  }
+  return true;
+}
+
+void job::set_child(pid_t pgid) {
+  std::lock_guard lock(m_);
+  child_ = pgid;
+}
+
+void job::clear_child() {
+  std::lock_guard lock(m_);
+  child_ = 0;
+}
+
+void job::signal_child(int sig) {
+  std::lock_guard lock(m_);
+  // The child is reaped only after clear_child(), so its group id cannot have been reused here.
+  if (child_ > 0) ::kill(-child_, sig);
+}
+
+bool job::force_child() {
+  std::lock_guard lock(m_);
+  if (child_ <= 0) return false;
+  ::kill(-child_, SIGKILL);
+  lane_ = lane_status::killed;
+  return true;
+}
+
+void job::mark_killed() {
+  std::lock_guard lock(m_);
+  lane_ = lane_status::killed;
+}
+
+bool job::run() {
+  job* self = this;
+  {
+    std::lock_guard lock(self->m_);
+    if (self->state_ != PENDING) {  // cancelled while queued; its waiters are already released
+      self->lane_ = lane_status::cancelled;
+      return false;
+    }
+    self->lane_ = lane_status::running;
+  }
+  bool threw = false;
+  {
+    struct current_scope {
+      explicit current_scope(job* j) { current_job = j; }
+      ~current_scope() { current_job = nullptr; }
+    } scope(self);
+    try {
+      self->execute(self->stop_.get_token());
+    } catch (...) {
+      // A forced stop (pthread_cancel) unwinds with a foreign exception, abi::__forced_unwind,
+      // which must never be swallowed. libstdc++ gives foreign exceptions no exception_ptr; that
+      // test also spares UBSan a null reference binding in `catch (abi::__forced_unwind&)`.
+      auto error = std::current_exception();
+      if (!error) {
+        forced_unwind = true;
+        tsan_release(self);
+        throw;
+      }
+      threw = true;
+      self->fail(describe(error));
+    }
+  }
+  {
+    std::lock_guard lock(self->m_);
+    if (self->lane_ == lane_status::running)
+      self->lane_ = self->stop_.stop_requested() ? lane_status::cancelled
+                    : threw                      ? lane_status::error
+                                                 : lane_status::done;
+  }
+  return true;
+}
+
+void job::notify(std::shared_ptr<job> self) {
+  // Waiters live on the dispatcher thread: wake them there. The job reference travels with the
+  // post so that the last one is normally dropped on that thread too.
+  auto remote = self->remote_;
+  remote->post([j = std::move(self)] { j->waiters_.notify_all(); });
+}
+
+}  // namespace copas::async::detail

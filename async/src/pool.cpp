@@ -1,0 +1,247 @@
+#include "pool.hpp"
+
+#include "current_job.hpp"
+
+#include <csignal>
+#include <cmath>
+#include <stdexcept>
+#include <system_error>
+
+namespace copas::async::detail {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+// Workers run user code; process signals belong to the application's threads, and a cancellation
+// request must only ever land while user code runs (cancellable_region).
+void prepare_worker_thread() {
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, nullptr);
+  pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, nullptr);
+  sigset_t all;
+  sigfillset(&all);
+  for (int sync_signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS})
+    sigdelset(&all, sync_signal);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
+}
+
+std::chrono::nanoseconds to_wait(double seconds) {
+  // Anything past a year is "forever" for a condition-variable wait.
+  if (!(seconds < 365.0 * 24 * 3600)) return std::chrono::hours(24 * 365);
+  if (seconds < 0) seconds = 0;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
+}
+
+}  // namespace
+
+pool& pool::instance() {
+  // Never destroyed: detached workers may still be parked on its condition variable at exit.
+  static pool* p = new pool();
+  return *p;
+}
+
+pool::pool() = default;
+
+void pool::configure(const pool_options& o) {
+  std::lock_guard lock(m_);
+  options_ = o;
+  if (options_.max_workers == 0) options_.max_workers = 1;
+  work_cv_.notify_all();  // idle workers re-read idle_timeout
+}
+
+pool_options pool::options() {
+  std::lock_guard lock(m_);
+  return options_;
+}
+
+pool_stats pool::stats() {
+  std::lock_guard lock(m_);
+  pool_stats s = stats_;
+  s.queued = queue_.size();
+  s.stranded = stranded_.load();
+  return s;
+}
+
+void pool::submit(std::shared_ptr<job> j) {
+  std::lock_guard lock(m_);
+  queue_.push_back(std::move(j));
+  if (queue_.size() > stats_.idle && stats_.workers < options_.max_workers) spawn_locked();
+  work_cv_.notify_one();
+}
+
+void pool::spawn_locked() {
+  auto* w = new worker();
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  // Detached: a worker that exits (idle, or unwound by a forced stop) reclaims itself.
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  int rc = pthread_create(&w->thread, &attr, &pool::worker_main, w);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    delete w;
+    // Running workers will drain the queue; with none at all the task could never run.
+    if (stats_.workers == 0)
+      throw std::system_error(rc, std::generic_category(), "copas::async: cannot start a worker");
+    return;
+  }
+  ++stats_.workers;
+  ++stats_.created;
+  if (stats_.workers > stats_.peak_workers) stats_.peak_workers = stats_.workers;
+}
+
+void* pool::worker_main(void* self) {
+  prepare_worker_thread();
+  pool::instance().work(static_cast<worker*>(self));
+  return nullptr;
+}
+
+void pool::work(worker* w) {
+  // Runs on every way out, including the unwinding of a forced stop (pthread_cancel).
+  struct retirement {
+    pool& p;
+    worker* w;
+    ~retirement() { p.retire(w); }
+  } retire_on_exit{*this, w};
+
+  std::unique_lock lock(m_);
+  for (;;) {
+    while (queue_.empty()) {
+      ++stats_.idle;
+      auto status = work_cv_.wait_for(lock, to_wait(options_.idle_timeout));
+      --stats_.idle;
+      if (queue_.empty() && status == std::cv_status::timeout &&
+          std::isfinite(options_.idle_timeout))
+        return;
+    }
+    if (stats_.workers > options_.max_workers) return;  // the bound was lowered
+    std::shared_ptr<job> j = std::move(queue_.front());
+    queue_.pop_front();
+    w->current = j.get();
+    running_[j.get()] = w;
+    lock.unlock();
+    const bool tell = j->run();
+    lock.lock();
+    if (!w->forced) running_.erase(w->current);
+    w->current = nullptr;
+    // A forced stop that arrived after the task returned is still pending on this thread: it
+    // must never reach the next task, so this worker leaves instead.
+    if (w->forced) {
+      lock.unlock();
+      if (tell) job::notify(std::move(j));
+      return;
+    }
+    // Counted idle before the result can wake a fiber, so that the task that fiber submits next
+    // finds this worker rather than creating another.
+    ++stats_.idle;
+    lock.unlock();
+    if (tell) job::notify(std::move(j));
+    lock.lock();
+    --stats_.idle;
+  }
+}
+
+void pool::retire(worker* w) {
+  // Unwinding from pthread_cancel: force() already did the bookkeeping and owns `w`. Touch
+  // nothing shared but one atomic: on such a thread even ThreadSanitizer stops seeing locks.
+  if (forced_unwind) {
+    stranded_.fetch_sub(1);
+    return;
+  }
+  std::lock_guard lock(m_);
+  if (w->forced) {  // returned normally after being forced: release what force() kept
+    std::erase_if(forced_, [w](const std::unique_ptr<worker>& p) { return p.get() == w; });
+    stranded_.fetch_sub(1);
+    return;
+  }
+  if (w->current) running_.erase(w->current);
+  --stats_.workers;
+  delete w;
+  // The queue may have been waiting on this slot (bound lowered, or an exit racing a submit).
+  if (!queue_.empty() && stats_.idle == 0 && stats_.workers < options_.max_workers) {
+    try {
+      spawn_locked();
+    } catch (...) {
+      // Nothing can be reported from a retiring thread; the next submit retries.
+    }
+  }
+}
+
+void pool::watch(std::weak_ptr<job> j, steady::time_point deadline) {
+  std::lock_guard lock(m_);
+  deadlines_.emplace(deadline, std::move(j));
+  if (!watchdog_started_) {
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int rc = pthread_create(&t, &attr, &pool::watchdog_main, this);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) throw std::system_error(rc, std::generic_category(), "copas::async: watchdog");
+    watchdog_started_ = true;
+  }
+  watch_cv_.notify_one();
+}
+
+void* pool::watchdog_main(void* self) {
+  prepare_worker_thread();
+  static_cast<pool*>(self)->watchdog();
+  return nullptr;
+}
+
+// One thread for every pending forced stop, independent of any dispatcher: a watchdog must not
+// keep a loop alive (async.md §3.3 quirk 2), and must still fire after that loop has returned.
+void pool::watchdog() {
+  std::unique_lock lock(m_);
+  for (;;) {
+    if (deadlines_.empty()) {
+      watch_cv_.wait(lock);
+      continue;
+    }
+    auto first = deadlines_.begin();
+    if (steady::now() < first->first) {
+      watch_cv_.wait_until(lock, first->first);
+      continue;
+    }
+    std::shared_ptr<job> j = first->second.lock();
+    deadlines_.erase(first);
+    if (!j) continue;
+    lock.unlock();
+    force(j);
+    j.reset();
+    lock.lock();
+  }
+}
+
+void pool::force(const std::shared_ptr<job>& j) {
+  if (j->lane() != lane_status::running) return;
+  if (j->force_child()) {
+    std::lock_guard lock(m_);
+    ++stats_.children_killed;
+    return;
+  }
+  std::lock_guard lock(m_);
+  auto it = running_.find(j.get());
+  if (it == running_.end()) return;  // returned meanwhile
+  worker* w = it->second;
+  const pthread_t thread = w->thread;  // read before handing w over to its own thread
+  running_.erase(it);  // the worker no longer owns a slot; it never looks itself up again
+  j->mark_killed();
+  ++stats_.forced;
+  stranded_.fetch_add(1);
+  --stats_.workers;  // replaced: its slot is free for a new worker
+  w->forced = true;
+  forced_.emplace_back(w);
+  pthread_cancel(thread);
+  if (!queue_.empty() && stats_.idle == 0 && stats_.workers < options_.max_workers) spawn_locked();
+}
+
+void submit(std::shared_ptr<job> j) { pool::instance().submit(std::move(j)); }
+
+}  // namespace copas::async::detail
+
+namespace copas::async {
+
+void configure(const pool_options& options) { detail::pool::instance().configure(options); }
+pool_options options() { return detail::pool::instance().options(); }
+pool_stats stats() { return detail::pool::instance().stats(); }
+
+}  // namespace copas::async

@@ -1,0 +1,202 @@
+// copas-fetch's ftp:// support: one session like get/put, plus SIZE for the progress total and
+// the partial-transfer check, and curl's exit codes.
+#include "target.hpp"
+
+#include <copas/ftp/errors.hpp>
+#include <copas/ftp/fetch.hpp>
+#include <copas/ftp/reply.hpp>
+
+#include <string>
+
+namespace copas::ftp {
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+int socket_exit_code(const copas::error& e, phase p, bool upload) {
+  const std::string m = e.message();
+  if (e == copas::errc::timeout) return 28;
+  if (e == copas::errc::refused) return 7;
+  if (e == copas::errc::host_not_found || starts_with(m, "host not found") ||
+      starts_with(m, "temporary failure in name resolution") ||
+      starts_with(m, "host or service not provided"))
+    return 6;
+  if (e == copas::errc::invalid_argument) return 3;
+  if (e == copas::errc::protocol_error) return 18;
+  if (p == phase::connect) return 7;
+  if (e == copas::errc::closed && p == phase::transfer) return upload ? 55 : 18;
+  return upload && p == phase::transfer ? 55 : 56;
+}
+
+int rejected_exit_code(int code, phase p, bool upload, bool active) {
+  switch (p) {
+    case phase::login: return 67;
+    case phase::type: return 17;
+    case phase::data_channel: return active ? 30 : 13;
+    case phase::transfer:
+      if (upload) return code == 530 || code == 532 || code == 550 || code == 553 ? 9 : 25;
+      if (code == 550) return 78;
+      if (code == 426 || code == 451) return 18;
+      return 19;
+    case phase::command: return code == 550 ? 78 : 8;  // SIZE
+    default: return 8;
+  }
+}
+
+}  // namespace
+
+int curl_exit_code(const copas::error& e, phase p, bool upload, bool active) {
+  if (e.code().category() == ftp_category()) {
+    switch (static_cast<errc>(e.code().value())) {
+      case errc::rejected: return rejected_exit_code(reply_code(e).value_or(0), p, upload, active);
+      case errc::wrong_scheme: return 1;
+      case errc::missing_hostname:
+      case errc::invalid_type:
+      case errc::invalid_port: return 3;
+      case errc::invalid_epsv: return 13;
+      default: return 8;
+    }
+  }
+  if (e.message() == "invalid url") return 3;
+  return socket_exit_code(e, p, upload);
+}
+
+std::string fetch_outcome::describe() const {
+  if (exit_code == 0) return "ok";
+  std::string where = host.empty() ? std::string("ftp") : "ftp://" + host + ":" + std::to_string(port);
+  std::string text = where + ": " + std::string(to_string(failed_in)) + ": " + error.message();
+  if (bytes > 0 || exit_code == 18) {
+    text += " (" + std::to_string(bytes) + " bytes";
+    if (expected) text += " of " + std::to_string(*expected);
+    text += " transferred)";
+  }
+  return text;
+}
+
+namespace {
+
+// The parts of fetch that need a session: on failure, the step is read from the session.
+struct attempt {
+  const fetch_options& o;
+  fetch_outcome& out;
+  bool sink_failed = false;
+  bool source_failed = false;
+
+  copas::error run(const detail::target& t) {
+    auto opened = session::open(*t.host, t.port, {}, o.timeout);
+    if (!opened) {
+      out.failed_in = phase::connect;
+      return opened.error();
+    }
+    session& s = *opened;
+    auto fail = [&](copas::error e) {
+      out.failed_in = s.current_phase();
+      out.bytes = std::max(out.bytes, s.bytes_transferred());
+      return e;
+    };
+    if (auto ok = s.greet(); !ok) return fail(ok.error());
+    if (auto ok = s.login(o.user ? o.user : t.user, o.password ? o.password : t.password); !ok)
+      return fail(ok.error());
+    const bool upload = static_cast<bool>(o.upload);
+    const bool directory = !upload && (!t.path || t.path->empty() || t.path->back() == '/');
+    request r{.path = t.path};
+    if (directory) {
+      r.command = o.list_only ? "nlst" : "list";
+    } else if (auto ok = s.type(t.type.value_or("i")); !ok) {
+      return fail(ok.error());
+    }
+    if (upload) {
+      out.expected = o.upload_size;
+    } else if (!directory) {
+      // Optional (RFC 3659): a refusal only costs the total; a broken connection is fatal.
+      auto arg = detail::transfer_argument(r);
+      if (arg) {
+        auto size = s.size(*arg);
+        if (size) out.expected = *size;
+        else if (!is(size.error(), errc::rejected)) return fail(size.error());
+      }
+    }
+    if (o.active) {
+      if (auto ok = s.active(); !ok) return fail(ok.error());
+    } else if (auto ok = s.passive(); !ok) {
+      return fail(ok.error());
+    }
+    if (upload) {
+      r.source = counted(o.upload);
+      if (auto sent = s.send(r); !sent) return fail(sent.error());
+    } else {
+      r.sink = counted(o.sink);
+      if (auto ok = s.receive(r); !ok) return fail(ok.error());
+    }
+    out.bytes = s.bytes_transferred();
+    if (!upload && !directory && out.expected && out.bytes != *out.expected && t.type != "a") {
+      out.failed_in = phase::transfer;
+      return copas::error(copas::errc::protocol_error,
+                          "partial transfer: the server announced " +
+                              std::to_string(*out.expected) + " bytes");
+    }
+    // The file is complete and confirmed (226): a failing QUIT changes nothing for the caller.
+    (void)s.quit();
+    (void)s.close();
+    return {};
+  }
+
+  ltn12::sink counted(const ltn12::sink& snk) {
+    return [this, snk, now = std::uint64_t(0)](ltn12::chunk c,
+                                              const std::optional<copas::error>& e) mutable
+           -> result<void> {
+      if (c) now += c->size();
+      if (o.progress && c) o.progress(now, out.expected);
+      auto ok = snk ? snk(std::move(c), e) : result<void>();
+      if (!ok) sink_failed = true;
+      return ok;
+    };
+  }
+
+  ltn12::source counted(const ltn12::source& src) {
+    return [this, src, now = std::uint64_t(0)]() mutable -> result<ltn12::chunk> {
+      auto c = src();
+      if (!c) {
+        source_failed = true;
+        return c;
+      }
+      if (*c) now += (*c)->size();
+      if (o.progress && *c) o.progress(now, out.expected);
+      return c;
+    };
+  }
+};
+
+}  // namespace
+
+fetch_outcome fetch(const fetch_options& o) {
+  fetch_outcome out;
+  const bool upload = static_cast<bool>(o.upload);
+  auto t = detail::parse_ftp_url(o.url);
+  if (!t) {
+    out.failed_in = phase::connect;
+    out.error = t.error();
+    out.exit_code = curl_exit_code(out.error, out.failed_in, upload, o.active);
+    return out;
+  }
+  out.host = *t->host;
+  out.port = t->port;
+  if (upload && (!t->path || t->path->empty() || t->path->back() == '/')) {
+    out.failed_in = phase::connect;
+    out.error = copas::error(copas::errc::invalid_argument,
+                             "an upload needs a file name in the URL (it ends in '/')");
+    out.exit_code = 3;
+    return out;
+  }
+  attempt a{o, out};
+  out.error = a.run(*t);
+  if (out.error.code()) {
+    if (a.sink_failed) out.exit_code = 23;
+    else if (a.source_failed) out.exit_code = 26;
+    else out.exit_code = curl_exit_code(out.error, out.failed_in, upload, o.active);
+  }
+  return out;
+}
+
+}  // namespace copas::ftp

@@ -1,0 +1,159 @@
+#pragma once
+// copas::http::request: LuaSocket's http.request as Copas runs it -- only the calling fiber
+// waits. http and https are the same call.
+//
+//   auto r = copas::http::request("http://localhost:8080/index.html");      // simple GET
+//   if (r) std::cout << r->code << " " << r->body;
+//   else   std::cerr << r.error().message();                               // "closed", ...
+//
+//   std::vector<std::string> out;
+//   auto g = copas::http::request({.url = "https://localhost:8443/x", .method = "PUT",
+//                                  .sink = copas::ltn12::sink::table(out),
+//                                  .source = copas::ltn12::source::string("data"),
+//                                  .timeout = copas::http::timeouts{.connect = 2}});
+//
+// Forms (protocols.md 5.1): request(url) GETs and returns the body; request(url, body) POSTs
+// `body` as application/x-www-form-urlencoded; request(params) streams the body to params.sink
+// and returns an empty response.body. Each gives code, headers (lower-case names) and the status
+// line; an HTTP/0.9 peer gives code 200 and no headers or status line.
+//
+// Request: HTTP/1.1 with LuaSocket's default headers (user-agent, host, te: trailers,
+// connection: TE -- plus "close" when keepalive is off, authorization from URL credentials)
+// overridden by params.headers. A source without content-length or transfer-encoding is sent
+// chunked with "Transfer-Encoding: chunked" (Copas forgets that header). The fragment is not
+// sent. 100 Continue responses are skipped; other 1xx are returned.
+//
+// Redirects (5.6, 5.7): 301, 302, 303, 307 for GET/HEAD requests without a source, at most
+// maxredirects (default 5, std::nullopt = unlimited) -- past the limit the last 3xx is returned
+// (response.redirect_limit_reached tells) -- relative locations resolved with url::absolute.
+// http -> https is followed; once https, a redirect to http fails with "Unallowed insecure
+// redirect https to http" unless redirect == redirect_mode::all. The final headers get
+// "location" set to the last target when they have none.
+//
+// https: TLS from copas::net, verified against the system store (or sslparams' cafile) with SNI
+// and host name set to the URL host; params.sslparams replaces the defaults (Copas's {wrap,sni}).
+// A failed handshake is an error "TLS/SSL handshake failed: <reason>" (never an exception).
+//
+// Proxy: params.proxy (or PROXY) "http://[user:pass@]host[:port]" (port 3128): http URLs go to
+// it in absolute form with proxy-authorization; https URLs through a CONNECT tunnel.
+//
+// Keep-alive (beyond LuaSocket): connections are pooled per scheme, host, port, proxy and TLS
+// settings on the calling thread's dispatcher (see pool.hpp) and reused when the server allows;
+// params.keepalive = false opts out and sends "connection: close, TE".
+//
+// Timeouts bound each socket operation (connect, one send, one read of a block), not the whole
+// request; default TIMEOUT (60 s) each.
+//
+// Errors (message() is the Copas string): "invalid host '<host>'", "timeout", "closed",
+// "connection refused", "host not found: <host>", "TLS/SSL handshake failed: ...",
+// "malformed reponse headers", "invalid chunk size", the status line when it has no code,
+// "unknown scheme '<s>'", "proxy CONNECT to <host>:<port> refused: <status line>", the
+// reader's limit errors (reader.hpp). params.observer sees each phase with host and port, to tell
+// where a failure happened.
+
+#include <copas/core/error.hpp>
+#include <copas/http/headers.hpp>
+#include <copas/http/reader.hpp>
+#include <copas/net/ltn12/pump.hpp>
+#include <copas/net/ltn12/sink.hpp>
+#include <copas/net/ltn12/source.hpp>
+#include <copas/net/socket.hpp>
+#include <copas/net/ssl_params.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace copas::http {
+
+// Module constants (LuaSocket's http.TIMEOUT, http.USERAGENT, Copas's PORT, SSLPORT, PROXY).
+inline constexpr double TIMEOUT = 60;
+inline constexpr std::string_view USERAGENT = "LuaSocket 3.1.0";
+inline constexpr std::uint16_t PORT = 80;
+inline constexpr std::uint16_t SSLPORT = 443;
+// The default proxy for every request without one (empty: none).
+extern std::string PROXY;
+
+// Per-phase timeouts in seconds; an absent one is TIMEOUT.
+struct timeouts {
+  std::optional<double> connect, send, receive;
+};
+
+// Copas's `timeout` option: seconds for every phase, a timeouts struct, or Lua's table form
+// {{"connect", 1}, {"send", 2}} whose keys are checked when the request starts: an unknown key
+// throws std::invalid_argument "'<k>' is not a valid timeout option. Valid: 'connect', 'send',
+// 'receive'" (Copas raises it too).
+class timeout_option {
+ public:
+  timeout_option(double seconds = TIMEOUT) : v_(seconds) {}  // NOLINT
+  timeout_option(timeouts t) : v_(t) {}                      // NOLINT
+  timeout_option(std::initializer_list<std::pair<std::string, double>> table)  // NOLINT
+      : v_(std::vector<std::pair<std::string, double>>(table)) {}
+  timeouts resolve() const;
+
+ private:
+  std::variant<double, timeouts, std::vector<std::pair<std::string, double>>> v_;
+};
+
+// `redirect` option: follow (default), none (Lua false), all (also https -> http).
+enum class redirect_mode { follow, none, all };
+
+// What a request is doing, for params.observer (verbose output, error context).
+enum class phase { connect, tunnel, handshake, send, status, headers, body, redirect, done };
+struct event {
+  phase what;
+  std::string_view host;  // the peer being talked to (the proxy's when there is one)
+  std::uint16_t port;
+  // Each event is told as its phase begins, except headers (told once read: status line in
+  // detail, the fields in `fields`) and done.
+  std::string_view detail;  // send: the request head; headers: the status line; redirect: target
+  bool reused = false;      // connect: a pooled connection was taken
+  const http::headers* fields = nullptr;  // headers: the response headers of this hop
+};
+
+struct request_params;
+// Makes the socket for a request (LuaSocket's `create`); it is connected by the request.
+using create_function = std::function<socket(const request_params&)>;
+
+struct request_params {
+  std::string url;
+  std::string method = "GET";
+  ltn12::sink sink;                  // default: discard the body
+  http::headers headers;             // override the defaults
+  ltn12::source source;              // request body (empty: none)
+  ltn12::pump::step_function step;   // default: ltn12::pump::step
+  std::optional<std::string> proxy;  // default: PROXY
+  redirect_mode redirect = redirect_mode::follow;
+  create_function create;
+  std::optional<int> maxredirects = 5;  // std::nullopt: unlimited
+  timeout_option timeout = TIMEOUT;
+  std::optional<std::string> uri;      // request-target override
+  std::optional<ssl_params> sslparams; // https; default verifies with the system store
+  // URL parts that override the parsed ones.
+  std::optional<std::string> scheme, host, port, path, params, query, user, password;
+  bool keepalive = true;               // take/return pooled connections
+  std::function<void(const event&)> observer;
+  http::limits limits = {};
+  int nredirects = 0;                  // internal counter, as in LuaSocket
+};
+
+struct response {
+  std::string body;  // simple forms only
+  int code = 0;
+  http::headers headers;
+  std::string status;  // "HTTP/1.1 200 OK"; empty for HTTP/0.9
+  int redirects = 0;   // redirects followed
+  bool redirect_limit_reached = false;  // a 3xx returned because maxredirects was hit
+};
+
+result<response> request(std::string_view url);
+result<response> request(std::string_view url, std::string body);
+result<response> request(request_params params);
+
+}  // namespace copas::http

@@ -1,0 +1,278 @@
+#include <copas/http/reader.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace copas::http {
+
+namespace {
+
+error protocol(std::string text) { return error(errc::protocol_error, std::move(text)); }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// What a failed line looked like, short enough for a one-line error message.
+std::string excerpt(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 80)) out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
+  if (s.size() > 80) out += "...";
+  return out;
+}
+
+constexpr std::size_t body_block = 256 * 1024;
+
+}  // namespace
+
+fill_function socket_fill(socket s, std::size_t block) {
+  return [s = std::move(s), block](std::string& buf) mutable -> result<void> {
+    auto r = s.receivepartial(block);
+    if (r) {
+      if (buf.empty()) buf = std::move(r).value();  // no copy on the body's hot path
+      else buf += *r;
+      return {};
+    }
+    // receivepartial hands back what arrived with the "would block" error; that is data.
+    if (!r.partial().empty() && (r.error() == errc::timeout || r.error() == errc::closed)) {
+      buf += r.partial();
+      return {};
+    }
+    return r.error();
+  };
+}
+
+reader::reader(fill_function fill, http::limits lim) : fill_(std::move(fill)), lim_(lim) {}
+
+result<void> reader::fill() {
+  if (pos_ > 0 && pos_ >= buf_.size() / 2) {
+    buf_.erase(0, pos_);
+    pos_ = 0;
+  }
+  auto before = buf_.size();
+  if (auto ok = fill_(buf_); !ok) return ok;
+  if (buf_.size() == before) return errc::closed;  // a fill must make progress
+  return {};
+}
+
+result<std::string> reader::line(std::string_view what) {
+  std::size_t off = 0;  // bytes after pos_ already searched (fill() may move pos_)
+  for (;;) {
+    auto nl = buf_.find('\n', pos_ + off);
+    if (nl != std::string::npos && nl - pos_ <= lim_.max_line) {
+      std::string out;
+      out.reserve(nl - pos_);
+      for (std::size_t i = pos_; i < nl; ++i)
+        if (buf_[i] != '\r') out += buf_[i];
+      pos_ = nl + 1;
+      return out;
+    }
+    if (buf_.size() - pos_ > lim_.max_line)
+      return protocol(std::string(what) + " too long (limit " + std::to_string(lim_.max_line) +
+                      " bytes): " + excerpt(std::string_view(buf_).substr(pos_)));
+    off = buf_.size() - pos_;
+    if (auto ok = fill(); !ok) return ok.error();
+  }
+}
+
+result<std::string> reader::exactly(std::size_t n) {
+  while (buf_.size() - pos_ < n) {
+    if (auto ok = fill(); !ok) {
+      partial_ = take_buffered();
+      return ok.error();
+    }
+  }
+  std::string out = buf_.substr(pos_, n);
+  pos_ += n;
+  return out;
+}
+
+result<std::string> reader::some(std::size_t max) {
+  if (pos_ == buf_.size()) {
+    buf_.clear();
+    pos_ = 0;
+    if (auto ok = fill(); !ok) return ok.error();
+    if (buf_.size() <= max) {  // hand the whole fill over instead of copying it
+      std::string out;
+      out.swap(buf_);
+      return out;
+    }
+  }
+  auto n = std::min(max, buf_.size() - pos_);
+  std::string out = buf_.substr(pos_, n);
+  pos_ += n;
+  return out;
+}
+
+result<std::string_view> reader::peek(std::size_t n) {
+  while (buf_.size() - pos_ < n) {
+    auto ok = fill();
+    if (!ok && ok.error() == errc::closed) break;
+    if (!ok) return ok.error();
+  }
+  return std::string_view(buf_).substr(pos_, n);
+}
+
+std::string reader::take_buffered() {
+  std::string out = buf_.substr(pos_);
+  buf_.clear();
+  pos_ = 0;
+  return out;
+}
+
+result<status_line> read_status(reader& in) {
+  auto head = in.peek(5);
+  if (!head) return head.error();
+  if (*head != "HTTP/") {
+    if (head->size() < 5) return errc::closed;  // LuaSocket's receive(5) on a short stream
+    return status_line{.text = {}, .code = 200, .version = 9};
+  }
+  auto text = in.line("status line");
+  if (!text) return text.error();
+  // LuaSocket's pattern: ^HTTP/%d*%.%d* (%d%d%d)
+  std::string_view s = *text;
+  std::size_t i = 5;
+  int major = 0, minor = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) major = std::min(major * 10 + (s[i++] - '0'), 99);
+  bool ok = i < s.size() && s[i] == '.';
+  ++i;
+  while (ok && i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) minor = std::min(minor * 10 + (s[i++] - '0'), 99);
+  ok = ok && i + 4 <= s.size() && s[i] == ' ' && std::isdigit(static_cast<unsigned char>(s[i + 1])) &&
+       std::isdigit(static_cast<unsigned char>(s[i + 2])) && std::isdigit(static_cast<unsigned char>(s[i + 3]));
+  if (!ok) return protocol(*text);
+  int code = (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+  return status_line{.text = std::move(*text), .code = code, .version = major * 10 + std::min(minor, 9)};
+}
+
+result<headers> read_headers(reader& in) {
+  headers out;
+  std::size_t bytes = 0;
+  std::string last;  // name of the field a folded line continues
+  for (std::size_t n = 0;; ++n) {
+    auto l = in.line("header line");
+    if (!l) return l.error();
+    if (l->empty()) return out;
+    bytes += l->size();
+    if (n >= in.limits().max_fields)
+      return protocol("too many header fields (limit " + std::to_string(in.limits().max_fields) + ")");
+    if (bytes > in.limits().max_header_bytes)
+      return protocol("header block too large (limit " + std::to_string(in.limits().max_header_bytes) + " bytes)");
+    if ((*l)[0] == ' ' || (*l)[0] == '\t') {
+      if (last.empty()) return protocol("malformed reponse headers");
+      // LuaSocket appends the continuation with its own leading whitespace, nothing else.
+      *const_cast<std::string*>(out.find(last)) += *l;
+      continue;
+    }
+    auto colon = l->find(':');
+    if (colon == std::string::npos) return protocol("malformed reponse headers");
+    last = lowered(std::string_view(*l).substr(0, colon));
+    auto value = std::string_view(*l).substr(colon + 1);
+    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
+    out.merge(last, std::string(value));
+  }
+}
+
+namespace {
+
+result<std::uint64_t> parse_length(std::string_view v) {
+  v = trim(v);
+  std::uint64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size())
+    return protocol("invalid content-length: " + excerpt(v));
+  return n;
+}
+
+bool is_chunked(const headers& h) {
+  auto* te = h.find("transfer-encoding");
+  return te && lowered(trim(*te)) != "identity";
+}
+
+result<std::uint64_t> copy_bytes(reader& in, std::uint64_t n, const ltn12::sink& sink) {
+  std::uint64_t done = 0;
+  while (done < n) {
+    auto part = in.some(static_cast<std::size_t>(std::min<std::uint64_t>(n - done, body_block)));
+    if (!part) return part.error();
+    done += part->size();
+    if (sink)
+      if (auto ok = sink(std::move(*part), std::nullopt); !ok) return ok.error();
+  }
+  return done;
+}
+
+result<std::uint64_t> read_chunked(reader& in, const ltn12::sink& sink, headers* trailers) {
+  std::uint64_t total = 0;
+  for (;;) {
+    auto l = in.line("chunk size line");
+    if (!l) return l.error();
+    auto size_text = trim(std::string_view(*l).substr(0, l->find(';')));
+    std::uint64_t size = 0;
+    auto [p, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), size, 16);
+    if (size_text.empty() || ec != std::errc() || p != size_text.data() + size_text.size())
+      return protocol("invalid chunk size");
+    if (size == 0) break;
+    auto n = copy_bytes(in, size, sink);
+    if (!n) return n.error();
+    total += *n;
+    if (auto crlf = in.line("chunk terminator"); !crlf) return crlf.error();
+  }
+  auto t = read_headers(in);
+  if (!t) return t.error();
+  if (trailers) *trailers = std::move(*t);
+  return total;
+}
+
+}  // namespace
+
+result<framing> response_framing(std::string_view method, int code, const headers& h) {
+  if (method == "HEAD" || code == 204 || code == 304 || (code >= 100 && code < 200)) return framing{};
+  if (is_chunked(h)) return framing{.how = framing::chunked};
+  if (auto* cl = h.find("content-length")) {
+    auto n = parse_length(*cl);
+    if (!n) return n.error();
+    return framing{.how = framing::sized, .length = *n};
+  }
+  return framing{.how = framing::until_close};
+}
+
+result<framing> request_framing(const headers& h) {
+  if (is_chunked(h)) return framing{.how = framing::chunked};
+  if (auto* cl = h.find("content-length")) {
+    auto n = parse_length(*cl);
+    if (!n) return n.error();
+    return framing{.how = framing::sized, .length = *n};
+  }
+  return framing{};
+}
+
+result<std::uint64_t> read_body(reader& in, const framing& f, const ltn12::sink& sink,
+                                headers* trailers) {
+  switch (f.how) {
+    case framing::none: return std::uint64_t{0};
+    case framing::sized: return copy_bytes(in, f.length, sink);
+    case framing::chunked: return read_chunked(in, sink, trailers);
+    case framing::until_close: {
+      std::uint64_t total = 0;
+      for (;;) {
+        auto part = in.some(body_block);
+        if (!part && part.error() == errc::closed) return total;  // the normal end
+        if (!part) return part.error();
+        total += part->size();
+        if (sink)
+          if (auto ok = sink(std::move(*part), std::nullopt); !ok) return ok.error();
+      }
+    }
+  }
+  return std::uint64_t{0};
+}
+
+}  // namespace copas::http

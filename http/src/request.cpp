@@ -1,0 +1,260 @@
+// The request, written top to bottom as LuaSocket's http.lua reads: resolve, connect, send the
+// head and the body, read the status and the headers, follow a redirect or read the body.
+#include "connection.hpp"
+#include "target.hpp"
+
+#include <copas/http/body_sink.hpp>
+#include <copas/http/pool.hpp>
+#include <copas/http/request.hpp>
+#include <copas/net/url.hpp>
+
+#include <cctype>
+#include <stdexcept>
+
+namespace copas::http {
+
+std::string PROXY;
+
+timeouts timeout_option::resolve() const {
+  timeouts t;
+  if (auto* d = std::get_if<double>(&v_)) {
+    t = {*d, *d, *d};
+  } else if (auto* s = std::get_if<timeouts>(&v_)) {
+    t = *s;
+  } else {
+    for (auto& [k, v] : std::get<2>(v_)) {
+      if (k == "connect") t.connect = v;
+      else if (k == "send") t.send = v;
+      else if (k == "receive") t.receive = v;
+      else
+        throw std::invalid_argument("'" + k +
+                                    "' is not a valid timeout option. Valid: 'connect', 'send', 'receive'");
+    }
+  }
+  for (auto* o : {&t.connect, &t.send, &t.receive})
+    if (!*o) *o = TIMEOUT;
+  return t;
+}
+
+namespace {
+
+using detail::connection;
+using detail::tell;
+
+// The status and headers of one exchange, with the connection still open on the body.
+struct exchange {
+  connection conn;
+  std::unique_ptr<reader> in;
+  status_line status;
+  headers fields;
+};
+
+bool is_redirect_code(int code) { return code == 301 || code == 302 || code == 303 || code == 307; }
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Sends the request and reads up to the end of the final (non-100) response's headers.
+// `retryable` tells the caller that the failure happened on a reused connection before any
+// response byte, so a fresh connection may be tried.
+result<exchange> send_and_receive_head(request_params& p, const detail::target& t,
+                                       const std::optional<detail::proxy>& px, bool& retryable,
+                                       bool allow_reuse) {
+  retryable = false;
+  bool chunked = p.source && !p.headers.contains("content-length") &&
+                 !p.headers.contains("transfer-encoding");
+  auto head = detail::request_head(p, t, px, chunked);
+  auto conn = detail::open(p, t, px, allow_reuse);
+  if (!conn) return conn.error();
+  socket s = conn->sock;
+  tell(p, phase::send, &*conn, head);
+  if (auto r = s.send(head); !r) {
+    retryable = conn->reused && !p.source;
+    s.close();
+    return r.error();
+  }
+  if (p.source) {
+    auto step = p.step ? p.step : ltn12::pump::step_function(ltn12::pump::step);
+    auto ok = ltn12::pump::all(p.source, body_sink(s, chunked), step);
+    if (!ok) {
+      s.close();
+      return ok.error();
+    }
+  }
+  auto in = std::make_unique<reader>(socket_fill(s), p.limits);  // before conn is moved from
+  exchange x{.conn = std::move(*conn), .in = std::move(in), .status = {}, .fields = {}};
+  for (;;) {
+    tell(p, phase::status, &x.conn);
+    auto st = read_status(*x.in);
+    if (!st) {
+      retryable = x.conn.reused && !p.source && st.error() == errc::closed;
+      s.close();
+      return st.error();
+    }
+    x.status = std::move(*st);
+    if (x.status.version == 9) return x;
+    auto h = read_headers(*x.in);
+    if (!h) {
+      s.close();
+      return h.error();
+    }
+    x.fields = std::move(*h);
+    if (x.status.code != 100) break;  // LuaSocket skips only 100 Continue
+  }
+  tell(p, phase::headers, &x.conn, x.status.text, &x.fields);
+  return x;
+}
+
+bool server_keeps_alive(const exchange& x) {
+  if (x.status.version < 11) return false;
+  auto* c = x.fields.find("connection");
+  if (!c) return true;
+  std::string v;
+  for (char ch : *c) v += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return v.find("close") == std::string::npos;
+}
+
+bool client_keeps_alive(const request_params& p) {
+  if (!p.keepalive || p.create) return false;
+  auto* c = p.headers.find("connection");
+  return !(c && c->find("close") != std::string::npos);
+}
+
+// Ends an exchange whose body was read completely: the connection goes back to the pool when
+// both sides allow it, else it is closed.
+void finish(const request_params& p, exchange& x, const framing& f) {
+  if (f.how != framing::until_close && client_keeps_alive(p) && server_keeps_alive(x) &&
+      x.in->take_buffered().empty())
+    pool::put(x.conn.key, std::move(x.conn.sock));
+  else
+    x.conn.sock.close();
+}
+
+}  // namespace
+
+result<response> request(request_params p) {
+  bool was_https = false;
+  std::string last_location;
+  for (;;) {
+    auto t = detail::resolve_target(p);
+    if (!t) return t.error();
+    auto px = detail::resolve_proxy(p);
+    if (!px) return px.error();
+    was_https = was_https || t->scheme == "https";
+
+    bool retryable = false;
+    auto x = send_and_receive_head(p, *t, *px, retryable, true);
+    if (!x && retryable) x = send_and_receive_head(p, *t, *px, retryable, false);
+    if (!x) return x.error();
+
+    response r{.body = {}, .code = x->status.code, .headers = {}, .status = {}, .redirects = p.nredirects,
+               .redirect_limit_reached = false};
+    if (x->status.version == 9) {  // HTTP/0.9: the bytes are the body, up to the close
+      auto n = read_body(*x->in, framing{.how = framing::until_close}, p.sink);
+      x->conn.sock.close();
+      if (!n) return n.error();
+      if (p.sink) (void)p.sink(std::nullopt, std::nullopt);
+      return r;
+    }
+    r.status = x->status.text;
+    r.headers = std::move(x->fields);
+
+    auto* location = r.headers.find("location");
+    bool follow = location && !trimmed(*location).empty() && p.redirect != redirect_mode::none &&
+                  is_redirect_code(r.code) && (p.method == "GET" || p.method == "HEAD") && !p.source;
+    if (follow) {
+      auto next_url = url::absolute(p.url, trimmed(*location));
+      auto next = url::parse(next_url);
+      std::string scheme = next && next->scheme ? *next->scheme : "http";
+      for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (was_https && scheme == "http" && p.redirect != redirect_mode::all) {
+        x->conn.sock.close();
+        return error(errc::protocol_error, "Unallowed insecure redirect https to http");
+      }
+      if (!p.maxredirects || p.nredirects < *p.maxredirects) {
+        // Drain a small redirect body so that the connection can carry the next request.
+        auto f = response_framing(p.method, r.code, r.headers);
+        if (f && (f->how == framing::none || (f->how == framing::sized && f->length <= 64 * 1024)) &&
+            read_body(*x->in, *f, ltn12::sink()))
+          finish(p, *x, *f);
+        else
+          x->conn.sock.close();
+        tell(p, phase::redirect, &x->conn, next_url);
+        // LuaSocket carries url, source, sink, headers, proxy, maxredirects and the count; the
+        // method is not carried (a redirected HEAD becomes a GET). copas-cpp also keeps
+        // redirect, timeouts, TLS parameters and keep-alive, and drops the URL-part overrides.
+        request_params n;
+        n.url = next_url;
+        n.sink = std::move(p.sink);
+        n.headers = std::move(p.headers);
+        n.proxy = std::move(p.proxy);
+        n.redirect = p.redirect;
+        if (next && next->scheme && *next->scheme == t->scheme) n.create = std::move(p.create);
+        n.maxredirects = p.maxredirects;
+        n.timeout = p.timeout;
+        n.sslparams = std::move(p.sslparams);
+        n.keepalive = p.keepalive;
+        n.observer = std::move(p.observer);
+        n.limits = p.limits;
+        n.nredirects = p.nredirects + 1;
+        last_location = next_url;
+        p = std::move(n);
+        continue;
+      }
+      r.redirect_limit_reached = true;
+    }
+
+    auto f = response_framing(p.method, r.code, r.headers);
+    if (!f) {
+      x->conn.sock.close();
+      return f.error();
+    }
+    tell(p, phase::body, &x->conn);
+    auto n = read_body(*x->in, *f, p.sink);
+    if (!n) {
+      x->conn.sock.close();
+      if (p.sink) (void)p.sink(std::nullopt, n.error());
+      return n.error();
+    }
+    if (p.sink)
+      if (auto ok = p.sink(std::nullopt, std::nullopt); !ok) {
+        x->conn.sock.close();
+        return ok.error();
+      }
+    finish(p, *x, *f);
+    if (!last_location.empty() && !r.headers.contains("location")) r.headers.set("location", last_location);
+    tell(p, phase::done, nullptr);
+    return r;
+  }
+}
+
+result<response> request(std::string_view url) {
+  std::vector<std::string> parts;
+  request_params p;
+  p.url = std::string(url);
+  p.sink = ltn12::sink::table(parts);
+  auto r = request(std::move(p));
+  if (!r) return r;
+  for (auto& s : parts) r->body += s;
+  return r;
+}
+
+result<response> request(std::string_view url, std::string body) {
+  std::vector<std::string> parts;
+  request_params p;
+  p.url = std::string(url);
+  p.method = "POST";
+  p.headers = {{"content-type", "application/x-www-form-urlencoded"},
+               {"content-length", std::to_string(body.size())}};
+  p.source = ltn12::source::string(std::move(body));
+  p.sink = ltn12::sink::table(parts);
+  auto r = request(std::move(p));
+  if (!r) return r;
+  for (auto& s : parts) r->body += s;
+  return r;
+}
+
+}  // namespace copas::http

@@ -1,0 +1,181 @@
+// Listening and serving: socket::bind / listen / accept, and Copas's addserver, removeserver,
+// handler and autoclose.
+#include "address.hpp"
+#include "socket_impl.hpp"
+#include "tls_session.hpp"
+
+#include <copas/core/errors.hpp>
+#include <copas/core/pause.hpp>
+#include <copas/core/thread.hpp>
+#include <copas/net/server.hpp>
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+namespace copas {
+
+namespace detail {
+struct server_state {
+  connection_handler handler;
+  std::size_t clients = 0;
+};
+}  // namespace detail
+
+namespace {
+
+std::atomic<bool> autoclose_flag{true};
+
+// bind() runs before the loop, outside any fiber, so it cannot use evdns: numeric addresses,
+// "*" and "localhost" are handled here, anything else by the system resolver.
+result<detail::sockaddr_any> local_address(std::string_view host, std::uint16_t port, int socktype) {
+  if (host == "*" || host.empty()) host = "0.0.0.0";
+  if (host == "localhost") host = "127.0.0.1";
+  if (auto a = detail::numeric_address(host, port)) return *a;
+  addrinfo hints{};
+  hints.ai_socktype = socktype;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* res = nullptr;
+  std::string h(host);
+  if (getaddrinfo(h.c_str(), nullptr, &hints, &res) != 0 || !res)
+    return error(errc::host_not_found, "host not found: " + h);
+  detail::sockaddr_any a;
+  std::memcpy(&a.storage, res->ai_addr, res->ai_addrlen);
+  a.len = res->ai_addrlen;
+  freeaddrinfo(res);
+  reinterpret_cast<sockaddr_in*>(&a.storage)->sin_port = htons(port);  // same offset for IPv6
+  return a;
+}
+
+void run_handler(const connection_handler& h, socket client, bool close_after) {
+  try {
+    h(client);
+  } catch (const thread_cancelled&) {
+    if (close_after) client.close();
+    throw;
+  } catch (...) {
+    report_error(std::current_exception(), running_thread(), client.impl());
+  }
+  if (close_after) client.close();
+}
+
+void accept_loop(std::shared_ptr<detail::socket_impl> impl, std::shared_ptr<detail::server_state> st) {
+  socket server(impl);
+  int burst = 0;
+  for (;;) {
+    if (impl->serving != st || impl->closed) return;
+    auto c = server.accept();
+    if (c) {
+      auto& client = *c->impl();
+      std::string sname = impl->socket_name();
+      auto n = std::to_string(++st->clients);
+      client.name = sname + ":client_" + n;
+      client.t_connect = impl->t_connect;
+      client.t_send = impl->t_send;
+      client.t_receive = impl->t_receive;
+      addthread(thread_options{.name = sname + ":handler_" + n}, run_handler, st->handler,
+                std::move(*c), autoclose_flag.load());
+      // Accept a burst, but let the handlers (and everyone else) run now and then.
+      if (++burst % 64 == 0) copas::pause();
+      continue;
+    }
+    if (c.error() == errc::timeout) {
+      auto w = impl->wait(false, clock::time_point::max());
+      if (!w && w.error() == errc::in_progress) copas::pause();  // a removed loop still holds it
+      continue;
+    }
+    if (impl->closed) return;
+    // Copas ignores a failed accept; a full fd table keeps the listener readable, so back off.
+    copas::pause(0.01);
+  }
+}
+
+}  // namespace
+
+result<void> socket::bind(std::string_view host, std::uint16_t port) {
+  if (!impl_ || impl_->closed) return errc::closed;
+  auto& s = *impl_;
+  auto a = local_address(host, port, s.type == type::udp ? SOCK_DGRAM : SOCK_STREAM);
+  if (!a) return a.error();
+  if (auto ok = s.open_for(a->family()); !ok) return ok;
+  if (::bind(s.fd, a->get(), a->len) != 0) return detail::errno_error(errno);
+  s.bound = true;
+  return {};
+}
+
+result<void> socket::listen(int backlog) {
+  if (!impl_ || impl_->closed || impl_->fd < 0) return errc::closed;
+  if (::listen(impl_->fd, backlog) != 0) return detail::errno_error(errno);
+  impl_->listening = true;
+  return {};
+}
+
+result<socket> socket::accept() {
+  if (!impl_ || impl_->closed || impl_->fd < 0) return errc::closed;
+  detail::sockaddr_any a;
+  a.len = sizeof a.storage;
+  int c;
+  do c = ::accept4(impl_->fd, a.get(), &a.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  while (c < 0 && errno == EINTR);
+  if (c < 0) return detail::errno_error(errno);
+  auto impl = detail::make_impl(type::tcp);
+  impl->adopt(c, a.family());
+  impl->accepted = impl->connected = true;
+  return socket(std::move(impl));
+}
+
+result<socket> bind(std::string_view host, std::uint16_t port, int backlog) {
+  auto s = tcp();
+  if (auto ok = s.setoption("reuseaddr", true); !ok) return ok.error();
+  if (auto ok = s.bind(host, port); !ok) return ok.error();
+  if (auto ok = s.listen(backlog); !ok) return ok.error();
+  return s;
+}
+
+void addserver(socket server, connection_handler handler, std::optional<double> timeout,
+               std::optional<std::string> name) {
+  auto impl = server.shared_impl();
+  if (!impl) throw std::invalid_argument("expected a socket");
+  if (name) impl->name = std::move(*name);
+  if (timeout) server.settimeout(timeout);
+  auto st = std::make_shared<detail::server_state>();
+  st->handler = std::move(handler);
+  impl->serving = st;
+  if (impl->type == socket::type::udp) {
+    addthread(thread_options{.name = impl->socket_name() + ":handler"}, run_handler, st->handler,
+              server, false);
+    return;
+  }
+  addthread(thread_options{.name = impl->socket_name() + ":accept"}, accept_loop, impl, st);
+}
+
+result<void> removeserver(const socket& server, bool keep_open) {
+  auto* impl = server.impl();
+  if (!impl) return errc::closed;
+  impl->serving.reset();
+  impl->in.w.wake();  // the accept loop sees it is no longer serving and ends
+  if (keep_open) return {};
+  return socket(server).close();
+}
+
+connection_handler handler(connection_handler connhandler, std::optional<ssl_params> params) {
+  if (!params || (!params->wrap && !params->sni)) {
+    return [h = std::move(connhandler)](socket s) { h(wrap(std::move(s))); };
+  }
+  auto contexts = detail::compile_server_tls(*params);
+  return [h = std::move(connhandler), params = *params, contexts](socket s) {
+    s = wrap(std::move(s), params);
+    s.impl()->server_contexts = contexts;
+    s.dohandshake();
+    h(s);
+  };
+}
+
+bool autoclose() noexcept { return autoclose_flag.load(); }
+void autoclose(bool on) noexcept { autoclose_flag.store(on); }
+
+}  // namespace copas

@@ -1,0 +1,250 @@
+#include "socket_impl.hpp"
+
+#include "address.hpp"
+#include "tls_session.hpp"
+
+#include <copas/core/dispatcher.hpp>
+#include <copas/core/pause.hpp>
+#include <copas/core/thread.hpp>
+
+#include <boost/fiber/fss.hpp>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+
+namespace copas::detail {
+
+namespace {
+
+// Plain reads ask for this much at a time: big enough that streaming costs few system calls.
+constexpr std::size_t read_chunk = 64 * 1024;
+// Calls in a row that never waited before the starvation guard yields (Copas: 10 % at random).
+constexpr int starvation_budget = 32;
+
+// Work-around for a core bug (reported): the dispatcher polls libevent from inside the parking
+// fiber's own switch (pick_next), and waking that same fiber there resumes it onto itself
+// (SIGSEGV in ontop_fcontext). Such a wake is deferred by a short timer, re-armed for as long as
+// the fiber is still the running one (a non-blocking event_base_loop keeps iterating while
+// events are active, so the timer can fire within the same poll).
+struct deferred_wake {
+  thread fiber;  // keeps the fiber's state alive until the timer has fired
+  waker w;
+};
+
+void wake_later(deferred_wake* d) {
+  static const timeval later{0, 30};
+  event_base_once(
+      dispatcher::current().base(), -1, EV_TIMEOUT,
+      [](evutil_socket_t, short, void* p) {
+        std::unique_ptr<deferred_wake> d(static_cast<deferred_wake*>(p));
+        if (running_thread() == d->fiber) return wake_later(d.release());
+        d->w.wake();
+      },
+      d, &later);
+}
+
+// Wakes the slot's waiter, or remembers the edge for the next wait.
+void on_edge(waiter_slot& slot) {
+  if (!slot.w.pending()) {
+    slot.ready = true;
+    return;
+  }
+  auto running = running_thread();
+  if (running.state() == slot.w.state()) return wake_later(new deferred_wake{running, slot.w});
+  slot.w.wake();
+}
+
+void on_readable(evutil_socket_t, short, void* arg) { on_edge(static_cast<socket_impl*>(arg)->in); }
+void on_writable(evutil_socket_t, short, void* arg) { on_edge(static_cast<socket_impl*>(arg)->out); }
+
+}  // namespace
+
+std::shared_ptr<socket_impl> make_impl(socket::type t) { return std::make_shared<socket_impl>(t); }
+
+socket_impl::~socket_impl() {
+  if (ssl) tls_shutdown(*this);
+  drop_fd();
+}
+
+std::string socket_impl::socket_name() const {
+  if (!name.empty()) return name;
+  const char* role = type == socket::type::udp ? (connected ? "connected" : "unconnected")
+                     : listening              ? "server"
+                     : connected || accepted  ? "client"
+                                              : "master";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s{%s}: %p", type == socket::type::udp ? "udp" : "tcp", role,
+                static_cast<const void*>(this));
+  return buf;
+}
+
+void socket_impl::drop_fd() noexcept {
+  if (read_ev) event_free(read_ev);
+  if (write_ev) event_free(write_ev);
+  read_ev = write_ev = nullptr;
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+void socket_impl::adopt(int new_fd, int fam) {
+  drop_fd();
+  fd = new_fd;
+  family = fam;
+  int fl = fcntl(fd, F_GETFL);
+  if (!(fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  base = dispatcher::current().base();
+  // Registered once with EV_ET for the socket's whole life: no epoll_ctl per wait.
+  read_ev = event_new(base, fd, EV_READ | EV_PERSIST | EV_ET, on_readable, this);
+  write_ev = event_new(base, fd, EV_WRITE | EV_PERSIST | EV_ET, on_writable, this);
+  event_add(read_ev, nullptr);
+  event_add(write_ev, nullptr);
+  in.ready = out.ready = false;
+}
+
+result<void> socket_impl::open(int fam) {
+  if (closed) return errc::closed;
+  if (fd >= 0) return {};  // a bound fd of another family: the system call reports the mismatch
+  int kind = type == socket::type::udp ? SOCK_DGRAM : SOCK_STREAM;
+  int nfd = ::socket(fam, kind | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (nfd < 0) return errno_error(errno);
+  adopt(nfd, fam);
+  for (auto& [opt, value] : options) (void)apply_option(*this, opt, value);
+  return {};
+}
+
+result<void> socket_impl::open_for(int fam) {
+  if (fd >= 0 && family != fam && !bound) drop_fd();
+  return open(fam);
+}
+
+void socket_impl::close_now() {
+  if (closed) return;
+  closed = true;
+  if (ssl) tls_shutdown(*this);
+  drop_fd();
+  in.w.wake();
+  out.w.wake();
+}
+
+result<void> socket_impl::wait(bool for_write, clock::time_point deadline) {
+  waiter_slot& slot = for_write ? out : in;
+  if (closed) return errc::closed;
+  if (slot.claimed) return errc::in_progress;
+  streak = 0;
+  if (slot.ready) {
+    // An edge came while nobody waited: the fd may be ready; retry without parking.
+    slot.ready = false;
+    this_thread::check_cancelled();
+    return {};
+  }
+  if (deadline != clock::time_point::max() && clock::now() >= deadline) return errc::timeout;
+  slot.claimed = true;
+  slot.w = this_thread::get_waker();
+  struct release {
+    waiter_slot& s;
+    ~release() {
+      s.claimed = false;
+      s.w = {};
+    }
+  } guard{slot};
+  auto kind = for_write ? wait_kind::write : wait_kind::read;
+  auto why = this_thread::park(kind, deadline, this);
+  // Never early: the core's deadline timer can fire a little before the deadline (reported).
+  while (why == wake_reason::timeout && !closed && clock::now() < deadline) {
+    slot.w = this_thread::get_waker();
+    why = this_thread::park(kind, deadline, this);
+  }
+  if (closed) return errc::closed;
+  if (why == wake_reason::timeout) return errc::timeout;
+  return {};
+}
+
+io_status socket_impl::fill(error& err) {
+  if (closed || fd < 0) {
+    err = errc::closed;
+    return io_status::failed;
+  }
+  if (ssl) return tls_fill(*this, err);
+  char* p = rbuf.prepare(read_chunk);
+  ssize_t n = ::recv(fd, p, rbuf.capacity_after(), 0);
+  if (n > 0) {
+    rbuf.commit(static_cast<std::size_t>(n));
+    return io_status::done;
+  }
+  if (n == 0) return io_status::eof;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) return io_status::want_read;
+  if (errno == EINTR) return fill(err);
+  if (errno == ECONNRESET || errno == ECONNABORTED) return io_status::eof;
+  err = errno_error(errno);
+  return io_status::failed;
+}
+
+io_status socket_impl::write_some(const char* p, std::size_t n, std::size_t& written, error& err) {
+  written = 0;
+  if (closed || fd < 0) {
+    err = errc::closed;
+    return io_status::failed;
+  }
+  if (ssl) return tls_write(*this, p, n, written, err);
+  for (;;) {
+    ssize_t r = ::send(fd, p, n, MSG_NOSIGNAL);
+    if (r >= 0) {
+      written = static_cast<std::size_t>(r);
+      return io_status::done;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return io_status::want_write;
+    err = errno_error(errno);
+    return io_status::failed;
+  }
+}
+
+void socket_impl::no_wait_success() {
+  if (++streak >= starvation_budget) {
+    streak = 0;
+    copas::pause();
+  }
+}
+
+clock::time_point deadline_for(const std::optional<double>& t) {
+  // Copas: 0, negative, nil and math.huge all mean "no timer".
+  if (!t || !(*t > 0) || std::isinf(*t)) return clock::time_point::max();
+  return deadline_after(*t);
+}
+
+namespace {
+boost::fibers::fiber_specific_ptr<bool>& raw_errors_flag() {
+  static boost::fibers::fiber_specific_ptr<bool> flag;
+  return flag;
+}
+}  // namespace
+
+bool socket_timeout_errors() {
+  auto* p = raw_errors_flag().get();
+  return p && *p;
+}
+
+error timeout_error(error raw) {
+  if (socket_timeout_errors()) return raw;
+  return errc::timeout;
+}
+
+}  // namespace copas::detail
+
+namespace copas {
+
+void usesockettimeouterrors(bool use) {
+  auto& flag = detail::raw_errors_flag();
+  if (!flag.get()) flag.reset(new bool(use));
+  else *flag = use;
+}
+
+bool usingsockettimeouterrors() { return detail::socket_timeout_errors(); }
+
+}  // namespace copas

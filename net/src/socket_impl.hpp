@@ -1,0 +1,114 @@
+#pragma once
+// The state behind a copas::socket: the fd, its two edge-triggered libevent events registered
+// once for the socket's life, one waiter slot per direction, the timeouts, the receive buffer
+// and, once handshaken, the TLS session.
+
+#include "receive_buffer.hpp"
+
+#include <copas/core/socket_ref.hpp>
+#include <copas/core/time.hpp>
+#include <copas/core/wait.hpp>
+#include <copas/net/socket.hpp>
+
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+struct event;
+struct event_base;
+typedef struct ssl_st SSL;
+
+namespace copas::detail {
+
+struct server_state;
+struct server_tls;
+
+// One direction's waiter: the parked fiber's waker, and the edge that came with nobody waiting.
+struct waiter_slot {
+  waker w;
+  bool claimed = false;
+  bool ready = false;
+};
+
+// What a transport call (read, write, SSL_*) ended with.
+enum class io_status { done, want_read, want_write, eof, failed };
+
+struct socket_impl final : socket_ref {
+  explicit socket_impl(socket::type t) : type(t) {}
+  ~socket_impl() override;
+  socket_impl(const socket_impl&) = delete;
+  socket_impl& operator=(const socket_impl&) = delete;
+
+  std::string socket_name() const override;
+
+  // Creates the fd for `family` if there is none.
+  result<void> open(int family);
+  // As open(), but first drops an fd of another family that is not bound yet (LuaSocket's tcp()
+  // picks the family at connect / bind time).
+  result<void> open_for(int family);
+  // Takes an existing fd: non-blocking, events registered.
+  void adopt(int new_fd, int fam);
+  // Closes the fd now (TLS: close_notify first) and wakes both waiters.
+  void close_now();
+  void drop_fd() noexcept;
+
+  // Parks the running fiber until the fd may be ready for reading (or writing), the deadline,
+  // or close. Errors: "closed", "timeout", "Operation already in progress" (slot taken).
+  result<void> wait(bool for_write, clock::time_point deadline);
+
+  // Transports: plain system calls, or OpenSSL once a session exists.
+  io_status fill(error& err);  // into rbuf
+  io_status write_some(const char* p, std::size_t n, std::size_t& written, error& err);
+
+  // The Copas starvation guard: yields after a run of calls that never had to wait.
+  void no_wait_success();
+
+  socket::type type;
+  int fd = -1;
+  int family = 0;
+  bool closed = false;
+  bool connected = false;
+  bool bound = false;
+  bool listening = false;
+  bool wrapped = false;
+  bool accepted = false;
+  event_base* base = nullptr;
+  event* read_ev = nullptr;
+  event* write_ev = nullptr;
+  waiter_slot in, out;
+  std::optional<double> t_connect, t_send, t_receive;
+  std::string name;
+  receive_buffer rbuf;
+  int streak = 0;
+  std::vector<std::pair<std::string, option_value>> options;  // re-applied to a new fd
+
+  // TLS
+  std::optional<ssl_params> params;
+  std::shared_ptr<server_tls> server_contexts;  // handler()'s compiled contexts
+  std::optional<tls_context> context;           // keeps the session's SSL_CTX alive
+  SSL* ssl = nullptr;
+  bool handshaken = false;
+  std::string peer_host;  // the host connect() was given: SNI and host-name check
+  std::string sni_name;   // set by sni() on a client
+
+  // Servers
+  std::shared_ptr<server_state> serving;
+
+  // debug::socket: where the call log goes (null: not logged), and "inside a logged call".
+  std::shared_ptr<std::function<void(std::string_view)>> debug_log;
+  bool debug_busy = false;
+};
+
+std::shared_ptr<socket_impl> make_impl(socket::type t);
+// setsockopt by LuaSocket option name (options.cpp).
+result<void> apply_option(socket_impl& s, std::string_view name, const option_value& value);
+clock::time_point deadline_for(const std::optional<double>& t);
+// The error a timed-out call reports: "timeout", or the raw error under usesockettimeouterrors.
+error timeout_error(error raw);
+bool socket_timeout_errors();
+
+}  // namespace copas::detail

@@ -1,0 +1,199 @@
+// The Copas loops over a TCP (or TLS) stream: connect, send, receive, receivepartial. Each tries
+// the system call first and parks the fiber only on "would block" (net.md §3).
+#include "address.hpp"
+#include "datagram.hpp"
+#include "debug_socket.hpp"
+#include "socket_impl.hpp"
+#include "tls_session.hpp"
+
+#include <copas/net/dns.hpp>
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace copas {
+
+using detail::io_status;
+
+namespace {
+
+error would_block_error(const detail::socket_impl& s, bool write) {
+  if (s.ssl) return error(errc::timeout, write ? "wantwrite" : "wantread");
+  return errc::timeout;
+}
+
+// One connect() to one address, waiting for completion within the deadline.
+result<void> connect_one(detail::socket_impl& s, const detail::sockaddr_any& addr,
+                         clock::time_point deadline) {
+  if (auto ok = s.open_for(addr.family()); !ok) return ok;
+  int rc;
+  do rc = ::connect(s.fd, addr.get(), addr.len);
+  while (rc != 0 && errno == EINTR);
+  if (rc == 0) return {};
+  if (errno != EINPROGRESS) return detail::errno_error(errno);
+  for (;;) {
+    auto w = s.wait(true, deadline);
+    if (!w) {
+      if (w.error() == errc::timeout) return detail::timeout_error(errc::in_progress);
+      return w;
+    }
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) return detail::errno_error(err);
+    sockaddr_storage peer{};
+    socklen_t pl = sizeof peer;
+    if (::getpeername(s.fd, reinterpret_cast<sockaddr*>(&peer), &pl) == 0) return {};
+    // Writable without an error but not connected yet: a stale edge; wait again.
+  }
+}
+
+}  // namespace
+
+result<void> socket::connect(std::string_view host, std::uint16_t port) {
+  if (detail::logging(impl_))
+    return detail::logged(*impl_, "connect", {{"host", detail::describe(host)}, {"port", detail::describe(port)}},
+                          [&] { return connect(host, port); });
+  if (!impl_ || impl_->closed) return errc::closed;
+  auto& s = *impl_;
+  if (s.type == type::udp) return setpeername(host, port);
+  if (s.connected) return detail::named_error(std::errc::already_connected, "already connected");
+  auto deadline = detail::deadline_for(s.t_connect);
+  auto addrs = dns::resolve(host);
+  if (!addrs) return addrs.error();
+  error last = errc::host_not_found;
+  for (auto& ip : *addrs) {
+    auto addr = detail::numeric_address(ip, port);
+    if (!addr) continue;
+    auto ok = connect_one(s, *addr, deadline);
+    if (ok) {
+      s.connected = true;
+      s.peer_host = std::string(host);
+      if (s.params && s.params->wrap) dohandshake();
+      return {};
+    }
+    last = ok.error();
+    if (s.closed || last == errc::timeout || last == errc::in_progress) break;
+    if (!s.bound) s.drop_fd();  // a failed connect leaves the fd unusable: next address, new fd
+  }
+  return last;
+}
+
+send_result socket::send(std::string_view data, std::int64_t i, std::int64_t j) {
+  if (detail::logging(impl_))
+    return detail::logged(*impl_, "send",
+                          {{"data", detail::describe(data)},
+                           {"idx-start", detail::describe(static_cast<double>(i))},
+                           {"idx-end", detail::describe(static_cast<double>(j))}},
+                          [&] { return send(data, i, j); });
+  if (!impl_) return send_result::failure(errc::closed, 0);
+  auto& s = *impl_;
+  if (s.type == type::udp) return detail::udp_send(s, data);
+  const auto size = static_cast<std::int64_t>(data.size());
+  // LuaSocket's index rules: negative from the end, then clamped to [1, size].
+  if (i < 0) i = size + i + 1;
+  if (j < 0) j = size + j + 1;
+  if (i < 1) i = 1;
+  if (j > size) j = size;
+  std::int64_t last = i - 1;
+  if (s.closed) return send_result::failure(errc::closed, static_cast<std::size_t>(last));
+  auto deadline = detail::deadline_for(s.t_send);
+  bool waited = false;
+  while (last < j) {
+    std::size_t n = 0;
+    error err;
+    auto st = s.write_some(data.data() + last, static_cast<std::size_t>(j - last), n, err);
+    last += static_cast<std::int64_t>(n);
+    if (st == io_status::done) continue;
+    if (st == io_status::eof) err = errc::closed;
+    if (st == io_status::eof || st == io_status::failed)
+      return send_result::failure(err, static_cast<std::size_t>(last));
+    bool write = st == io_status::want_write;
+    auto w = s.wait(write, deadline);
+    waited = true;
+    if (!w) {
+      auto e = w.error() == errc::timeout ? detail::timeout_error(would_block_error(s, write))
+                                          : w.error();
+      return send_result::failure(e, static_cast<std::size_t>(last));
+    }
+  }
+  if (!waited) s.no_wait_success();
+  return send_result::success(static_cast<std::size_t>(last));
+}
+
+namespace {
+
+std::string pattern_text(const receive_pattern& p) {
+  if (p.type() == receive_pattern::kind::line) return detail::describe("*l");
+  if (p.type() == receive_pattern::kind::all) return detail::describe("*a");
+  return detail::describe(static_cast<double>(p.count()));
+}
+
+receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, std::string prefix,
+                            bool partial) {
+  if (s.closed || s.fd < 0) return {errc::closed, std::move(prefix)};
+  const std::size_t prefix_len = prefix.size();
+  std::string acc = std::move(prefix);
+  auto deadline = detail::deadline_for(s.t_receive);
+  bool waited = false;
+  for (;;) {
+    error err;
+    io_status last = io_status::done;
+    auto st = detail::receive_once(p, s.rbuf, acc, [&] {
+      last = s.fill(err);
+      switch (last) {
+        case io_status::done: return detail::fill_status::data;
+        case io_status::eof: return detail::fill_status::eof;
+        case io_status::want_read: return detail::fill_status::want_read;
+        case io_status::want_write: return detail::fill_status::want_write;
+        default: return detail::fill_status::failed;
+      }
+    });
+    switch (st) {
+      case detail::attempt_status::done:
+        if (!waited) s.no_wait_success();
+        return acc;
+      case detail::attempt_status::closed: return {errc::closed, std::move(acc)};
+      case detail::attempt_status::failed: return {err, std::move(acc)};
+      default: break;
+    }
+    bool write = st == detail::attempt_status::want_write;
+    auto raw = would_block_error(s, write);
+    // receivepartial: new data beyond the caller's prefix goes back at once, with the raw error.
+    if (partial && acc.size() > prefix_len) return {raw, std::move(acc)};
+    auto w = s.wait(write, deadline);
+    waited = true;
+    if (!w) {
+      auto e = w.error() == errc::timeout ? detail::timeout_error(raw) : w.error();
+      return {e, std::move(acc)};
+    }
+  }
+}
+
+}  // namespace
+
+receive_result socket::receive(receive_pattern pattern, std::string prefix) {
+  if (detail::logging(impl_))
+    return detail::logged(*impl_, "receive", {{"pattern", pattern_text(pattern)}, {"prefix", detail::describe(prefix)}},
+                          [&] { return receive(pattern, prefix); });
+  if (!impl_) return {errc::closed, std::move(prefix)};
+  auto& s = *impl_;
+  if (s.type == type::udp) return detail::udp_receive(s, pattern);
+  // Copas: a receive timeout of exactly 0 makes the wrapper's receive a receivepartial.
+  bool partial = s.wrapped && s.t_receive && *s.t_receive == 0;
+  return receive_loop(s, pattern, std::move(prefix), partial);
+}
+
+receive_result socket::receivepartial(receive_pattern pattern, std::string prefix) {
+  if (detail::logging(impl_))
+    return detail::logged(*impl_, "receivepartial",
+                          {{"pattern", pattern_text(pattern)}, {"prefix", detail::describe(prefix)}},
+                          [&] { return receivepartial(pattern, prefix); });
+  if (!impl_) return {errc::closed, std::move(prefix)};
+  auto& s = *impl_;
+  if (s.type == type::udp) return detail::udp_receive(s, pattern);
+  return receive_loop(s, pattern, std::move(prefix), true);
+}
+
+}  // namespace copas

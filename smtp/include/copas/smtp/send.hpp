@@ -1,0 +1,139 @@
+#pragma once
+// copas::smtp::send: LuaSocket's smtp.send, blocking only the calling fiber.
+//
+//   auto ok = copas::smtp::send({
+//       .from = "<me@example.org>",
+//       .rcpt = {"<you@example.org>", "<them@example.org>"},
+//       .source = copas::smtp::message({.headers = {{"subject", "hi"}}, .body = "Hello\r\n"}),
+//       .server = "mail.example.org", .port = 587,
+//       .tls = copas::smtp::security::starttls,
+//   });
+//   if (!ok) std::cerr << ok.describe() << "\n";   // "smtp mail.example.org:587 RCPT TO: 550 ..."
+//
+// The session, as LuaSocket runs it: greeting (2xx), EHLO domain (2xx), AUTH when user and
+// password are given, MAIL FROM:<from>, one RCPT TO:<to> per recipient, DATA (3xx), the message
+// dot-stuffed, the final dot (2xx), QUIT. Addresses are sent verbatim: include the angle brackets.
+//
+// Errors: error().message() is what LuaSocket returns -- the server's reply text for a refused
+// command ("550 5.1.1 <x@y>: Recipient address rejected"; the first refused recipient fails the
+// send), the socket error ("connection refused", "timeout", "closed", "host not found: <host>"),
+// "authentication not supported", "invalid server reply". where() says which step failed, on
+// which host and port, with the reply. A missing `from` or `rcpt` throws std::invalid_argument
+// (a Lua error in LuaSocket).
+//
+// Differences from LuaSocket, all deliberate:
+// - EHLO refused with a 5xx falls back to HELO (no extensions then: no AUTH, no STARTTLS).
+// - STARTTLS and SMTPS (implicit TLS), certificates and host names verified by default.
+// - SMTPUTF8 is requested when an address is not ASCII and the server offers it (else the send
+//   fails before MAIL FROM); BODY=8BITMIME when `eightbit` is set and the server offers it.
+// - A message that ends with CRLF is followed by ".\r\n" only, so the server stores exactly the
+//   bytes given (LuaSocket always sends "\r\n.\r\n", adding an empty line).
+// - Once the final dot is accepted the send succeeds: a failing QUIT does not turn a delivered
+//   message into an error (which would invite a duplicate re-send).
+// - A failed TLS handshake is returned as an error ("TLS/SSL handshake failed: <reason>") instead
+//   of thrown; the connection is closed, never continued in plain text.
+
+#include <copas/core/error.hpp>
+#include <copas/net/ltn12.hpp>
+#include <copas/net/socket.hpp>
+#include <copas/net/ssl_params.hpp>
+#include <copas/smtp/tp.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace copas::smtp {
+
+// LuaSocket's module constants.
+inline constexpr double TIMEOUT = 60;
+inline constexpr std::string_view SERVER = "localhost";
+inline constexpr std::uint16_t PORT = 25;
+inline constexpr std::uint16_t SMTPS_PORT = 465;
+// $SERVER_NAME, else "localhost".
+std::string default_domain();
+
+// What the server lacks for the send asked of it. message() is the specific text:
+// "authentication not supported" (LuaSocket's), "STARTTLS not supported",
+// "SMTPUTF8 not supported" (a non-ASCII address).
+enum class errc { not_supported = 1 };
+const std::error_category& smtp_category() noexcept;
+inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), smtp_category()}; }
+
+// One recipient or many (Lua: a string or an array).
+struct recipients : std::vector<std::string> {
+  recipients() = default;
+  recipients(std::string one) : std::vector<std::string>{std::move(one)} {}  // NOLINT
+  recipients(const char* one) : recipients(std::string(one)) {}              // NOLINT
+  recipients(std::vector<std::string> many) : std::vector<std::string>(std::move(many)) {}  // NOLINT
+  recipients(std::initializer_list<std::string> many) : std::vector<std::string>(many) {}
+};
+
+enum class security {
+  none,      // plain text, as LuaSocket
+  starttls,  // plain connect, then STARTTLS after EHLO (the server must offer it)
+  smtps,     // TLS from the first byte (port 465)
+};
+
+struct params {
+  std::string from;                        // required, verbatim: "<me@example.org>" ("<>" allowed)
+  recipients rcpt;                         // required
+  ltn12::source source;                    // the message (headers and body); empty: no data
+  std::optional<std::string> user;         // AUTH only when both user and password are given;
+  std::optional<std::string> password;     // LOGIN preferred over PLAIN, as LuaSocket
+  std::string server = std::string(SERVER);
+  std::uint16_t port = PORT;
+  std::string domain = default_domain();   // the EHLO argument
+  ltn12::pump::step_function step = ltn12::pump::step;
+  tp::connection::create_function create;  // default copas::tcp (always copas-wrapped)
+  double timeout = TIMEOUT;                // per socket operation (connect, one read, one write)
+  security tls = security::none;
+  // TLS settings for starttls / smtps; default: client, verify the peer against the system CAs
+  // and check the server name. Set verify = {"none"} to skip both, cafile for a private CA.
+  std::optional<tls_params> tls_settings;
+  bool eightbit = false;                   // the message has 8-bit bytes: BODY=8BITMIME if offered
+};
+
+// Where a send failed.
+struct failure {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string phase;  // "connect", "TLS", "greeting", "EHLO", "HELO", "STARTTLS", "AUTH",
+                      // "MAIL FROM", "RCPT TO", "DATA", "message", "end of data"
+  std::string reply;  // the server's reply text, when the failure is a reply
+};
+
+class send_result {
+ public:
+  send_result() : ok_(true) {}
+  send_result(copas::error err, failure where)
+      : err_(std::move(err)), where_(std::move(where)), ok_(false) {}
+
+  bool has_value() const noexcept { return ok_; }
+  explicit operator bool() const noexcept { return ok_; }
+  // Throws copas::system_error when the send failed.
+  void value() const {
+    if (!ok_) throw system_error(err_);
+  }
+  const copas::error& error() const noexcept { return err_; }
+  const failure& where() const noexcept { return where_; }
+  // "smtp <host>:<port> <phase>: <message>", for logs and command-line tools.
+  std::string describe() const;
+
+ private:
+  copas::error err_;
+  failure where_;
+  bool ok_ = false;
+};
+
+send_result send(const params& p);
+
+}  // namespace copas::smtp
+
+template <>
+struct std::is_error_code_enum<copas::smtp::errc> : std::true_type {};

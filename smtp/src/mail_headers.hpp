@@ -1,0 +1,25 @@
+#pragma once
+// Header blocks of mail messages: lookup by name in any case, the canonical spelling LuaSocket
+// writes (socket.headers.canonic), and the checks that keep a value from starting a new header.
+#include <copas/core/error.hpp>
+#include <copas/smtp/message.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace copas::smtp {
+
+// The value of the first header called `name` (any case), or nullptr.
+std::string* find_header(header_list& headers, std::string_view name);
+
+// LuaSocket's canonical spelling for the mail header names it knows; others unchanged.
+std::string canonic(std::string_view name);
+
+// errc::invalid_argument naming the first bad header: a name that is empty or has bytes
+// outside 33-126 or a colon, a value with CR or LF other than a folding CRLF + space/tab.
+result<void> check_headers(const header_list& headers);
+
+// "Name: value\r\n" per header, then "\r\n".
+std::string header_block(const header_list& headers);
+
+}  // namespace copas::smtp

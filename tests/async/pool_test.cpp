@@ -1,0 +1,89 @@
+// The worker pool: bounded growth, shrinking when idle, bursts.
+#include <copas/async.hpp>
+#include <copas/core.hpp>
+
+#include <gtest/gtest.h>
+
+#include "async_test_support.hpp"
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+namespace async = copas::async;
+
+TEST(AsyncPool, BurstOfTenThousandTasksUsesBoundedThreads) {
+  async::configure({.max_workers = 8, .idle_timeout = 10});
+  const auto before = async::stats();
+  constexpr int n = 10000;
+  long sum = 0;
+  int results = 0;
+  copas::loop([&] {
+    std::vector<async::future<int>> fs;
+    fs.reserve(n);
+    for (int i = 0; i < n; ++i) fs.push_back(async::addthread([i] { return i; }));
+    for (auto& f : fs) {
+      auto r = f.get();
+      if (r) {
+        sum += std::get<0>(*r);
+        ++results;
+      }
+    }
+  });
+  EXPECT_EQ(results, n);
+  EXPECT_EQ(sum, static_cast<long>(n) * (n - 1) / 2);
+  auto s = async::stats();
+  EXPECT_LE(s.peak_workers, std::max<std::size_t>(8u, before.peak_workers));
+  EXPECT_LE(s.created, before.created + 8u);
+  EXPECT_LE(copas::test::thread_count(), 1u + 8u + 2u);  // main, workers, a sanitizer thread
+}
+
+TEST(AsyncPool, GrowsOnlyWhenNoWorkerIsIdle) {
+  async::configure({.max_workers = 16, .idle_timeout = 10});
+  const auto before = async::stats();
+  copas::loop([] {
+    for (int i = 0; i < 20; ++i) {
+      auto r = async::run([] { return 1; });
+      EXPECT_TRUE(r);
+    }
+  });
+  // One task at a time: an idle worker is reused (at most one is created, when none existed).
+  EXPECT_LE(async::stats().created, before.created + 1);
+}
+
+TEST(AsyncPool, ShrinksWhenIdle) {
+  async::configure({.max_workers = 4, .idle_timeout = 0.1});
+  // Threads other than workers (earlier tests in this process may have left idle workers).
+  const auto before = copas::test::thread_count() - async::stats().workers;
+  copas::loop([] {
+    std::vector<async::future<>> fs;
+    for (int i = 0; i < 4; ++i)
+      fs.push_back(async::addthread([] { std::this_thread::sleep_for(100ms); }));
+    copas::pause(0.05);
+    EXPECT_EQ(async::stats().workers, 4u);
+    for (auto& f : fs) EXPECT_TRUE(f.get());
+  });
+  EXPECT_TRUE(copas::test::eventually([] { return async::stats().workers == 0; }, 2));
+  // ThreadSanitizer may have started its background thread meanwhile.
+  EXPECT_TRUE(copas::test::eventually(
+      [&] { return copas::test::thread_count() <= before + copas::test::sanitizer_threads; }, 2));
+}
+
+TEST(AsyncPool, BoundedPoolQueuesInOrder) {
+  async::configure({.max_workers = 1, .idle_timeout = 10});
+  std::vector<int> order;
+  copas::loop([&] {
+    auto mtx = std::make_shared<std::mutex>();
+    auto seen = std::make_shared<std::vector<int>>();
+    std::vector<async::future<>> fs;
+    for (int i = 0; i < 10; ++i)
+      fs.push_back(async::addthread([mtx, seen, i] {
+        std::lock_guard l(*mtx);
+        seen->push_back(i);
+      }));
+    for (auto& f : fs) EXPECT_TRUE(f.get());
+    order = *seen;
+  });
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""A throw-away FTP server for the copas::ftp tests and benchmarks (Debian's python3-pyftpdlib).
+
+usage: ftp_server.py ROOT PORT [USER PASSWORD]
+
+Serves ROOT on 127.0.0.1:PORT (0 = any free port) with two kinds of account: USER/PASSWORD
+(default user/secret) may do everything, the anonymous ones ("ftp" or "anonymous", any password)
+may only read. Prints "PORT <n>" on stdout once it listens, then serves until killed; it also dies
+with its parent so that a crashed test leaves nothing behind.
+"""
+import ctypes
+import logging
+import signal
+import sys
+
+from pyftpdlib.authorizers import DummyAuthorizer
+from pyftpdlib.handlers import FTPHandler
+from pyftpdlib.servers import FTPServer
+
+
+def die_with_parent():
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL("libc.so.6").prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+class Authorizer(DummyAuthorizer):
+    """LuaSocket logs in anonymously as "ftp"; pyftpdlib knows only "anonymous"."""
+
+    def validate_authentication(self, username, password, handler):
+        if username == "ftp":
+            return
+        super().validate_authentication(username, password, handler)
+
+
+def main(argv):
+    if len(argv) not in (3, 5):
+        sys.stderr.write(__doc__)
+        return 2
+    root, port = argv[1], int(argv[2])
+    user, password = (argv[3], argv[4]) if len(argv) == 5 else ("user", "secret")
+    die_with_parent()
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+
+    authorizer = Authorizer()
+    authorizer.add_user(user, password, root, perm="elradfmwMT")
+    authorizer.add_anonymous(root, perm="elr")
+    authorizer.add_user("ftp", "", root, perm="elr")
+
+    handler = FTPHandler
+    handler.authorizer = authorizer
+    handler.banner = "copas-cpp test server ready."
+    handler.timeout = 60
+    handler.auth_failed_timeout = 0.1  # the default 3 s only slows the tests down
+    server = FTPServer(("127.0.0.1", port), handler)
+    server.max_cons = 256
+    sys.stdout.write("PORT %d\n" % server.address[1])
+    sys.stdout.flush()
+    server.serve_forever(handle_exit=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

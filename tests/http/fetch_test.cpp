@@ -1,0 +1,137 @@
+// copas-fetch as a user runs it: output, heads, uploads, and curl's exit codes with a one-line
+// message naming host, port and phase.
+#include "child_process.hpp"
+#include "http_test.hpp"
+#include "nginx_server.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+using namespace copas;
+using namespace copas::test;
+
+class Fetch : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { nginx_ = std::make_unique<nginx_server>(pki().cert, pki().key); }
+  static void TearDownTestSuite() { nginx_.reset(); }
+
+  static std::string plain(const std::string& path) {
+    return "http://localhost:" + std::to_string(nginx_->http_port()) + path;
+  }
+  static std::string tls(const std::string& path) {
+    return "https://localhost:" + std::to_string(nginx_->https_port()) + path;
+  }
+  static child_result fetch(std::vector<std::string> args) {
+    args.insert(args.begin(), COPAS_FETCH_BIN);
+    child_result r;
+    loop([&] { r = run_child(args); });
+    return r;
+  }
+  static inline std::unique_ptr<nginx_server> nginx_;
+};
+
+TEST_F(Fetch, GetToStdoutAndToFile) {
+  auto r = fetch({plain("/index.html")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "<html>copas-cpp test page</html>\n");
+  auto file = temp_dir("fetch") + "/page.html";
+  auto f = fetch({"-s", "-o", file, plain("/index.html")});
+  EXPECT_EQ(f.exit_code, 0) << f.err;
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), "<html>copas-cpp test page</html>\n");
+}
+
+TEST_F(Fetch, IncludeAndHead) {
+  auto i = fetch({"-i", plain("/index.html")});
+  EXPECT_EQ(i.exit_code, 0);
+  EXPECT_TRUE(i.out.starts_with("HTTP/1.1 200 OK\r\n")) << i.out;
+  EXPECT_NE(i.out.find("content-length: 33\r\n"), std::string::npos);
+  EXPECT_TRUE(i.out.ends_with("\r\n\r\n<html>copas-cpp test page</html>\n"));
+  auto h = fetch({"-I", plain("/index.html")});
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_TRUE(h.out.starts_with("HTTP/1.1 200 OK\r\n"));
+  EXPECT_TRUE(h.out.ends_with("\r\n\r\n"));
+}
+
+TEST_F(Fetch, UploadThenDownloadAndVerbose) {
+  auto file = temp_dir("fetch") + "/up.txt";
+  std::ofstream(file) << "uploaded by copas-fetch\n";
+  auto put = fetch({"-T", file, plain("/upload/up.txt")});
+  EXPECT_EQ(put.exit_code, 0) << put.err;
+  auto get = fetch({"-v", plain("/upload/up.txt")});
+  EXPECT_EQ(get.out, "uploaded by copas-fetch\n");
+  EXPECT_NE(get.err.find("> GET /upload/up.txt HTTP/1.1"), std::string::npos) << get.err;
+  EXPECT_NE(get.err.find("< HTTP/1.1 200 OK"), std::string::npos);
+}
+
+TEST_F(Fetch, PostDataHeadersAndMethodReachTheServer) {
+  child_result r;
+  seen_request seen;
+  loop([&] {
+    auto s = serve([&](copas::socket& c, const seen_request& req) {
+      seen = req;
+      c.send(reply(200, "got " + req.body));
+      return true;
+    });
+    auto url = "http://127.0.0.1:" + std::to_string(port_of(s)) + "/form";
+    r = run_child({COPAS_FETCH_BIN, "-d", "a=1&b=2", "-H", "X-Test: yes", "-X", "PATCH", url});
+    finish_servers({s});
+  });
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "got a=1&b=2");
+  EXPECT_EQ(seen.line, "PATCH /form HTTP/1.1");
+  EXPECT_EQ(seen.headers.get("x-test"), "yes");
+  EXPECT_EQ(seen.headers.get("content-type"), "application/x-www-form-urlencoded");
+}
+
+TEST_F(Fetch, ExitCodesFollowCurl) {
+  auto refused_port = std::to_string(pick_port());
+  auto refused = fetch({"http://127.0.0.1:" + refused_port + "/"});
+  EXPECT_EQ(refused.exit_code, 7);
+  EXPECT_NE(refused.err.find("connect to 127.0.0.1 port " + refused_port + " failed: connection refused"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(fetch({"-f", plain("/missing")}).exit_code, 22);
+  EXPECT_EQ(fetch({plain("/missing")}).exit_code, 0);
+  auto loop47 = fetch({"--max-redirs", "2", plain("/loop")});
+  EXPECT_EQ(loop47.exit_code, 47);
+  EXPECT_NE(loop47.err.find("Maximum (2) redirects followed"), std::string::npos);
+  auto untrusted = fetch({tls("/index.html")});
+  EXPECT_EQ(untrusted.exit_code, 60) << untrusted.err;
+  EXPECT_NE(untrusted.err.find("TLS handshake to localhost port"), std::string::npos) << untrusted.err;
+  EXPECT_EQ(fetch({"--cacert", pki().ca, tls("/index.html")}).exit_code, 0);
+  EXPECT_EQ(fetch({"-k", tls("/index.html")}).exit_code, 0);
+  // TLS to a plain HTTP port: the handshake fails without a certificate problem.
+  EXPECT_EQ(fetch({"https://localhost:" + std::to_string(nginx_->http_port()) + "/"}).exit_code, 35);
+  EXPECT_EQ(fetch({"gopher://localhost/"}).exit_code, 1);
+}
+
+TEST_F(Fetch, TimeoutAndUnresolvedHost) {
+  child_result slow, unresolved;
+  loop([&] {
+    auto s = serve_raw([](copas::socket c) {
+      (void)c.receive();
+      copas::pause(1);
+    });
+    slow = run_child({COPAS_FETCH_BIN, "--timeout", "0.3",
+                      "http://127.0.0.1:" + std::to_string(port_of(s)) + "/"});
+    // A loopback nameserver port with nobody behind it: the lookup fails at once, locally.
+    // (An NXDOMAIN-answering fake server crashes the child now and then inside net's evdns
+    // wait -- reported to the net engineer.)
+    // Under LeakSanitizer the child would exit 1: net's evdns lookup leaks a 600-byte libevent
+    // request on this failure path (reported to the net engineer); leaks are not this test's
+    // subject, the exit code is.
+    ::setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+    unresolved = run_child({COPAS_FETCH_BIN, "--dns-servers", "127.0.0.1:" + std::to_string(free_port()),
+                            "http://nowhere.invalid/"});
+    ::unsetenv("ASAN_OPTIONS");
+    finish_servers({s});
+  });
+  EXPECT_EQ(slow.exit_code, 28);
+  EXPECT_NE(slow.err.find("reading the status line"), std::string::npos) << slow.err;
+  EXPECT_EQ(unresolved.exit_code, 6) << unresolved.err << unresolved.out;
+}

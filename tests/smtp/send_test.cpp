@@ -1,0 +1,320 @@
+// copas::smtp::send against a real server: aiosmtpd on 127.0.0.1 (tests/smtp/smtp_server.py).
+#include "aiosmtpd.hpp"
+
+#include <copas/core.hpp>
+#include <copas/net.hpp>
+#include <copas/smtp.hpp>
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+namespace smtp = copas::smtp;
+namespace ltn12 = copas::ltn12;
+using copas::test::aiosmtpd;
+
+namespace {
+
+smtp::send_result send_in_loop(smtp::params p) {
+  smtp::send_result r;
+  copas::loop([&] { r = smtp::send(p); });
+  return r;
+}
+
+smtp::params to(const aiosmtpd& server, std::string message) {
+  return {.from = "<sender@example.org>",
+          .rcpt = "<rcpt@example.org>",
+          .source = ltn12::source::string(std::move(message)),
+          .server = "127.0.0.1",
+          .port = server.port(),
+          .timeout = 10};
+}
+
+std::string sha256(std::string_view data) {
+  unsigned char md[32];
+  unsigned len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) (out += hex[md[i] >> 4]) += hex[md[i] & 15];
+  return out;
+}
+
+}  // namespace
+
+TEST(Send, SimpleMessageArrivesByteForByte) {
+  aiosmtpd server;
+  std::string msg = "Subject: plain\r\n\r\nline one\r\nline two\r\n";
+  auto r = send_in_loop(to(server, msg));
+  ASSERT_TRUE(r) << r.describe();
+  auto got = server.messages();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].data, msg);
+  EXPECT_EQ(got[0].get("mail_from"), "sender@example.org");
+  EXPECT_EQ(got[0].all("rcpt"), std::vector<std::string>{"rcpt@example.org"});
+  EXPECT_EQ(got[0].get("ehlo"), smtp::default_domain());
+  EXPECT_EQ(got[0].get("tls"), "0");
+}
+
+TEST(Send, AMessageWithoutFinalLineBreakGetsOne) {
+  aiosmtpd server;
+  ASSERT_TRUE(send_in_loop(to(server, "Subject: x\r\n\r\nno newline")));
+  EXPECT_EQ(server.messages().at(0).data, "Subject: x\r\n\r\nno newline\r\n");
+}
+
+TEST(Send, DotStuffedBody) {
+  aiosmtpd server;
+  std::string msg = "Subject: dots\r\n\r\n.\r\n..\r\n.leading\r\nmid.dle\r\n.\r\n";
+  auto r = send_in_loop(to(server, msg));
+  ASSERT_TRUE(r) << r.describe();
+  EXPECT_EQ(server.messages().at(0).data, msg);
+}
+
+TEST(Send, MessageSourceWithManyHeaders) {
+  aiosmtpd server;
+  smtp::header_list headers;
+  for (int i = 0; i < 40; ++i) headers.emplace_back("x-header-" + std::to_string(i), "value " + std::to_string(i));
+  headers.emplace_back("subject", "many headers");
+  auto p = to(server, "");
+  p.source = smtp::message({.headers = headers, .body = "body\r\n"});
+  auto r = send_in_loop(p);
+  ASSERT_TRUE(r) << r.describe();
+  auto m = server.messages().at(0);
+  EXPECT_EQ(m.get("subject"), "many headers");
+  for (int i = 0; i < 40; ++i)
+    EXPECT_NE(m.data.find("x-header-" + std::to_string(i) + ": value " + std::to_string(i) + "\r\n"),
+              std::string::npos);
+}
+
+TEST(Send, MinimumMessage) {
+  aiosmtpd server;
+  auto p = to(server, "");
+  p.source = smtp::message({});
+  ASSERT_TRUE(send_in_loop(p));
+  auto data = server.messages().at(0).data;
+  EXPECT_EQ(data.substr(data.size() - 4), "\r\n\r\n");
+  EXPECT_NE(data.find("MIME-Version: 1.0\r\n"), std::string::npos);
+}
+
+TEST(Send, SeveralRecipients) {
+  aiosmtpd server;
+  auto p = to(server, "Subject: many\r\n\r\nhi\r\n");
+  p.rcpt = {"<a@example.org>", "<b@example.org>", "<c@example.org>"};
+  ASSERT_TRUE(send_in_loop(p));
+  EXPECT_EQ(server.messages().at(0).all("rcpt"),
+            (std::vector<std::string>{"a@example.org", "b@example.org", "c@example.org"}));
+}
+
+TEST(Send, ARefusedRecipientFailsWithTheServerReply) {
+  aiosmtpd server;
+  auto p = to(server, "Subject: x\r\n\r\nhi\r\n");
+  p.rcpt = {"<a@example.org>", "<refused@example.org>"};
+  auto r = send_in_loop(p);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "550 5.1.1 <refused@example.org>: Recipient address rejected");
+  EXPECT_EQ(r.where().phase, "RCPT TO");
+  EXPECT_EQ(r.where().reply, r.error().message());
+  EXPECT_EQ(r.describe(), "smtp 127.0.0.1:" + std::to_string(server.port()) +
+                              " RCPT TO: 550 5.1.1 <refused@example.org>: Recipient address rejected");
+  EXPECT_TRUE(server.messages().empty());
+}
+
+TEST(Send, AnInvalidFromReturnsTheServerError) {
+  aiosmtpd server;
+  auto p = to(server, "x\r\n");
+  p.from = "<refused@example.org>";
+  auto r = send_in_loop(p);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.where().phase, "MAIL FROM");
+  EXPECT_EQ(r.error().message(), "553 5.1.8 <refused@example.org>: Sender address rejected");
+  EXPECT_EQ(r.where().reply, r.error().message());
+}
+
+TEST(Send, MissingFromOrRcptThrows) {
+  smtp::params p{.from = "<a@b>"};
+  EXPECT_THROW(smtp::send(p), std::invalid_argument);
+  p = smtp::params{.rcpt = "<a@b>"};
+  EXPECT_THROW(smtp::send(p), std::invalid_argument);
+}
+
+TEST(Send, MultipartWithBinaryAttachmentParsesBack) {
+  aiosmtpd server;
+  std::string binary;
+  for (int i = 0; i < 100000; ++i) binary += static_cast<char>((i * 131 + i / 7) % 256);
+  binary += "\r\n.\r\n";  // a dot line inside the raw data must not matter once encoded
+  auto p = to(server, "");
+  p.source = smtp::message({
+      .headers = {{"subject", "with attachment"}, {"from", "sender@example.org"}},
+      .body = smtp::multipart{
+          .preamble = "This is a MIME message.",
+          .parts = {{.headers = {{"content-type", "text/plain; charset=us-ascii"}}, .body = "See attached.\r\n"},
+                    smtp::attachment("data.bin", "application/octet-stream", binary)},
+          .epilogue = "the end"},
+  });
+  auto r = send_in_loop(p);
+  ASSERT_TRUE(r) << r.describe();
+  auto m = server.messages().at(0);
+  EXPECT_EQ(m.get("subject"), "with attachment");
+  EXPECT_EQ(m.all("attachment"),
+            std::vector<std::string>{"data.bin\tapplication/octet-stream\t" + std::to_string(binary.size()) +
+                                     "\t" + sha256(binary) + "\tNone"});
+}
+
+TEST(Send, AuthLogin) {
+  aiosmtpd server({.user = "alice", .password = "s3cret"});
+  auto p = to(server, "Subject: auth\r\n\r\nhi\r\n");
+  p.user = "alice";
+  p.password = "s3cret";
+  auto r = send_in_loop(p);
+  ASSERT_TRUE(r) << r.describe();
+  EXPECT_EQ(server.messages().at(0).get("login"), "alice");
+}
+
+TEST(Send, AuthPlainWhenLoginIsNotOffered) {
+  aiosmtpd server({.user = "bob", .password = "pw", .exclude_auth = {"LOGIN"}});
+  auto p = to(server, "Subject: auth\r\n\r\nhi\r\n");
+  p.user = "bob";
+  p.password = "pw";
+  auto r = send_in_loop(p);
+  ASSERT_TRUE(r) << r.describe();
+  EXPECT_EQ(server.messages().at(0).get("login"), "bob");
+}
+
+TEST(Send, BadCredentials) {
+  aiosmtpd server({.user = "alice", .password = "s3cret"});
+  auto p = to(server, "x\r\n");
+  p.user = "alice";
+  p.password = "wrong";
+  auto r = send_in_loop(p);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.where().phase, "AUTH");
+  EXPECT_EQ(r.error().message(), "535 5.7.8 Authentication credentials invalid");
+  EXPECT_TRUE(server.messages().empty());
+}
+
+TEST(Send, StartTlsVerified) {
+  aiosmtpd server({.mode = "starttls", .user = "alice", .password = "s3cret"});
+  auto p = to(server, "Subject: tls\r\n\r\nsecret\r\n");
+  p.server = "localhost";
+  p.tls = smtp::security::starttls;
+  p.tls_settings = copas::tls_params{.mode = "client", .cafile = server.cafile()};
+  p.user = "alice";
+  p.password = "s3cret";
+  auto r = send_in_loop(p);
+  ASSERT_TRUE(r) << r.describe();
+  auto m = server.messages().at(0);
+  EXPECT_EQ(m.get("tls"), "1");
+  EXPECT_EQ(m.get("login"), "alice");
+  EXPECT_EQ(m.data, "Subject: tls\r\n\r\nsecret\r\n");
+}
+
+TEST(Send, StartTlsRefusesAnUntrustedCertificate) {
+  aiosmtpd server({.mode = "starttls"});
+  auto p = to(server, "x\r\n");
+  p.tls = smtp::security::starttls;  // system CAs: the self-signed test certificate is unknown
+  auto r = send_in_loop(p);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.where().phase, "TLS");
+  EXPECT_EQ(r.error(), copas::errc::handshake_failed);
+  EXPECT_EQ(r.error().message().rfind("TLS/SSL handshake failed: certificate verify failed", 0), 0u)
+      << r.error().message();
+  EXPECT_TRUE(server.messages().empty());
+}
+
+TEST(Send, StartTlsInsecure) {
+  aiosmtpd server({.mode = "starttls"});
+  auto p = to(server, "x\r\n");
+  p.tls = smtp::security::starttls;
+  p.tls_settings = copas::tls_params{.mode = "client", .verify = {"none"}};
+  auto r = send_in_loop(p);
+  ASSERT_TRUE(r) << r.describe();
+  EXPECT_EQ(server.messages().at(0).get("tls"), "1");
+}
+
+TEST(Send, StartTlsNotOffered) {
+  aiosmtpd server;
+  auto p = to(server, "x\r\n");
+  p.tls = smtp::security::starttls;
+  auto r = send_in_loop(p);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "STARTTLS not supported");
+  EXPECT_EQ(r.where().phase, "STARTTLS");
+}
+
+TEST(Send, ImplicitTls) {
+  aiosmtpd server({.mode = "smtps"});
+  auto p = to(server, "Subject: smtps\r\n\r\nhi\r\n");
+  p.server = "localhost";
+  p.tls = smtp::security::smtps;
+  p.tls_settings = copas::tls_params{.mode = "client", .cafile = server.cafile()};
+  auto r = send_in_loop(p);
+  ASSERT_TRUE(r) << r.describe();
+  EXPECT_EQ(server.messages().at(0).get("tls"), "1");
+}
+
+TEST(Send, SmtpUtf8WhenOffered) {
+  aiosmtpd server({.smtputf8 = true});
+  auto p = to(server, "Subject: utf8\r\n\r\nhi\r\n");
+  p.from = "<j\xc3\xb6rg@example.org>";
+  p.eightbit = true;
+  auto r = send_in_loop(p);
+  ASSERT_TRUE(r) << r.describe();
+  auto options = server.messages().at(0).all("option");
+  EXPECT_EQ(options, (std::vector<std::string>{"BODY=8BITMIME", "SMTPUTF8"}));
+}
+
+TEST(Send, SmtpUtf8NotOffered) {
+  aiosmtpd server;
+  auto p = to(server, "x\r\n");
+  p.rcpt = "<j\xc3\xb6rg@example.org>";
+  auto r = send_in_loop(p);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "SMTPUTF8 not supported");
+}
+
+TEST(Send, NoOptionsUnlessAsked) {
+  aiosmtpd server({.smtputf8 = true});
+  ASSERT_TRUE(send_in_loop(to(server, "x\r\n")));
+  EXPECT_TRUE(server.messages().at(0).all("option").empty());
+}
+
+TEST(Send, ConnectionRefused) {
+  std::uint16_t port;
+  {
+    auto s = copas::bind("127.0.0.1", 0).value();
+    port = s.getsockname().value().port;
+    s.close();
+  }
+  auto r = send_in_loop({.from = "<a@b>", .rcpt = "<c@d>", .server = "127.0.0.1", .port = port});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "connection refused");
+  EXPECT_EQ(r.where().phase, "connect");
+}
+
+TEST(Send, UnresolvableServerGivesTheSocketError) {
+  // A name server on loopback answering every query with NXDOMAIN: no query leaves the machine.
+  auto ns = copas::wrap(copas::udp());
+  ASSERT_TRUE(ns.setsockname("127.0.0.1", 0));
+  auto ns_address = "127.0.0.1:" + std::to_string(ns.getsockname().value().port);
+  std::string via_socket, via_smtp;
+  copas::loop([&] {
+    auto responder = copas::addthread([&] {
+      for (;;) {
+        auto q = ns.receivefrom();
+        if (!q || q->data.size() < 12) continue;
+        std::string a = q->data;
+        a[2] = static_cast<char>(a[2] | 0x80);  // QR: a response
+        a[3] = static_cast<char>(0x80 | 3);      // RA, RCODE 3: no such name
+        ns.sendto(a, q->ip, q->port);
+      }
+    });
+    copas::dns::set_nameservers({ns_address});
+    auto s = copas::wrap(copas::tcp());
+    via_socket = s.connect("no-such-host.invalid", 25).error().message();
+    s.close();
+    auto r = smtp::send({.from = "<a@b>", .rcpt = "<c@d>", .server = "no-such-host.invalid"});
+    via_smtp = r.error().message();
+    copas::dns::set_nameservers({});
+    copas::removethread(responder);
+  });
+  EXPECT_EQ(via_socket, "host not found: no-such-host.invalid");
+  EXPECT_EQ(via_smtp, via_socket);
+}

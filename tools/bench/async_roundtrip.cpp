@@ -1,0 +1,174 @@
+// copas::async: round trip of an empty task (submit in a fiber -> result back in that fiber) and
+// throughput of 100,000 small tasks, each beside a plain std::thread + condition variable
+// hand-off measured in the same run, printed with the ratio.
+//
+//   bench_async_roundtrip [round_trips=20000] [tasks=100000]
+//
+// Target (issue 5): round trip median under 20 us.
+
+#include <copas/async.hpp>
+#include <copas/core.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+namespace async = copas::async;
+
+struct figures {
+  double median_us, p99_us;
+};
+
+figures summarize(std::vector<double>& us) {
+  std::sort(us.begin(), us.end());
+  return {us[us.size() / 2], us[us.size() * 99 / 100]};
+}
+
+double elapsed_us(steady::time_point t0) {
+  return std::chrono::duration<double, std::micro>(steady::now() - t0).count();
+}
+
+// The baseline: worker threads taking std::function jobs from a mutex + condition variable queue.
+class plain_pool {
+ public:
+  explicit plain_pool(unsigned n) {
+    for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { serve(); });
+  }
+  ~plain_pool() {
+    {
+      std::lock_guard l(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  void submit(std::function<void()> job) {
+    {
+      std::lock_guard l(m_);
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void serve() {
+    std::unique_lock l(m_);
+    for (;;) {
+      cv_.wait(l, [this] { return stop_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;
+      auto job = std::move(jobs_.front());
+      jobs_.pop_front();
+      l.unlock();
+      job();
+      l.lock();
+    }
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+figures copas_round_trip(int n) {
+  std::vector<double> us;
+  us.reserve(n);
+  copas::loop([&] {
+    for (int i = 0; i < n + 100; ++i) {
+      auto t0 = steady::now();
+      auto r = async::addthread([] {}).get();
+      if (!r) std::abort();
+      if (i >= 100) us.push_back(elapsed_us(t0));  // the first ones create the worker
+    }
+  });
+  return summarize(us);
+}
+
+figures plain_round_trip(int n) {
+  plain_pool pool(1);
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<double> us;
+  us.reserve(n);
+  for (int i = 0; i < n + 100; ++i) {
+    bool done = false;
+    auto t0 = steady::now();
+    pool.submit([&] {
+      std::lock_guard l(m);
+      done = true;
+      cv.notify_one();
+    });
+    std::unique_lock l(m);
+    cv.wait(l, [&] { return done; });
+    if (i >= 100) us.push_back(elapsed_us(t0));
+  }
+  return summarize(us);
+}
+
+double copas_throughput(int n) {
+  auto t0 = steady::now();
+  long sum = 0;
+  copas::loop([&] {
+    std::vector<async::future<int>> fs;
+    fs.reserve(n);
+    for (int i = 0; i < n; ++i) fs.push_back(async::addthread([i] { return i & 7; }));
+    for (auto& f : fs) sum += std::get<0>(*f.get());
+  });
+  if (sum < 0) std::abort();
+  return n / (elapsed_us(t0) / 1e6);
+}
+
+double plain_throughput(int n, unsigned workers) {
+  plain_pool pool(workers);
+  std::mutex m;
+  std::condition_variable cv;
+  int left = n;
+  long sum = 0;
+  auto t0 = steady::now();
+  for (int i = 0; i < n; ++i)
+    pool.submit([&, i] {
+      std::lock_guard l(m);
+      sum += i & 7;
+      if (--left == 0) cv.notify_one();
+    });
+  std::unique_lock l(m);
+  cv.wait(l, [&] { return left == 0; });
+  return n / (elapsed_us(t0) / 1e6);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int trips = argc > 1 ? std::atoi(argv[1]) : 20000;
+  const int tasks = argc > 2 ? std::atoi(argv[2]) : 100000;
+  const unsigned workers = std::max(2u, std::thread::hardware_concurrency());
+  async::configure({.max_workers = workers, .idle_timeout = 10});
+
+  auto c = copas_round_trip(trips);
+  auto p = plain_round_trip(trips);
+  std::printf("round trip of an empty task (%d trips)\n", trips);
+  std::printf("  copas::async addthread+get   median %7.2f us  p99 %7.2f us\n", c.median_us,
+              c.p99_us);
+  std::printf("  std::thread + cond. variable median %7.2f us  p99 %7.2f us\n", p.median_us,
+              p.p99_us);
+  std::printf("  ratio (copas / baseline)     median %7.2fx  target: median < 20 us (%s)\n",
+              c.median_us / p.median_us, c.median_us < 20 ? "met" : "NOT met");
+
+  double ct = copas_throughput(tasks);
+  double pt = plain_throughput(tasks, workers);
+  std::printf("throughput of %d small tasks (%u workers)\n", tasks, workers);
+  std::printf("  copas::async                 %10.0f tasks/s\n", ct);
+  std::printf("  std::thread + cond. variable %10.0f tasks/s\n", pt);
+  std::printf("  ratio (copas / baseline)     %10.2fx\n", ct / pt);
+  return 0;
+}

@@ -1,0 +1,15 @@
+# http benchmarks against a loopback nginx started by the benchmark itself (nginx-light).
+find_package(CURL)
+if(TARGET copas::http AND CURL_FOUND)
+  add_executable(bench_http_keepalive ${CMAKE_CURRENT_LIST_DIR}/http_keepalive.cpp
+                 ${PROJECT_SOURCE_DIR}/tests/http/nginx_server.cpp)
+  target_include_directories(bench_http_keepalive PRIVATE ${PROJECT_SOURCE_DIR}/tests/http)
+  target_link_libraries(bench_http_keepalive PRIVATE copas::http CURL::libcurl)
+endif()
+if(TARGET copas-fetch)
+  add_executable(bench_http_download ${CMAKE_CURRENT_LIST_DIR}/http_download.cpp
+                 ${PROJECT_SOURCE_DIR}/tests/http/nginx_server.cpp)
+  target_include_directories(bench_http_download PRIVATE ${PROJECT_SOURCE_DIR}/tests/http)
+  target_compile_definitions(bench_http_download PRIVATE COPAS_FETCH_BIN="$<TARGET_FILE:copas-fetch>")
+  add_dependencies(bench_http_download copas-fetch)
+endif()
