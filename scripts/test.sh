@@ -45,7 +45,7 @@ configure_and_build() {  # DIR [cmake args...]
   local dir=$1; shift
   cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log"; return 1; }
-  cmake --build "$dir" -j"$jobs" 2>&1 | grep -E "error|FAILED|warning: unused" | head -50
+  cmake --build "$dir" -j"$jobs" 2>&1 | grep -E "error:|FAILED:" | head -50
   return "${PIPESTATUS[0]}"
 }
 
