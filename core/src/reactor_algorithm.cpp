@@ -49,6 +49,12 @@ context* reactor_algorithm::pick_next() noexcept {
   return ctx;
 }
 
+void reactor_algorithm::detach() noexcept {
+  if (limit_timer_) event_free(limit_timer_);
+  limit_timer_ = nullptr;
+  disp_ = nullptr;
+}
+
 bool reactor_algorithm::has_ready_fibers() const noexcept { return !ready_.empty(); }
 
 void reactor_algorithm::suspend_until(std::chrono::steady_clock::time_point const& tp) noexcept {
@@ -85,19 +91,19 @@ bool reactor_algorithm::poll_due() noexcept {
 void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point until) noexcept {
   disp_->before_poll();
   polling_ = true;
-  event* limit = nullptr;
-  if (block && until != std::chrono::steady_clock::time_point::max()) {
+  bool limited = block && until != std::chrono::steady_clock::time_point::max();
+  if (limited) {
     auto left = until - std::chrono::steady_clock::now();
     if (left < std::chrono::steady_clock::duration::zero()) left = {};
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(left).count() + 1;
     timeval tv{static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
-    limit = evtimer_new(disp_->base, [](evutil_socket_t, short, void*) {}, nullptr);
-    evtimer_add(limit, &tv);
+    if (!limit_timer_) limit_timer_ = evtimer_new(disp_->base, [](evutil_socket_t, short, void*) {}, nullptr);
+    evtimer_add(limit_timer_, &tv);
   }
   // EVLOOP_ONCE in both cases: a bare EVLOOP_NONBLOCK keeps iterating for as long as some event
   // stays active, and a level-triggered event nobody drains would then hold the thread forever.
   event_base_loop(disp_->base, block ? EVLOOP_ONCE : EVLOOP_ONCE | EVLOOP_NONBLOCK);
-  if (limit) event_free(limit);
+  if (limited) evtimer_del(limit_timer_);
   polling_ = false;
   // Fibers woken by socket readiness go first, before those whose timers expired (Copas's
   // readable and writable phases come before its sleeping phase).

@@ -27,7 +27,8 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
   std::size_t ready_fibers() const noexcept { return user_ready_; }
 
   // The dispatcher is going away: from now on a plain FIFO that never touches it.
-  void detach() noexcept { disp_ = nullptr; }
+  // Frees the algorithm's own event: call while the event_base still exists.
+  void detach() noexcept;
 
   // Called by the wake paths while a poll runs callbacks.
   bool polling() const noexcept { return polling_; }
@@ -46,6 +47,7 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
   ready_queue io_ready_;           // woken by socket readiness during the current poll
   std::size_t user_ready_ = 0;
   bool polling_ = false;
+  event* limit_timer_ = nullptr;  // bounds a blocking poll by Boost's sleep queue
   unsigned picks_since_poll_ = 0;
   long last_poll_tick_ = 0;  // CLOCK_MONOTONIC_COARSE, in ticks of its resolution
 

@@ -45,7 +45,7 @@ std::string thread_state::display_name() const {
   return buf;
 }
 
-thread spawn(thread_options options, std::function<void()> body, bool /*registered*/) {
+thread spawn(thread_options options, std::function<void()> body) {
   auto& d = current_impl();
   auto s = std::make_shared<thread_state>(d);
   if (options.name) s->name = std::move(*options.name);

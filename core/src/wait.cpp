@@ -78,7 +78,6 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
                                    const socket_ref* on) {
   if (in_callback)
     throw std::logic_error("copas: a timeout callback must not block or yield");
-  if (s->cancel_requested && !shutting_down) throw thread_cancelled{};
   if (s->cancel_requested) throw thread_cancelled{};
 
   s->kind = kind;

@@ -26,36 +26,14 @@ constexpr std::size_t read_chunk = 64 * 1024;
 // Calls in a row that never waited before the starvation guard yields (Copas: 10 % at random).
 constexpr int starvation_budget = 32;
 
-// Work-around for a core bug (reported): the dispatcher polls libevent from inside the parking
-// fiber's own switch (pick_next), and waking that same fiber there resumes it onto itself
-// (SIGSEGV in ontop_fcontext). Such a wake is deferred by a short timer, re-armed for as long as
-// the fiber is still the running one (a non-blocking event_base_loop keeps iterating while
-// events are active, so the timer can fire within the same poll).
-struct deferred_wake {
-  thread fiber;  // keeps the fiber's state alive until the timer has fired
-  waker w;
-};
-
-void wake_later(deferred_wake* d) {
-  static const timeval later{0, 30};
-  event_base_once(
-      dispatcher::current().base(), -1, EV_TIMEOUT,
-      [](evutil_socket_t, short, void* p) {
-        std::unique_ptr<deferred_wake> d(static_cast<deferred_wake*>(p));
-        if (running_thread() == d->fiber) return wake_later(d.release());
-        d->w.wake();
-      },
-      d, &later);
-}
-
 // Wakes the slot's waiter, or remembers the edge for the next wait.
 void on_edge(waiter_slot& slot) {
   if (!slot.w.pending()) {
     slot.ready = true;
     return;
   }
-  auto running = running_thread();
-  if (running.state() == slot.w.state()) return wake_later(new deferred_wake{running, slot.w});
+  // Polls run on the dispatcher's own turn, never inside the waiter's switch, so a plain wake is
+  // always safe here.
   slot.w.wake();
 }
 

@@ -55,7 +55,7 @@ struct thread_options {
 };
 
 namespace detail {
-thread spawn(thread_options options, std::function<void()> body, bool registered = true);
+thread spawn(thread_options options, std::function<void()> body);
 
 template <class F, class... Args>
 std::function<void()> bind_copies(F&& f, Args&&... args) {
