@@ -43,8 +43,9 @@ run_ctest() {
 
 configure_and_build() {  # DIR [cmake args...]
   local dir=$1; shift
-  cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$dir.configure.log" 2>&1 \
-    || { cat "$dir.configure.log"; return 1; }
+  mkdir -p "$dir"
+  cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$dir/configure.log" 2>&1 \
+    || { cat "$dir/configure.log"; return 1; }
   cmake --build "$dir" -j"$jobs" 2>&1 | grep -E "error:|FAILED:" | head -50
   return "${PIPESTATUS[0]}"
 }
