@@ -36,9 +36,9 @@ context* reactor_algorithm::pick_next() noexcept {
   if (ready_.empty()) return nullptr;
   context* ctx = &ready_.front();
   ready_.pop_front();
-  ++picks_since_poll_;
   thread_state* next = nullptr;
   if (!ctx->is_context(type::dispatcher_context)) {
+    ++picks_since_poll_;  // fiber switches only: the dispatcher's own turns are not fibers running
     --user_ready_;
     auto* props = props_of(ctx);
     next = props ? props->state.get() : nullptr;

@@ -17,7 +17,6 @@ enum class outcome { waiting, granted, destroyed };
 // releasing fiber writes the outcome here rather than on the lock, so a waiter never needs the
 // lock again once it has been answered.
 struct waiter {
-  thread who;
   waker self;  // names the same wait as the queue's node: tells a live waiter from a departed one
   outcome out = outcome::waiting;
 };
@@ -55,10 +54,10 @@ struct lock::state {
       reserved = true;
       return;
     }
+    owner = waiters.front_thread();
     waiters.notify_one();  // the head is live: this wakes exactly `next`
     next.out = outcome::granted;
     handed = &next;
-    owner = next.who;
     count = 1;
   }
 
@@ -84,13 +83,12 @@ lock_result lock::get(std::optional<double> timeout) {
   if (s.destroyed) return lock_result::failure(errc::destroyed, 0);
   const double t = detail::call_timeout(timeout, s.timeout);
 
-  thread me = running_thread();
   if (s.free()) {
-    s.owner = std::move(me);
+    s.owner = running_thread();
     s.count = 1;
     return lock_result::success(0);
   }
-  if (s.owner == me && !s.not_reentrant) {
+  if (s.owner == running_thread() && !s.not_reentrant) {
     ++s.count;
     return lock_result::success(0);
   }
@@ -98,7 +96,7 @@ lock_result lock::get(std::optional<double> timeout) {
   if (t == 0) return lock_result::failure(errc::timeout, 0);
 
   std::shared_ptr<state> keep = s_;  // the lock outlives this wait even if every handle goes
-  waiter w{std::move(me), this_thread::get_waker()};
+  waiter w{this_thread::get_waker()};
   const auto start = clock::now();
   try {
     s.waiters.wait(detail::deadline_from(start, t), wait_kind::sync,
