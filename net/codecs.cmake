@@ -7,4 +7,5 @@ list(APPEND COPAS_NET_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/ltn12_filter.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/ltn12_source.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/ltn12_sink.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/ltn12_pump.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/ltn12_pump.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/header_names.cpp)

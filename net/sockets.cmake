@@ -10,4 +10,6 @@ list(APPEND COPAS_NET_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/dns.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/tls_context.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/tls.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/debug_socket.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/debug_socket.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tp.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tp_reply.cpp)

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <stdexcept>
 
 namespace copas::async::detail {
 
@@ -34,7 +35,9 @@ std::string describe(std::exception_ptr e) {
 // ThreadSanitizer cannot follow a thread unwound by pthread_cancel: its runtime (built without
 // exceptions) leaves the interrupted interceptor "entered", so from then on that thread's locks
 // and atomics are invisible to it. The one edge that matters -- everything the forced worker did
-// to the job happens before the job is destroyed -- is therefore stated explicitly.
+// to the job happens before the job is destroyed -- is therefore stated explicitly; and such a
+// worker never drops the last reference itself (the watchdog does, see pool::retire), since its
+// unseen acquire would make the destruction look like a race with every other user of the job.
 #if defined(COPAS_TSAN)
 extern "C" void __tsan_acquire(void* addr);
 extern "C" void __tsan_release(void* addr);
@@ -71,10 +74,19 @@ lane_status job::lane() const {
   return lane_;
 }
 
+void job::check_owner() const {
+  if (dispatcher::current().get_remote() != remote_)
+    throw std::logic_error(
+        "copas::async: a future can only be used on the thread of the dispatcher that created it");
+}
+
 void job::wait_final() {
+  check_owner();
   // Spurious wake-ups (none are expected) re-check and park again.
   while (!final()) waiters_.wait(clock::time_point::max(), wait_kind::external);
 }
+
+void job::fail_current() { fail(describe(std::current_exception())); }
 
 void job::fail(std::string message) {
   std::lock_guard lock(m_);
@@ -84,6 +96,7 @@ void job::fail(std::string message) {
 }
 
 bool job::cancel() {
+  check_owner();
   bool started;
   {
     std::lock_guard lock(m_);
@@ -92,8 +105,13 @@ bool job::cancel() {
     error_ = copas::error(copas::errc::cancelled);
     started = lane_ == lane_status::running;
   }
-  stop_.request_stop();  // runs the task's stop callbacks (sleep wake-up, SIGTERM to a child)
   waiters_.notify_all();
+  on_cancel(started);
+  return true;
+}
+
+void job::on_cancel(bool started) {
+  stop_.request_stop();  // runs the task's stop callbacks (sleep wake-up, SIGTERM to a child)
   double t = cancel_timeout.load();
   // A task still queued is skipped by its worker; only a running one may need forcing. forever
   // (or NaN) arms nothing at all.
@@ -102,7 +120,6 @@ bool job::cancel() {
         std::chrono::duration<double>(t));
     pool::instance().watch(weak_from_this(), std::chrono::steady_clock::now() + wait);
   }
-  return true;
 }
 
 void job::set_child(pid_t pgid) {

@@ -2,6 +2,7 @@
 
 #include "current_job.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cmath>
 #include <stdexcept>
@@ -83,6 +84,7 @@ void pool::spawn_locked() {
       throw std::system_error(rc, std::generic_category(), "copas::async: cannot start a worker");
     return;
   }
+  workers_.push_back(w);
   ++stats_.workers;
   ++stats_.created;
   if (stats_.workers > stats_.peak_workers) stats_.peak_workers = stats_.workers;
@@ -103,8 +105,19 @@ void pool::work(worker* w) {
   } retire_on_exit{*this, w};
 
   std::unique_lock lock(m_);
+  std::shared_ptr<job> done;  // finished, its waiters not told yet
   for (;;) {
     while (queue_.empty()) {
+      if (done) {
+        // Counted idle before the result can wake a fiber, so that the task that fiber submits
+        // next finds this worker rather than creating another.
+        ++stats_.idle;
+        lock.unlock();
+        job::notify(std::move(done));
+        lock.lock();
+        --stats_.idle;
+        continue;
+      }
       ++stats_.idle;
       auto status = work_cv_.wait_for(lock, to_wait(options_.idle_timeout));
       --stats_.idle;
@@ -112,38 +125,47 @@ void pool::work(worker* w) {
           std::isfinite(options_.idle_timeout))
         return;
     }
-    if (stats_.workers > options_.max_workers) return;  // the bound was lowered
-    std::shared_ptr<job> j = std::move(queue_.front());
+    if (stats_.workers > options_.max_workers) {  // the bound was lowered
+      lock.unlock();
+      if (done) job::notify(std::move(done));
+      return;
+    }
+    // With more work queued, the next task is taken in the same critical section that put the
+    // last one down: one lock per task in a burst.
+    w->current = std::move(queue_.front());
     queue_.pop_front();
-    w->current = j.get();
-    running_[j.get()] = w;
+    job* const j = w->current.get();
     lock.unlock();
-    const bool tell = j->run();
+    if (done) job::notify(std::move(done));
+    j->run();
     lock.lock();
-    if (!w->forced) running_.erase(w->current);
-    w->current = nullptr;
+    // Handed back even when run() skipped it (cancelled while queued, nobody to tell): its last
+    // reference, and with it the task's destructors, then goes to the dispatcher thread rather
+    // than running here under m_.
+    done = std::move(w->current);
     // A forced stop that arrived after the task returned is still pending on this thread: it
     // must never reach the next task, so this worker leaves instead.
     if (w->forced) {
       lock.unlock();
-      if (tell) job::notify(std::move(j));
+      if (done) job::notify(std::move(done));
       return;
     }
-    // Counted idle before the result can wake a fiber, so that the task that fiber submits next
-    // finds this worker rather than creating another.
-    ++stats_.idle;
-    lock.unlock();
-    if (tell) job::notify(std::move(j));
-    lock.lock();
-    --stats_.idle;
   }
 }
 
 void pool::retire(worker* w) {
-  // Unwinding from pthread_cancel: force() already did the bookkeeping and owns `w`. Touch
-  // nothing shared but one atomic: on such a thread even ThreadSanitizer stops seeing locks.
+  // Unwinding from pthread_cancel: force() already did the bookkeeping and owns `w` and its task.
+  // ThreadSanitizer loses track of such a thread (its interrupted interceptor never leaves, so
+  // the thread's locks and atomics become invisible to it): the task is therefore not released
+  // here, where the last reference's acquire would go unseen and the release be reported as a
+  // race with every other thread's use of the task, but by the watchdog once this flag is set.
+  // Nothing after it touches `w` or the task. The lock only orders the flag with the watchdog's
+  // wait (no lost wake-up).
   if (forced_unwind) {
+    std::lock_guard lock(m_);
     stranded_.fetch_sub(1);
+    w->unwound = true;
+    watch_cv_.notify_one();
     return;
   }
   std::lock_guard lock(m_);
@@ -152,7 +174,7 @@ void pool::retire(worker* w) {
     stranded_.fetch_sub(1);
     return;
   }
-  if (w->current) running_.erase(w->current);
+  std::erase(workers_, w);
   --stats_.workers;
   delete w;
   // The queue may have been waiting on this slot (bound lowered, or an exit racing a submit).
@@ -163,6 +185,14 @@ void pool::retire(worker* w) {
       // Nothing can be reported from a retiring thread; the next submit retries.
     }
   }
+}
+
+std::vector<std::unique_ptr<pool::worker>> pool::take_unwound_locked() {
+  std::vector<std::unique_ptr<worker>> done;
+  for (auto& w : forced_)
+    if (w->unwound) done.push_back(std::move(w));
+  std::erase(forced_, nullptr);
+  return done;
 }
 
 void pool::watch(std::weak_ptr<job> j, steady::time_point deadline) {
@@ -192,6 +222,12 @@ void* pool::watchdog_main(void* self) {
 void pool::watchdog() {
   std::unique_lock lock(m_);
   for (;;) {
+    if (auto unwound = take_unwound_locked(); !unwound.empty()) {
+      lock.unlock();
+      unwound.clear();  // their tasks' destructors run user code: never under m_
+      lock.lock();
+      continue;
+    }
     if (deadlines_.empty()) {
       watch_cv_.wait(lock);
       continue;
@@ -219,11 +255,13 @@ void pool::force(const std::shared_ptr<job>& j) {
     return;
   }
   std::lock_guard lock(m_);
-  auto it = running_.find(j.get());
-  if (it == running_.end()) return;  // returned meanwhile
-  worker* w = it->second;
+  // A linear search, but forcing is rare and workers few; no per-task index to maintain.
+  auto it = std::find_if(workers_.begin(), workers_.end(),
+                         [&](worker* w) { return w->current == j; });
+  if (it == workers_.end()) return;  // returned meanwhile
+  worker* w = *it;
   const pthread_t thread = w->thread;  // read before handing w over to its own thread
-  running_.erase(it);  // the worker no longer owns a slot; it never looks itself up again
+  workers_.erase(it);  // the worker no longer owns a slot; it never looks itself up again
   j->mark_killed();
   ++stats_.forced;
   stranded_.fetch_add(1);

@@ -13,7 +13,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 namespace copas::async::detail {
@@ -33,11 +32,16 @@ class pool {
  private:
   struct worker {
     pthread_t thread{};
-    job* current = nullptr;
+    // The task being run, owned here rather than on the worker's stack: a worker unwound by a
+    // forced stop must not be the thread that releases it (see reap_unwound()).
+    std::shared_ptr<job> current;
     // Set by the watchdog (under m_) when it cancels this worker; from then on only the worker
-    // thread itself touches this struct. Atomic because a worker unwinding from pthread_cancel
-    // reads it without taking m_ (see retire()).
+    // thread itself touches this struct until it is `unwound`. Atomic because a worker unwinding
+    // from pthread_cancel reads it without taking m_ (see retire()).
     std::atomic<bool> forced{false};
+    // Set by a forced worker as the very last thing its unwinding does: its struct and its task
+    // may then be released (by the watchdog).
+    std::atomic<bool> unwound{false};
   };
 
   pool();
@@ -48,17 +52,20 @@ class pool {
   void spawn_locked();
   void watchdog();
   void force(const std::shared_ptr<job>& j);
+  // Watchdog, m_ held: takes the records of forced workers that have finished unwinding.
+  std::vector<std::unique_ptr<worker>> take_unwound_locked();
 
   std::mutex m_;
   std::condition_variable work_cv_;
   std::condition_variable watch_cv_;
   std::deque<std::shared_ptr<job>> queue_;
-  std::unordered_map<job*, worker*> running_;
+  std::vector<worker*> workers_;  // live and not forced: force() looks a task's worker up here
   std::multimap<std::chrono::steady_clock::time_point, std::weak_ptr<job>> deadlines_;
   pool_options options_;
   pool_stats stats_;
   std::atomic<std::size_t> stranded_{0};  // outside m_: see retire()
-  // Forced workers, owned here from force() on: one that unwinds never touches its struct again.
+  // Forced workers (with their tasks), owned here from force() on, until they have unwound
+  // (reaped by the watchdog) or returned (retire()).
   std::vector<std::unique_ptr<worker>> forced_;
   bool watchdog_started_ = false;
 };

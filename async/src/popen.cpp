@@ -4,6 +4,7 @@
 #include <copas/core/dispatcher.hpp>
 #include <copas/core/wait.hpp>
 
+#include "lua_number.hpp"
 #include "spawn.hpp"
 
 #include <event2/event.h>
@@ -34,6 +35,8 @@ read_format::read_format(const char* lua) {
     kind_ = line_keep;
   else if (f == "a")
     kind_ = all;
+  else if (f == "n")
+    kind_ = number;
   else
     throw std::invalid_argument("bad argument #1 to 'read' (invalid format)");
 }
@@ -148,6 +151,19 @@ struct descriptor::impl {
     return take(std::min(n, buf.size()));
   }
 
+  copas::result<std::optional<number>> read_number() {
+    std::optional<copas::error> failed;
+    auto at = [&](std::size_t i) -> int {
+      while (i >= buf.size() && !eof && !failed)
+        if (auto r = fill(); !r) failed = r.error();
+      return i < buf.size() ? static_cast<unsigned char>(buf[i]) : -1;
+    };
+    auto scan = detail::scan_numeral(at);
+    if (failed) return *failed;
+    take(scan.consumed);
+    return detail::to_number(scan.text);
+  }
+
   copas::result<std::optional<std::string>> read_all() {
     while (!eof)
       if (auto r = fill(); !r) return r.error();
@@ -193,8 +209,20 @@ copas::result<std::optional<std::string>> descriptor::read(read_format format) {
     case read_format::line_keep: return impl_->read_line(true);
     case read_format::all: return impl_->read_all();
     case read_format::count: return impl_->read_count(format.size());
+    case read_format::number: {
+      auto n = impl_->read_number();
+      if (!n) return n.error();
+      if (!*n) return std::optional<std::string>();
+      return std::optional<std::string>(detail::to_string(**n));
+    }
   }
   return impl_->read_line(false);
+}
+
+copas::result<std::optional<number>> descriptor::read_number() {
+  one_at_a_time turn(*impl_);
+  if (auto e = impl_->usable(true)) return *e;
+  return impl_->read_number();
 }
 
 copas::result<void> descriptor::write(std::string_view data) {

@@ -1,6 +1,6 @@
 // get, put and command: LuaSocket's tget / tput / command, top to bottom.
 #include "target.hpp"
-#include "tp.hpp"
+#include "ftp_error.hpp"
 
 #include <copas/ftp/client.hpp>
 #include <copas/ftp/session.hpp>
@@ -108,7 +108,7 @@ result<void> command(const command_request& r) {
     if (auto ok = s->command(r.command[i], arg); !ok) return ok;
     if (i < r.check.size() && r.check[i]) {
       if (auto ok = s->check(*r.check[i]); !ok) return ok.error();
-    } else if (auto any = s->check(reply_check(std::function([](int, const std::string&) { return true; }))); !any) {
+    } else if (auto any = s->check(tp::reply_check(std::function([](int, const std::string&) { return true; }))); !any) {
       return any.error();
     }
   }

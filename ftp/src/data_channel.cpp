@@ -1,6 +1,7 @@
 // Preparing the data connection: EPSV / PASV (passive, we connect) and PORT / EPRT (active, the
 // server connects to us), then opening it when the transfer starts.
 #include "accept.hpp"
+#include "ftp_error.hpp"
 #include "passive.hpp"
 #include "session_state.hpp"
 
@@ -12,7 +13,6 @@
 namespace copas::ftp {
 
 using detail::ftp_error;
-using detail::rejected;
 
 namespace {
 bool is_ipv6(const endpoint& e) { return e.family == "inet6" || e.ip.find(':') != std::string::npos; }
@@ -26,7 +26,7 @@ result<endpoint> session::epsv() {
   auto port = detail::parse_epsv(r->text);
   if (!port) return ftp_error(errc::invalid_epsv, "invalid epsv response");
   // EPSV names no host: the data connection goes where the control connection goes.
-  auto peer = s_->tp.sock().getpeername();
+  auto peer = s_->tp.getcontrol().getpeername();
   if (!peer) return peer.error();
   s_->drop_data_channel();
   s_->pasvt = endpoint{peer->ip, *port, peer->family};
@@ -39,8 +39,8 @@ result<endpoint> session::pasv() {
   auto r = s_->tp.check("2..");
   if (!r) return r.error();
   auto addr = detail::parse_pasv(r->text);
-  if (!addr) return rejected(*r);
-  auto peer = s_->tp.sock().getpeername();
+  if (!addr) return tp::unexpected(std::move(r->text));
+  auto peer = s_->tp.getcontrol().getpeername();
   if (!peer) return peer.error();
   // A private or unspecified address in the reply is the server's view of itself behind NAT:
   // connect to the host we already reach instead (curl does the same by default).
@@ -52,16 +52,16 @@ result<endpoint> session::pasv() {
 
 result<endpoint> session::passive() {
   auto e = epsv();
-  if (e || !is(e.error(), errc::rejected)) return e;
+  if (e || e.error().code() != tp::errc::unexpected_reply) return e;
   // Only a refusal falls back: an invalid 229 or a socket error is a real failure.
-  auto peer = s_->tp.sock().getpeername();
+  auto peer = s_->tp.getcontrol().getpeername();
   if (!peer || is_ipv6(*peer)) return e;
   return pasv();
 }
 
 result<void> session::port(std::optional<std::string_view> address, std::uint16_t listen_port) {
   s_->ph = phase::data_channel;
-  auto local = s_->tp.sock().getsockname();
+  auto local = s_->tp.getcontrol().getsockname();
   if (!local) return local.error();
   std::string ip = address ? std::string(*address) : local->ip;
   if (ip.find(':') != std::string::npos)
@@ -81,7 +81,7 @@ result<void> session::port(std::optional<std::string_view> address, std::uint16_
 
 result<void> session::eprt(std::optional<std::string_view> address, std::uint16_t listen_port) {
   s_->ph = phase::data_channel;
-  auto local = s_->tp.sock().getsockname();
+  auto local = s_->tp.getcontrol().getsockname();
   if (!local) return local.error();
   std::string ip = address ? std::string(*address) : local->ip;
   auto server = copas::bind(ip, listen_port, 1);
@@ -96,7 +96,7 @@ result<void> session::eprt(std::optional<std::string_view> address, std::uint16_
 }
 
 result<void> session::active() {
-  auto local = s_->tp.sock().getsockname();
+  auto local = s_->tp.getcontrol().getsockname();
   if (!local) return local.error();
   return is_ipv6(*local) ? eprt() : port();
 }

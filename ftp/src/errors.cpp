@@ -10,9 +10,6 @@ class category final : public std::error_category {
   const char* name() const noexcept override { return "copas.ftp"; }
   std::string message(int ev) const override {
     switch (static_cast<errc>(ev)) {
-      case errc::rejected: return "server rejected the command";
-      case errc::invalid_reply: return "invalid server reply";
-      case errc::reply_too_long: return "server reply too long";
       case errc::invalid_epsv: return "invalid epsv response";
       case errc::need_port_or_pasv: return "need port or pasv first";
       case errc::missing_hostname: return "missing hostname";

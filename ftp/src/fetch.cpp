@@ -4,7 +4,7 @@
 
 #include <copas/ftp/errors.hpp>
 #include <copas/ftp/fetch.hpp>
-#include <copas/ftp/reply.hpp>
+#include <copas/net/tp.hpp>
 
 #include <string>
 
@@ -47,9 +47,11 @@ int rejected_exit_code(int code, phase p, bool upload, bool active) {
 }  // namespace
 
 int curl_exit_code(const copas::error& e, phase p, bool upload, bool active) {
+  if (e.code() == tp::errc::unexpected_reply)
+    return rejected_exit_code(tp::reply_code(e).value_or(0), p, upload, active);
+  if (e.code().category() == tp::tp_category()) return 8;  // invalid or oversized reply
   if (e.code().category() == ftp_category()) {
     switch (static_cast<errc>(e.code().value())) {
-      case errc::rejected: return rejected_exit_code(reply_code(e).value_or(0), p, upload, active);
       case errc::wrong_scheme: return 1;
       case errc::missing_hostname:
       case errc::invalid_type:
@@ -114,7 +116,7 @@ struct attempt {
       if (arg) {
         auto size = s.size(*arg);
         if (size) out.expected = *size;
-        else if (!is(size.error(), errc::rejected)) return fail(size.error());
+        else if (size.error().code() != tp::errc::unexpected_reply) return fail(size.error());
       }
     }
     if (o.active) {

@@ -1,5 +1,6 @@
 // One FTP session, step by step, in the order of LuaSocket's ftp.lua. The data connection code
 // is in data_channel.cpp.
+#include "ftp_error.hpp"
 #include "session_state.hpp"
 
 #include <copas/ftp/errors.hpp>
@@ -8,8 +9,6 @@
 
 namespace copas::ftp {
 
-using detail::ftp_error;
-using detail::rejected;
 
 std::string_view to_string(phase p) noexcept {
   switch (p) {
@@ -28,7 +27,7 @@ std::string_view to_string(phase p) noexcept {
 
 result<session> session::open(std::string_view host, std::uint16_t port,
                               const create_function& create, double timeout) {
-  auto tp = detail::transport::connect(host, port, timeout, create);
+  auto tp = tp::connection::connect(host, port, timeout, create);
   if (!tp) return tp.error();
   auto st = std::make_unique<state>(std::move(*tp));
   st->host = std::string(host);
@@ -88,7 +87,7 @@ result<std::uint64_t> session::size(std::string_view path) {
   text.remove_prefix(std::min<std::size_t>(4, text.size()));
   std::uint64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size()) return rejected(*r);
+  if (ec != std::errc() || end != text.data() + text.size()) return tp::unexpected(std::move(r->text));
   return n;
 }
 
@@ -108,16 +107,16 @@ result<void> session::command(std::string_view cmd, std::optional<std::string_vi
   return s_->tp.command(cmd, argument);
 }
 
-result<reply> session::check(const reply_check& ok) { return s_->tp.check(ok); }
+result<tp::reply> session::check(const tp::reply_check& ok) { return s_->tp.check(ok); }
 
 std::uint64_t session::bytes_transferred() const noexcept { return s_->transferred; }
 phase session::current_phase() const noexcept { return s_->ph; }
-copas::socket session::control() const { return s_->tp.sock(); }
+copas::socket session::control() const { return s_->tp.getcontrol(); }
 const std::string& session::host() const noexcept { return s_->host; }
 std::uint16_t session::port_number() const noexcept { return s_->port; }
 
 result<void> session::state::simple(std::string_view cmd, std::optional<std::string_view> arg,
-                                    const reply_check& ok) {
+                                    const tp::reply_check& ok) {
   if (auto sent = tp.command(cmd, arg); !sent) return sent;
   if (auto r = tp.check(ok); !r) return r.error();
   return {};

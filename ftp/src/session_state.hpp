@@ -2,9 +2,9 @@
 // What a session holds between steps (LuaSocket's f table): the control transport, the data
 // channel being prepared (pasvt for passive, server for active) and the data connection.
 
-#include "tp.hpp"
-
 #include <copas/ftp/session.hpp>
+
+#include <copas/net/tp.hpp>
 
 #include <optional>
 #include <string>
@@ -12,9 +12,9 @@
 namespace copas::ftp {
 
 struct session::state {
-  explicit state(detail::transport t) : tp(std::move(t)) {}
+  explicit state(tp::connection t) : tp(std::move(t)) {}
 
-  detail::transport tp;
+  tp::connection tp;
   std::string host;
   std::uint16_t port = 0;
   double timeout = TIMEOUT;
@@ -26,10 +26,10 @@ struct session::state {
 
   // Sends a command and checks its reply.
   result<void> simple(std::string_view cmd, std::optional<std::string_view> arg,
-                      const reply_check& ok);
+                      const tp::reply_check& ok);
   // The start of a transfer: the data connection when passive, the command (default_command
   // unless r.command) and its first reply, 1xx or 2xx.
-  result<reply> begin_transfer(const request& r, std::string_view default_command);
+  result<tp::reply> begin_transfer(const request& r, std::string_view default_command);
   // Active mode: accepts the data connection the server opens after that reply.
   result<void> await_data();
   // Connects (passive) or accepts (active) the data connection; errc::timeout with a message

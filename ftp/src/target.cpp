@@ -1,6 +1,6 @@
 #include "target.hpp"
 
-#include "tp.hpp"
+#include "ftp_error.hpp"
 
 #include <copas/ftp/errors.hpp>
 #include <copas/net/url.hpp>

@@ -1,5 +1,6 @@
 // The transfer itself (LuaSocket's f:send and f:receive): the command on the control
 // connection, the data through an ltn12 pump, the final reply.
+#include "ftp_error.hpp"
 #include "session_state.hpp"
 #include "target.hpp"
 
@@ -11,7 +12,6 @@
 namespace copas::ftp {
 
 using detail::ftp_error;
-using detail::rejected;
 
 namespace detail {
 
@@ -88,7 +88,7 @@ const ltn12::pump::step_function& step_or_default(const ltn12::pump::step_functi
 
 }  // namespace
 
-result<reply> session::state::begin_transfer(const request& r, std::string_view default_command) {
+result<tp::reply> session::state::begin_transfer(const request& r, std::string_view default_command) {
   if (!pasvt && !server) return ftp_error(errc::need_port_or_pasv, "need port or pasv first");
   transferred = 0;
   if (pasvt) {
@@ -124,7 +124,7 @@ result<std::size_t> session::send(const request& r) {
     // A server that gives up on an upload says why on the control connection (552 quota, 426
     // aborted); that reply is a better error than the broken pipe.
     if (data_failed && code->code < 200) {
-      if (auto why = st.tp.receive(); why && why->code >= 400) return rejected(*why);
+      if (auto why = st.tp.receive_reply(); why && why->code >= 400) return tp::unexpected(std::move(why->text));
     }
     return pumped.error();
   }

@@ -30,13 +30,19 @@ std::string excerpt(std::string_view s) {
   return out;
 }
 
-constexpr std::size_t body_block = 256 * 1024;
+constexpr std::size_t body_block = 64 * 1024;
 
 }  // namespace
 
 fill_function socket_fill(socket s, std::size_t block) {
-  return [s = std::move(s), block](std::string& buf) mutable -> result<void> {
-    auto r = s.receivepartial(block);
+  return [s = std::move(s), block, streaming = false](std::string& buf) mutable -> result<void> {
+    // While a stream fills whole blocks (a body), the socket appends into a prefix reserved at
+    // the block size: one allocation, never a string regrown and copied as reads arrive. Small
+    // exchanges (heads, an idle proxy client) keep small buffers.
+    std::string into;
+    if (streaming) into.reserve(block);
+    auto r = s.receivepartial(block, std::move(into));
+    streaming = r.data_or_partial().size() >= block / 2;
     if (r) {
       if (buf.empty()) buf = std::move(r).value();  // no copy on the body's hot path
       else buf += *r;

@@ -8,6 +8,7 @@
 #include <copas/http/request.hpp>
 #include <copas/net/url.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
@@ -47,7 +48,33 @@ struct exchange {
   std::unique_ptr<reader> in;
   status_line status;
   headers fields;
+  bool body_withheld = false;  // Expect: 100-continue answered with a final status
 };
+
+// How long a request with "Expect: 100-continue" waits for the server's word before sending
+// the body anyway (curl's default).
+constexpr double continue_wait = 1.0;
+
+bool expects_continue(const request_params& p) {
+  auto* e = p.headers.find("expect");
+  if (!p.source || !e) return false;
+  std::string v;
+  for (char ch : *e) v += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return v.find("100-continue") != std::string::npos;
+}
+
+// Waits up to continue_wait for the first byte of an answer. Ok: the server spoke; "timeout":
+// it did not (the body goes anyway); anything else is a failure.
+result<void> await_answer(socket& s, reader& in) {
+  auto before = s.gettimeouts();
+  double wait = before.receive ? std::min(*before.receive, continue_wait) : continue_wait;
+  s.settimeouts(std::nullopt, std::nullopt, wait);
+  auto first = in.peek(1);
+  s.settimeouts(std::nullopt, std::nullopt, before.receive.value_or(-1));
+  if (!first) return first.error();
+  if (first->empty()) return errc::closed;
+  return {};
+}
 
 bool is_redirect_code(int code) { return code == 301 || code == 302 || code == 303 || code == 307; }
 
@@ -76,17 +103,29 @@ result<exchange> send_and_receive_head(request_params& p, const detail::target& 
     s.close();
     return r.error();
   }
-  if (p.source) {
+  auto send_body = [&]() -> result<void> {
     auto step = p.step ? p.step : ltn12::pump::step_function(ltn12::pump::step);
     auto ok = ltn12::pump::all(p.source, body_sink(s, chunked), step);
-    if (!ok) {
-      s.close();
-      return ok.error();
-    }
-  }
+    if (!ok) s.close();
+    return ok;
+  };
+  bool awaiting_continue = expects_continue(p);
+  if (p.source && !awaiting_continue)
+    if (auto ok = send_body(); !ok) return ok.error();
   auto in = std::make_unique<reader>(socket_fill(s), p.limits);  // before conn is moved from
   exchange x{.conn = std::move(*conn), .in = std::move(in), .status = {}, .fields = {}};
   for (;;) {
+    if (awaiting_continue) {
+      auto spoke = await_answer(s, *x.in);
+      if (!spoke && spoke.error() != errc::timeout) {
+        s.close();
+        return spoke.error();
+      }
+      if (!spoke) {
+        awaiting_continue = false;
+        if (auto ok = send_body(); !ok) return ok.error();
+      }
+    }
     tell(p, phase::status, &x.conn);
     auto st = read_status(*x.in);
     if (!st) {
@@ -103,7 +142,12 @@ result<exchange> send_and_receive_head(request_params& p, const detail::target& 
     }
     x.fields = std::move(*h);
     if (x.status.code != 100) break;  // LuaSocket skips only 100 Continue
+    if (awaiting_continue) {
+      awaiting_continue = false;
+      if (auto ok = send_body(); !ok) return ok.error();
+    }
   }
+  x.body_withheld = awaiting_continue;
   tell(p, phase::headers, &x.conn, x.status.text, &x.fields);
   return x;
 }
@@ -126,8 +170,8 @@ bool client_keeps_alive(const request_params& p) {
 // Ends an exchange whose body was read completely: the connection goes back to the pool when
 // both sides allow it, else it is closed.
 void finish(const request_params& p, exchange& x, const framing& f) {
-  if (f.how != framing::until_close && client_keeps_alive(p) && server_keeps_alive(x) &&
-      x.in->take_buffered().empty())
+  if (f.how != framing::until_close && !x.body_withheld && client_keeps_alive(p) &&
+      server_keeps_alive(x) && x.in->take_buffered().empty())
     pool::put(x.conn.key, std::move(x.conn.sock));
   else
     x.conn.sock.close();
@@ -135,7 +179,7 @@ void finish(const request_params& p, exchange& x, const framing& f) {
 
 }  // namespace
 
-result<response> request(request_params p) {
+request_result request(request_params p) {
   bool was_https = false;
   std::string last_location;
   for (;;) {
@@ -155,12 +199,13 @@ result<response> request(request_params p) {
     if (x->status.version == 9) {  // HTTP/0.9: the bytes are the body, up to the close
       auto n = read_body(*x->in, framing{.how = framing::until_close}, p.sink);
       x->conn.sock.close();
-      if (!n) return n.error();
+      if (!n) return {n.error(), std::move(r)};
       if (p.sink) (void)p.sink(std::nullopt, std::nullopt);
       return r;
     }
     r.status = x->status.text;
     r.headers = std::move(x->fields);
+    std::optional<error> limit_error;
 
     auto* location = r.headers.find("location");
     bool follow = location && !trimmed(*location).empty() && p.redirect != redirect_mode::none &&
@@ -174,7 +219,11 @@ result<response> request(request_params p) {
         x->conn.sock.close();
         return error(errc::protocol_error, "Unallowed insecure redirect https to http");
       }
-      if (!p.maxredirects || p.nredirects < *p.maxredirects) {
+      if (p.maxredirects && p.nredirects >= *p.maxredirects) {
+        r.redirect_limit_reached = true;
+        limit_error = error(errc::protocol_error,
+                            "too many redirects (limit " + std::to_string(*p.maxredirects) + ")");
+      } else {
         // Drain a small redirect body so that the connection can carry the next request.
         auto f = response_framing(p.method, r.code, r.headers);
         if (f && (f->how == framing::none || (f->how == framing::sized && f->length <= 64 * 1024)) &&
@@ -204,57 +253,67 @@ result<response> request(request_params p) {
         p = std::move(n);
         continue;
       }
-      r.redirect_limit_reached = true;
     }
 
     auto f = response_framing(p.method, r.code, r.headers);
     if (!f) {
       x->conn.sock.close();
-      return f.error();
+      return {f.error(), std::move(r)};
     }
     tell(p, phase::body, &x->conn);
     auto n = read_body(*x->in, *f, p.sink);
     if (!n) {
       x->conn.sock.close();
       if (p.sink) (void)p.sink(std::nullopt, n.error());
-      return n.error();
+      return {n.error(), std::move(r)};
     }
     if (p.sink)
       if (auto ok = p.sink(std::nullopt, std::nullopt); !ok) {
         x->conn.sock.close();
-        return ok.error();
+        return {ok.error(), std::move(r)};
       }
     finish(p, *x, *f);
     if (!last_location.empty() && !r.headers.contains("location")) r.headers.set("location", last_location);
     tell(p, phase::done, nullptr);
+    if (limit_error) return {*limit_error, std::move(r)};
     return r;
   }
 }
 
-result<response> request(std::string_view url) {
+namespace {
+
+// The simple forms: the body gathered from a table sink, also into a failure's partial response.
+request_result with_body(request_params p) {
   std::vector<std::string> parts;
-  request_params p;
-  p.url = std::string(url);
   p.sink = ltn12::sink::table(parts);
   auto r = request(std::move(p));
-  if (!r) return r;
-  for (auto& s : parts) r->body += s;
+  std::string body;
+  for (auto& s : parts) body += s;
+  if (!r) {
+    response partial = r.partial();
+    partial.body = std::move(body);
+    return {r.error(), std::move(partial)};
+  }
+  r->body = std::move(body);
   return r;
 }
 
-result<response> request(std::string_view url, std::string body) {
-  std::vector<std::string> parts;
+}  // namespace
+
+request_result request(std::string_view url) {
+  request_params p;
+  p.url = std::string(url);
+  return with_body(std::move(p));
+}
+
+request_result request(std::string_view url, std::string body) {
   request_params p;
   p.url = std::string(url);
   p.method = "POST";
   p.headers = {{"content-type", "application/x-www-form-urlencoded"},
                {"content-length", std::to_string(body.size())}};
   p.source = ltn12::source::string(std::move(body));
-  p.sink = ltn12::sink::table(parts);
-  auto r = request(std::move(p));
-  if (!r) return r;
-  for (auto& s : parts) r->body += s;
-  return r;
+  return with_body(std::move(p));
 }
 
 }  // namespace copas::http

@@ -4,45 +4,56 @@
 
 #include <copas/net/receive_pattern.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace copas::detail {
 
 class receive_buffer {
  public:
-  std::string_view view() const noexcept { return {data_.data() + begin_, end_ - begin_}; }
+  std::string_view view() const noexcept { return {data_.get() + begin_, end_ - begin_}; }
   bool empty() const noexcept { return begin_ == end_; }
   void consume(std::size_t n) noexcept {
     begin_ += n;
     if (begin_ == end_) begin_ = end_ = 0;
   }
-  // Room for at least `n` more bytes at the end; write into it, then commit().
+  // Room for at least `n` more bytes at the end; write into it, then commit(). The room is not
+  // zero-filled: a socket that only ever gets small messages touches one page of it, not 64 KiB
+  // (which, times thousands of connections, is most of an echo server's page faults).
   char* prepare(std::size_t n) {
-    if (begin_ > 0 && data_.size() - end_ < n) {
-      std::memmove(data_.data(), data_.data() + begin_, end_ - begin_);
+    if (begin_ > 0 && size_ - end_ < n) {
+      std::memmove(data_.get(), data_.get() + begin_, end_ - begin_);
       end_ -= begin_;
       begin_ = 0;
     }
-    if (data_.size() - end_ < n) data_.resize(end_ + n);
-    return data_.data() + end_;
+    if (size_ - end_ < n) {
+      std::size_t grown = std::max(end_ + n, size_ * 2);
+      std::unique_ptr<char[]> bigger(new char[grown]);
+      if (end_ > 0) std::memcpy(bigger.get(), data_.get(), end_);
+      data_ = std::move(bigger);
+      size_ = grown;
+    }
+    return data_.get() + end_;
   }
-  std::size_t capacity_after() const noexcept { return data_.size() - end_; }
+  std::size_t capacity_after() const noexcept { return size_ - end_; }
   void commit(std::size_t n) noexcept { end_ += n; }
 
  private:
-  std::vector<char> data_;
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
   std::size_t begin_ = 0, end_ = 0;
 };
 
 // What one fill of the buffer produced.
 enum class fill_status { data, eof, want_read, want_write, failed };
 
-// What one LuaSocket receive attempt ended with.
-enum class attempt_status { done, want_read, want_write, closed, failed };
+// What one LuaSocket receive attempt ended with. too_long: the line or "*a" limit was reached
+// with more data still to come; that data stays in the buffer (or the socket) for the next call.
+enum class attempt_status { done, want_read, want_write, closed, failed, too_long };
 
 inline attempt_status to_attempt(fill_status f) noexcept {
   switch (f) {
@@ -53,11 +64,34 @@ inline attempt_status to_attempt(fill_status f) noexcept {
   }
 }
 
+// Appends `chunk` to `acc` without its CR bytes, stopping when `acc` holds `limit` bytes.
+// Returns how many bytes of `chunk` were used (CRs included); fewer than chunk.size() only when
+// the limit stopped it at a byte that is not a CR.
+inline std::size_t append_without_cr(std::string& acc, std::string_view chunk, std::size_t limit) {
+  std::size_t pos = 0;
+  while (pos < chunk.size()) {
+    if (chunk[pos] == '\r') {
+      ++pos;
+      continue;
+    }
+    if (acc.size() >= limit) return pos;
+    auto cr = chunk.find('\r', pos);
+    std::size_t run = (cr == std::string_view::npos ? chunk.size() : cr) - pos;
+    std::size_t take = std::min(run, limit - acc.size());
+    acc.append(chunk.data() + pos, take);
+    pos += take;
+  }
+  return pos;
+}
+
 // One raw receive(pattern, prefix) call, LuaSocket style: `acc` holds the prefix on entry and
 // everything taken on exit. `fill()` reads more into `buf` and returns a fill_status.
+// `limit` bounds `acc` for the line and "*a" patterns (a count bounds itself): a line of `limit`
+// bytes (CRs not counted) still succeeds, one byte more is too_long with `acc` holding exactly
+// `limit` bytes and the rest of the line left unread; a prefix already longer is too_long at once.
 template <class Fill>
 attempt_status receive_once(const receive_pattern& p, receive_buffer& buf, std::string& acc,
-                            Fill&& fill) {
+                            Fill&& fill, std::size_t limit = static_cast<std::size_t>(-1)) {
   const std::size_t start = acc.size();
   switch (p.type()) {
     case receive_pattern::kind::count: {
@@ -76,6 +110,7 @@ attempt_status receive_once(const receive_pattern& p, receive_buffer& buf, std::
       }
     }
     case receive_pattern::kind::line:
+      if (start > limit) return attempt_status::too_long;
       for (;;) {
         if (buf.empty()) {
           if (auto f = fill(); f != fill_status::data) return to_attempt(f);
@@ -84,11 +119,10 @@ attempt_status receive_once(const receive_pattern& p, receive_buffer& buf, std::
         auto lf = v.find('\n');
         auto chunk = v.substr(0, lf == std::string_view::npos ? v.size() : lf);
         // Every CR is dropped, not only the one before LF (LuaSocket's recvline).
-        for (std::size_t pos = 0;;) {
-          auto cr = chunk.find('\r', pos);
-          acc.append(chunk.data() + pos, (cr == std::string_view::npos ? chunk.size() : cr) - pos);
-          if (cr == std::string_view::npos) break;
-          pos = cr + 1;
+        std::size_t used = append_without_cr(acc, chunk, limit);
+        if (used < chunk.size()) {
+          buf.consume(used);
+          return attempt_status::too_long;
         }
         if (lf != std::string_view::npos) {
           buf.consume(lf + 1);
@@ -97,6 +131,7 @@ attempt_status receive_once(const receive_pattern& p, receive_buffer& buf, std::
         buf.consume(v.size());
       }
     case receive_pattern::kind::all:
+      if (start > limit) return attempt_status::too_long;
       for (;;) {
         if (buf.empty()) {
           auto f = fill();
@@ -104,9 +139,11 @@ attempt_status receive_once(const receive_pattern& p, receive_buffer& buf, std::
             return acc.size() > start ? attempt_status::done : attempt_status::closed;
           if (f != fill_status::data) return to_attempt(f);
         }
+        if (acc.size() >= limit) return attempt_status::too_long;
         auto v = buf.view();
-        acc.append(v.data(), v.size());
-        buf.consume(v.size());
+        std::size_t take = std::min(v.size(), limit - acc.size());
+        acc.append(v.data(), take);
+        buf.consume(take);
       }
   }
   return attempt_status::failed;

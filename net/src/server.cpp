@@ -7,15 +7,14 @@
 #include <copas/core/errors.hpp>
 #include <copas/core/pause.hpp>
 #include <copas/core/thread.hpp>
+#include <copas/net/dns.hpp>
 #include <copas/net/server.hpp>
 
-#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 
 namespace copas {
 
@@ -30,25 +29,17 @@ namespace {
 
 std::atomic<bool> autoclose_flag{true};
 
-// bind() runs before the loop, outside any fiber, so it cannot use evdns: numeric addresses,
-// "*" and "localhost" are handled here, anything else by the system resolver.
-result<detail::sockaddr_any> local_address(std::string_view host, std::uint16_t port, int socktype) {
+// Numeric addresses, "*" and "localhost" need no look-up; other names go through evdns like
+// connect() (never the blocking system resolver), first address wins.
+result<detail::sockaddr_any> local_address(std::string_view host, std::uint16_t port) {
   if (host == "*" || host.empty()) host = "0.0.0.0";
   if (host == "localhost") host = "127.0.0.1";
   if (auto a = detail::numeric_address(host, port)) return *a;
-  addrinfo hints{};
-  hints.ai_socktype = socktype;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* res = nullptr;
-  std::string h(host);
-  if (getaddrinfo(h.c_str(), nullptr, &hints, &res) != 0 || !res)
-    return error(errc::host_not_found, "host not found: " + h);
-  detail::sockaddr_any a;
-  std::memcpy(&a.storage, res->ai_addr, res->ai_addrlen);
-  a.len = res->ai_addrlen;
-  freeaddrinfo(res);
-  reinterpret_cast<sockaddr_in*>(&a.storage)->sin_port = htons(port);  // same offset for IPv6
-  return a;
+  auto addrs = dns::resolve(host);
+  if (!addrs) return addrs.error();
+  for (auto& ip : *addrs)
+    if (auto a = detail::numeric_address(ip, port)) return *a;
+  return error(errc::host_not_found, "host not found: " + std::string(host));
 }
 
 void run_handler(const connection_handler& h, socket client, bool close_after) {
@@ -99,7 +90,7 @@ void accept_loop(std::shared_ptr<detail::socket_impl> impl, std::shared_ptr<deta
 result<void> socket::bind(std::string_view host, std::uint16_t port) {
   if (!impl_ || impl_->closed) return errc::closed;
   auto& s = *impl_;
-  auto a = local_address(host, port, s.type == type::udp ? SOCK_DGRAM : SOCK_STREAM);
+  auto a = local_address(host, port);
   if (!a) return a.error();
   if (auto ok = s.open_for(a->family()); !ok) return ok;
   if (::bind(s.fd, a->get(), a->len) != 0) return detail::errno_error(errno);
@@ -125,6 +116,7 @@ result<socket> socket::accept() {
   auto impl = detail::make_impl(type::tcp);
   impl->adopt(c, a.family());
   impl->accepted = impl->connected = true;
+  impl->limits = impl_->limits;
   return socket(std::move(impl));
 }
 

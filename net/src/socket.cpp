@@ -82,6 +82,9 @@ bool socket::settimeouts(std::optional<double> connect, std::optional<double> se
   return true;
 }
 
+void socket::set_receive_limits(receive_limits limits) { checked(impl_)->limits = limits; }
+receive_limits socket::get_receive_limits() const { return checked(impl_)->limits; }
+
 socket::timeouts socket::gettimeouts() const {
   auto& s = *checked(impl_);
   return {s.t_connect, s.t_send, s.t_receive};

@@ -23,6 +23,8 @@ namespace {
 
 // Plain reads ask for this much at a time: big enough that streaming costs few system calls.
 constexpr std::size_t read_chunk = 64 * 1024;
+// Reads up to this size count as request/response traffic for socket_impl::drained.
+constexpr std::size_t small_read = 4 * 1024;
 // Calls in a row that never waited before the starvation guard yields (Copas: 10 % at random).
 constexpr int starvation_budget = 32;
 
@@ -37,7 +39,11 @@ void on_edge(waiter_slot& slot) {
   slot.w.wake();
 }
 
-void on_readable(evutil_socket_t, short, void* arg) { on_edge(static_cast<socket_impl*>(arg)->in); }
+void on_readable(evutil_socket_t, short, void* arg) {
+  auto* s = static_cast<socket_impl*>(arg);
+  s->drained = false;  // an edge: new data (or the peer's close) since the last recv()
+  on_edge(s->in);
+}
 void on_writable(evutil_socket_t, short, void* arg) { on_edge(static_cast<socket_impl*>(arg)->out); }
 
 }  // namespace
@@ -83,6 +89,7 @@ void socket_impl::adopt(int new_fd, int fam) {
   event_add(read_ev, nullptr);
   event_add(write_ev, nullptr);
   in.ready = out.ready = false;
+  drained = false;
 }
 
 result<void> socket_impl::open(int fam) {
@@ -149,14 +156,24 @@ io_status socket_impl::fill(error& err) {
     return io_status::failed;
   }
   if (ssl) return tls_fill(*this, err);
+  // Edge-triggered: every arrival after a recv() that said EAGAIN brings an edge, so until one
+  // comes another recv() could only say EAGAIN too. (A short read proves nothing: the peer's FIN
+  // may be queued behind the data without a new edge.)
+  if (drained) return io_status::want_read;
   char* p = rbuf.prepare(read_chunk);
   ssize_t n = ::recv(fd, p, rbuf.capacity_after(), 0);
   if (n > 0) {
     rbuf.commit(static_cast<std::size_t>(n));
+    last_read = static_cast<std::size_t>(n);
     return io_status::done;
   }
   if (n == 0) return io_status::eof;
-  if (errno == EAGAIN || errno == EWOULDBLOCK) return io_status::want_read;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) {
+    // Only after small reads (request/response traffic): a stream that just delivered a big
+    // read likely has more in flight, which a recv() picks up sooner than a poll would.
+    drained = last_read < small_read;
+    return io_status::want_read;
+  }
   if (errno == EINTR) return fill(err);
   if (errno == ECONNRESET || errno == ECONNABORTED) return io_status::eof;
   err = errno_error(errno);

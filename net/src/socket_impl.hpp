@@ -83,7 +83,13 @@ struct socket_impl final : socket_ref {
   std::optional<double> t_connect, t_send, t_receive;
   std::string name;
   receive_buffer rbuf;
+  receive_limits limits;
   int streak = 0;
+  // A plain recv() said EAGAIN after a small read and no read edge came since: the kernel has
+  // nothing, so fill() reports "would block" without asking (saves the recv() before each park
+  // of a request/response loop).
+  bool drained = false;
+  std::size_t last_read = 0;  // bytes the last successful plain recv() returned
   std::vector<std::pair<std::string, option_value>> options;  // re-applied to a new fd
 
   // TLS

@@ -60,7 +60,7 @@ result<void> socket::connect(std::string_view host, std::uint16_t port) {
   if (s.type == type::udp) return setpeername(host, port);
   if (s.connected) return detail::named_error(std::errc::already_connected, "already connected");
   auto deadline = detail::deadline_for(s.t_connect);
-  auto addrs = dns::resolve(host);
+  auto addrs = dns::resolve(host, deadline);
   if (!addrs) return addrs.error();
   error last = errc::host_not_found;
   for (auto& ip : *addrs) {
@@ -130,6 +130,18 @@ std::string pattern_text(const receive_pattern& p) {
   return detail::describe(static_cast<double>(p.count()));
 }
 
+// The bound receive_once applies to `p` on `s`, and the error that reports it.
+std::size_t limit_for(const detail::socket_impl& s, const receive_pattern& p) {
+  if (p.type() == receive_pattern::kind::line) return s.limits.line;
+  if (p.type() == receive_pattern::kind::all && s.limits.all) return *s.limits.all;
+  return static_cast<std::size_t>(-1);
+}
+
+error too_long(const receive_pattern& p) {
+  return error(std::make_error_code(std::errc::message_size),
+               p.type() == receive_pattern::kind::line ? "line too long" : "data too long");
+}
+
 receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, std::string prefix,
                             bool partial) {
   if (s.closed || s.fd < 0) return {errc::closed, std::move(prefix)};
@@ -149,13 +161,14 @@ receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, st
         case io_status::want_write: return detail::fill_status::want_write;
         default: return detail::fill_status::failed;
       }
-    });
+    }, limit_for(s, p));
     switch (st) {
       case detail::attempt_status::done:
         if (!waited) s.no_wait_success();
         return acc;
       case detail::attempt_status::closed: return {errc::closed, std::move(acc)};
       case detail::attempt_status::failed: return {err, std::move(acc)};
+      case detail::attempt_status::too_long: return {too_long(p), std::move(acc)};
       default: break;
     }
     bool write = st == detail::attempt_status::want_write;

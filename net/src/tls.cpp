@@ -7,6 +7,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <sys/socket.h>
+
 #include <cerrno>
 #include <stdexcept>
 
@@ -86,6 +88,14 @@ void tls_shutdown(socket_impl& s) noexcept {
   if (s.handshaken && s.fd >= 0 && !(SSL_get_shutdown(s.ssl) & SSL_SENT_SHUTDOWN)) {
     ERR_clear_error();
     SSL_shutdown(s.ssl);  // close_notify; not waiting for the peer's (the fd closes next)
+    // Closing an fd with unread bytes (TLS 1.3 session tickets nobody read, say) makes the
+    // kernel send RST, which can destroy the close_notify in flight: read them away first.
+    char scrap[16 * 1024];
+    for (std::size_t total = 0; total < 1024 * 1024;) {
+      ssize_t n = ::recv(s.fd, scrap, sizeof scrap, MSG_DONTWAIT);
+      if (n <= 0) break;
+      total += static_cast<std::size_t>(n);
+    }
   }
   ERR_clear_error();
   SSL_free(s.ssl);

@@ -86,7 +86,7 @@ class session {
     return checked(ok);
   }
   result<void> checked(std::string_view ok) {
-    auto r = conn_->check(ok);
+    auto r = conn_->check(std::string(ok));
     if (!r) return r.error();
     return {};
   }
@@ -98,11 +98,11 @@ class session {
     if (auto sent = conn_->command("EHLO", p_.domain); !sent) return sent;
     auto r = conn_->receive_reply();
     if (!r) return r.error();
-    if (tp::matches("2..", r->code)) {
+    if (r->code / 100 == 2) {
       ext_ = extensions::parse(r->text);
       return {};
     }
-    if (r->code / 100 != 5) return error(make_error_code(tp::errc::unexpected_reply), std::move(r->text));
+    if (r->code / 100 != 5) return tp::unexpected(std::move(r->text));
     return command("HELO", "HELO", p_.domain, "2..");
   }
 

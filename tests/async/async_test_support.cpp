@@ -33,6 +33,15 @@ bool eventually(const std::function<bool()>& pred, double seconds) {
   return true;
 }
 
+bool eventually_in_fiber(const std::function<bool()>& pred, double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    copas::pause(0.005);
+  }
+  return true;
+}
+
 void start_ticker(double interval, int& ticks, const bool& stop) {
   copas::addthread([interval, &ticks, &stop] {
     while (!stop) {

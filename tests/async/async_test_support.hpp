@@ -19,6 +19,9 @@ bool group_alive(int pgid);
 // Polls `pred` (outside any loop, sleeping the calling thread) until true or `seconds` pass.
 bool eventually(const std::function<bool()>& pred, double seconds = 5.0);
 
+// As eventually, but from inside a fiber: pauses it (other fibers keep running) between polls.
+bool eventually_in_fiber(const std::function<bool()>& pred, double seconds = 10.0);
+
 // A fiber that counts a tick every `interval` seconds until `stop` is set; both variables must
 // outlive the loop (the fiber reads them after the code that started it has returned).
 void start_ticker(double interval, int& ticks, const bool& stop);

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """A throw-away FTP server for the copas::ftp tests and benchmarks (Debian's python3-pyftpdlib).
 
-usage: ftp_server.py ROOT PORT [USER PASSWORD]
+usage: ftp_server.py [--host ADDR] ROOT PORT [USER PASSWORD]
 
-Serves ROOT on 127.0.0.1:PORT (0 = any free port) with two kinds of account: USER/PASSWORD
-(default user/secret) may do everything, the anonymous ones ("ftp" or "anonymous", any password)
-may only read. Prints "PORT <n>" on stdout once it listens, then serves until killed; it also dies
-with its parent so that a crashed test leaves nothing behind.
+Serves ROOT on ADDR:PORT (ADDR default 127.0.0.1, "::1" for IPv6; PORT 0 = any free port) with
+two kinds of account: USER/PASSWORD (default user/secret) may do everything, the anonymous ones
+("ftp" or "anonymous", any password) may only read. Prints "PORT <n>" on stdout once it listens,
+then serves until killed; it also dies with its parent so that a crashed test leaves nothing
+behind.
 """
 import ctypes
 import logging
@@ -36,6 +37,10 @@ class Authorizer(DummyAuthorizer):
 
 
 def main(argv):
+    host = "127.0.0.1"
+    if len(argv) > 2 and argv[1] == "--host":
+        host = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) not in (3, 5):
         sys.stderr.write(__doc__)
         return 2
@@ -54,7 +59,7 @@ def main(argv):
     handler.banner = "copas-cpp test server ready."
     handler.timeout = 60
     handler.auth_failed_timeout = 0.1  # the default 3 s only slows the tests down
-    server = FTPServer(("127.0.0.1", port), handler)
+    server = FTPServer((host, port), handler)
     server.max_cons = 256
     sys.stdout.write("PORT %d\n" % server.address[1])
     sys.stdout.flush()

@@ -108,7 +108,7 @@ TEST(FtpOddPeer, AbortedTransferReturnsTheReplyText) {
     auto got = ftp::get({.url = srv.url("/f"), .sink = copas::ltn12::sink::table(parts)});
     ASSERT_FALSE(got);
     EXPECT_EQ(got.error().message(), "426 Connection closed; transfer aborted.");
-    EXPECT_EQ(ftp::reply_code(got.error()), 426);
+    EXPECT_EQ(copas::tp::reply_code(got.error()), 426);
     EXPECT_EQ(copas::test::join(parts), "partial");
   });
 }

@@ -24,9 +24,11 @@ extern char** environ;
 namespace copas::test {
 
 // pyftpdlib serving a temporary directory: "user"/"secret" may write, anonymous ("ftp") may read.
+// It listens on `host`: "127.0.0.1", or "::1" for IPv6 (the server fails to start, and the
+// constructor throws, when the address does not exist).
 class ftp_server {
  public:
-  ftp_server() {
+  explicit ftp_server(std::string listen_host = "127.0.0.1") : host(std::move(listen_host)) {
     char dir[] = "/tmp/copas-ftp-XXXXXX";
     if (!::mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
     root = dir;
@@ -36,7 +38,8 @@ class ftp_server {
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addclose(&fa, out[0]);
-    std::vector<std::string> argv{COPAS_FTP_PYTHON, COPAS_FTP_SERVER_SCRIPT, root.string(), "0"};
+    std::vector<std::string> argv{COPAS_FTP_PYTHON, COPAS_FTP_SERVER_SCRIPT, "--host", host,
+                                  root.string(), "0"};
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
@@ -62,13 +65,15 @@ class ftp_server {
     std::filesystem::remove_all(root, ec);
   }
 
-  // "ftp://[userinfo@]127.0.0.1:<port><path>"
+  // "ftp://[userinfo@]127.0.0.1:<port><path>", "ftp://[::1]:<port><path>"
   std::string url(std::string_view path, std::string_view userinfo = "") const {
     std::string u = "ftp://";
     if (!userinfo.empty()) u += std::string(userinfo) + "@";
-    return u + "127.0.0.1:" + std::to_string(port) + std::string(path);
+    const bool v6 = host.find(':') != std::string::npos;
+    return u + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + std::string(path);
   }
 
+  std::string host;
   std::filesystem::path root;
   std::uint16_t port = 0;
 

@@ -97,24 +97,3 @@ void finish_servers(std::initializer_list<copas::socket> servers) {
 }
 
 }  // namespace copas::test
-
-namespace copas::test {
-
-copas::socket fake_dns() {
-  auto s = udp();
-  EXPECT_TRUE(s.setsockname("127.0.0.1", 0));
-  addthread([s]() mutable {
-    for (;;) {
-      auto q = s.receivefrom(512);
-      if (!q || q->data.size() < 12) return;
-      std::string r = q->data;
-      r[2] = static_cast<char>(0x84 | (r[2] & 0x01));  // QR, AA, RD copied
-      r[3] = static_cast<char>(0x83);                   // RA, NXDOMAIN
-      r[6] = r[7] = r[8] = r[9] = r[10] = r[11] = 0;
-      s.sendto(r, q->ip, q->port);
-    }
-  });
-  return s;
-}
-
-}  // namespace copas::test

@@ -7,6 +7,8 @@
 #include <copas/net.hpp>
 #include <gtest/gtest.h>
 
+#include "fake_dns_server.hpp"  // fake_dns(): NXDOMAIN for every name unless given a zone
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -57,9 +59,4 @@ std::string temp_dir(const char* tag);
 // Ends a test's loop cleanly: closes pooled connections and removes the servers.
 void finish_servers(std::initializer_list<copas::socket> servers);
 
-}  // namespace copas::test
-
-namespace copas::test {
-// A DNS server on 127.0.0.1 (UDP) answering NXDOMAIN to every query; close it to stop.
-copas::socket fake_dns();
 }  // namespace copas::test

@@ -64,8 +64,38 @@ TEST_F(Nginx, NotFoundAndDirectoryRedirect) {
   });
 }
 
-TEST_F(Nginx, RedirectLoopGivesFinal302) {
-  loop([] { EXPECT_EQ(http::request(http_url("/loop"))->code, 302); });
+TEST_F(Nginx, RedirectLoopEndsWithAnErrorKeepingTheFinal302) {
+  loop([] {
+    auto r = http::request(http_url("/loop"));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message(), "too many redirects (limit 5)");
+    EXPECT_EQ(r.partial().code, 302);
+  });
+}
+
+// nginx answers "Expect: 100-continue" with 100 when it wants the body (an upload), and with the
+// final status at once when it does not (authentication fails first): no 1 s wait either way.
+TEST_F(Nginx, ExpectContinueUploadsAfter100AndNotAfterA401) {
+  std::string data(200000, 'e');
+  loop([&] {
+    auto put = [&](const std::string& path) {
+      http::request_params p;
+      p.url = http_url(path);
+      p.method = "PUT";
+      p.source = ltn12::source::string(data);
+      p.headers = {{"content-length", std::to_string(data.size())}, {"expect", "100-continue"}};
+      return p;
+    };
+    auto start = clock::now();
+    auto r = http::request(put("/upload/expect.bin"));
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->code, 201);
+    EXPECT_EQ(http::request(http_url("/upload/expect.bin"))->body, data);
+    auto denied = http::request(put("/auth/expect.bin"));
+    ASSERT_TRUE(denied) << denied.error().message();
+    EXPECT_EQ(denied->code, 401);
+    EXPECT_LT(to_seconds(clock::now() - start), 0.9);  // never fell back to the 1 s wait
+  });
 }
 
 TEST_F(Nginx, PutThenGetRoundTripsFileData) {

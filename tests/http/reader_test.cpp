@@ -174,6 +174,12 @@ TEST(HttpHeaders, CanonicSpellsKnownNamesAndKeepsOthers) {
   EXPECT_EQ(canonic("message-id"), "Message-ID");
   EXPECT_EQ(canonic("USER-AGENT"), "User-Agent");
   EXPECT_EQ(canonic("X-Custom"), "X-Custom");
+  // One table for http and smtp (copas/net/header_names.hpp): mail names and HTTP names alike.
+  EXPECT_EQ(header_names::canonic("will-retry-until"), "Will-Retry-Until");
+  EXPECT_EQ(header_names::canonic("SMTP-remote-recipient"), "SMTP-Remote-Recipient");
+  EXPECT_EQ(header_names::canonic("accept-ranges"), "Accept-Ranges");
+  EXPECT_TRUE(same_name("Content-Type", "content-TYPE"));
+  EXPECT_FALSE(same_name("Content-Type", "Content-Typ"));
 }
 
 TEST(HttpHeaders, SetReplacesAnyCaseAndKeepsOrder) {

@@ -2,6 +2,7 @@
 #include "http_test.hpp"
 
 #include <string>
+#include <vector>
 
 using namespace copas;
 using namespace copas::test;
@@ -38,8 +39,10 @@ http::request_params get(std::string url) {
 TEST(HttpRedirect, RelativeLocationIsFollowedAndHinted) {
   loop([] {
     auto s = redirector([](const std::string&) { return "final"; });
-    auto r = http::request(base("http", s) + "/dir/start").value();
-    EXPECT_EQ(r.code, 302);  // /dir/final is not /final: redirected again, then the limit
+    auto r = http::request(base("http", s) + "/dir/start");
+    ASSERT_FALSE(r);  // /dir/final is not /final: redirected again, then the limit
+    EXPECT_EQ(r.error().message(), "too many redirects (limit 5)");
+    EXPECT_EQ(r.partial().code, 302);
     auto ok = http::request(base("http", s) + "/start");
     ASSERT_TRUE(ok);
     EXPECT_EQ(ok->code, 200);
@@ -50,7 +53,8 @@ TEST(HttpRedirect, RelativeLocationIsFollowedAndHinted) {
   });
 }
 
-TEST(HttpRedirect, LoopEndsWithTheLast302AfterFive) {
+// LuaSocket returns the last 3xx; copas-cpp says the chain was cut, and keeps that 3xx.
+TEST(HttpRedirect, LoopEndsWithAnErrorAfterFiveKeepingTheLast302) {
   loop([] {
     int hits = 0;
     auto s = serve([&](copas::socket& c, const seen_request&) {
@@ -58,15 +62,62 @@ TEST(HttpRedirect, LoopEndsWithTheLast302AfterFive) {
       c.send(reply(302, "again", "Location: /loop\r\n"));
       return true;
     });
-    auto r = http::request(base("http", s) + "/loop").value();
-    EXPECT_EQ(r.code, 302);
-    EXPECT_TRUE(r.redirect_limit_reached);
-    EXPECT_EQ(r.body, "again");
+    auto r = http::request(base("http", s) + "/loop");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message(), "too many redirects (limit 5)");
+    EXPECT_EQ(r.partial().code, 302);
+    EXPECT_TRUE(r.partial().redirect_limit_reached);
+    EXPECT_EQ(r.partial().body, "again");
+    EXPECT_EQ(r.partial().headers.get("location"), "/loop");
+    EXPECT_EQ(r.partial().redirects, 5);
     EXPECT_EQ(hits, 6);  // the request and 5 redirects
+
     auto p = get(base("http", s) + "/loop");
     p.maxredirects = 2;
-    EXPECT_EQ(http::request(std::move(p))->redirects, 2);
+    std::vector<std::string> out;
+    p.sink = ltn12::sink::table(out);
+    auto two = http::request(std::move(p));
+    ASSERT_FALSE(two);
+    EXPECT_EQ(two.error().message(), "too many redirects (limit 2)");
+    EXPECT_EQ(two.partial().redirects, 2);
+    EXPECT_EQ(out, std::vector<std::string>{"again"});  // the generic form's sink got the 3xx body
+    EXPECT_EQ(hits, 9);
+
+    auto zero = get(base("http", s) + "/loop");
+    zero.maxredirects = 0;
+    EXPECT_EQ(http::request(std::move(zero)).error().message(), "too many redirects (limit 0)");
     finish_servers({s});
+  });
+}
+
+TEST(HttpRedirect, UnlimitedFollowsPastFiveAndAFinal3xxIsNoError) {
+  loop([] {
+    int hits = 0;
+    auto s = serve([&](copas::socket& c, const seen_request&) {
+      ++hits;
+      if (hits < 9) c.send(reply(302, "again", "Location: /loop\r\n"));
+      else c.send(reply(200, "landed"));
+      return true;
+    });
+    auto p = get(base("http", s) + "/loop");
+    p.maxredirects = std::nullopt;
+    std::vector<std::string> out;
+    p.sink = ltn12::sink::table(out);
+    auto r = http::request(std::move(p));
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->code, 200);
+    EXPECT_EQ(r->redirects, 8);
+    // At the limit, a 3xx that would not be followed anyway (no Location) is a plain response.
+    auto stop = serve([](copas::socket& c, const seen_request&) {
+      c.send(reply(304, ""));
+      return true;
+    });
+    auto q = get(base("http", stop) + "/x");
+    q.maxredirects = 0;
+    auto n = http::request(std::move(q));
+    ASSERT_TRUE(n) << n.error().message();
+    EXPECT_EQ(n->code, 304);
+    finish_servers({s, stop});
   });
 }
 

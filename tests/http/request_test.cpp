@@ -266,6 +266,51 @@ TEST(HttpRequest, TruncatedBodyIsClosedAndSinkGotThePart) {
   });
 }
 
+// The simple form has no sink to keep the part in: the error result carries it.
+TEST(HttpRequest, TruncatedBodyInTheSimpleFormKeepsThePartInTheError) {
+  loop([] {
+    auto sized = serve_raw([](copas::socket c) {
+      (void)c.receive();
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nX-Kind: sized\r\n\r\nonly this");
+    });
+    auto r = http::request(url_of(sized));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message(), "closed");
+    EXPECT_EQ(r.partial().body, "only this");
+    EXPECT_EQ(r.partial().code, 200);
+    EXPECT_EQ(r.partial().status, "HTTP/1.1 200 OK");
+    EXPECT_EQ(r.partial().headers.get("x-kind"), "sized");
+    EXPECT_THROW((void)r.value(), copas::system_error);
+
+    auto chunked = serve_raw([](copas::socket c) {
+      (void)c.receive();
+      c.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n9\r\nsec");
+    });
+    auto p = http::request(url_of(chunked), "form=1");  // the POST simple form too
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.error().message(), "closed");
+    EXPECT_EQ(p.partial().body, "firstsec");
+
+    auto bad_chunk = serve_raw([](copas::socket c) {
+      (void)c.receive();
+      c.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\nzz\r\n");
+      c.receive();
+    });
+    auto b = http::request(url_of(bad_chunk));
+    ASSERT_FALSE(b);
+    EXPECT_EQ(b.error().message(), "invalid chunk size");
+    EXPECT_EQ(b.partial().body, "first");
+
+    auto none = serve_raw([](copas::socket c) { (void)c.receive(); });
+    auto n = http::request(url_of(none));
+    ASSERT_FALSE(n);
+    EXPECT_EQ(n.error().message(), "closed");
+    EXPECT_EQ(n.partial().code, 0);  // nothing arrived
+    EXPECT_EQ(n.partial().body, "");
+    finish_servers({sized, chunked, bad_chunk, none});
+  });
+}
+
 TEST(HttpRequest, MalformedHeadersAndHugeHeaders) {
   loop([] {
     auto bad = serve_raw([](copas::socket c) {

@@ -26,8 +26,8 @@ http::request_params ht_request(const copas::socket& server) {
 std::string full_response() { return reply(200, std::string(1024, 'r')); }
 
 // Runs the HT request against `handler` and returns the result and the time it took.
-std::pair<result<http::response>, double> run(std::function<void(copas::socket)> handler) {
-  std::pair<result<http::response>, double> out{error(errc::closed), 0};
+std::pair<http::request_result, double> run(std::function<void(copas::socket)> handler) {
+  std::pair<http::request_result, double> out{error(errc::closed), 0};
   loop([&] {
     auto server = serve_raw(std::move(handler));
     auto start = clock::now();
@@ -38,7 +38,7 @@ std::pair<result<http::response>, double> run(std::function<void(copas::socket)>
   return out;
 }
 
-void expect_timeout(const std::pair<result<http::response>, double>& r) {
+void expect_timeout(const std::pair<http::request_result, double>& r) {
   ASSERT_FALSE(r.first);
   EXPECT_EQ(r.first.error().message(), "timeout");
   EXPECT_GE(r.second, client_timeout);
@@ -124,7 +124,7 @@ TEST(HttpTimeout, HT13_UnknownTimeoutKeyIsRejected) {
 }
 
 TEST(HttpTimeout, PerPhaseTimeoutsApply) {
-  std::pair<result<http::response>, double> out{error(errc::closed), 0};
+  std::pair<http::request_result, double> out{error(errc::closed), 0};
   loop([&] {
     auto server = serve_raw([](copas::socket c) {
       (void)c.receive(100);

@@ -1,6 +1,8 @@
 // addserver / removeserver / handler / autoclose (net.md §5; tests.md L9, N2).
 #include "net_test.hpp"
 
+#include <fake_dns_server.hpp>
+
 #include <sys/resource.h>
 
 #include <string>
@@ -191,4 +193,52 @@ TEST_F(NetTest, AThousandSimultaneousConnections) {
     }
   });
   EXPECT_EQ(ok, n);
+}
+
+// The name is known only to a fake nameserver that runs as a fiber of this very thread: the
+// blocking system resolver could not find it, and evdns gets its answer only because the thread
+// kept running fibers while bind() waited.
+TEST_F(NetTest, BindResolvesAHostNameThroughEvdns) {
+  loop([] {
+    copas::test::fake_dns_zone zone{.hosts = {{"bindhost.test", {"127.0.0.1"}}}};
+    auto ns = copas::test::fake_dns(zone);
+    dns::set_nameservers({copas::test::nameserver_address(ns)});
+    auto server = copas::bind("bindhost.test", 0);
+    ASSERT_TRUE(server) << server.error().message();
+    EXPECT_EQ(server->getsockname().value().ip, "127.0.0.1");
+    EXPECT_GT(*zone.queries, 0);
+    auto u = udp();
+    EXPECT_TRUE(u.setsockname("bindhost.test", 0));  // UDP binds the same way
+    EXPECT_EQ(u.getsockname().value().ip, "127.0.0.1");
+    EXPECT_EQ(copas::bind("other.test", 0).error().message(), "host not found: other.test");
+    u.close();
+    server->close();
+    ns.close();
+    dns::set_nameservers({});
+  });
+}
+
+TEST_F(NetTest, BindWithAnUnresolvableNameNamesTheHost) {
+  loop([] {
+    dns::set_nameservers({"127.0.0.1:9"});  // nothing answers there
+    dns::set_timeout(0.2);
+    auto r = copas::bind("nowhere.test", 0);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message(), "temporary failure in name resolution: nowhere.test");
+    dns::set_nameservers({});
+    dns::set_timeout(5);
+  });
+}
+
+TEST_F(NetTest, BindWithAHostNameBeforeTheLoop) {
+  copas::test::fake_dns_zone zone{.hosts = {{"early.test", {"127.0.0.1"}}}};
+  auto ns = copas::test::fake_dns(zone);
+  dns::set_nameservers({copas::test::nameserver_address(ns)});
+  auto server = copas::bind("early.test", 0);  // the main context parks; the nameserver runs
+  ASSERT_TRUE(server) << server.error().message();
+  EXPECT_EQ(server->getsockname().value().ip, "127.0.0.1");
+  server->close();
+  ns.close();
+  dns::set_nameservers({});
+  loop();
 }

@@ -435,10 +435,13 @@ TEST_F(NetTest, LocalhostResolvesWithoutTheSystemResolver) {
 
 TEST_F(NetTest, LargeLinesAndBinaryRoundTrip) {  // LS11-LS14
   loop([] {
-    auto port = serve_once([](copas::socket c) {
+    const receive_limits big_lines{.line = 16 * 1024 * 1024};  // past the 1 MiB default
+    auto port = serve_once([&](copas::socket c) {
+      c.set_receive_limits(big_lines);
       while (auto l = c.receive()) c.send(*l + "\n");
     });
     auto s = connected(port);
+    s.set_receive_limits(big_lines);
     for (std::size_t n : {1u, 17u, 200u, 4091u, 80199u, 8000000u}) {
       std::string body(n, 'a');
       for (std::size_t i = 0; i < n; ++i) body[i] = static_cast<char>('a' + i % 26);

@@ -250,9 +250,12 @@ TEST_F(NetTest, AgainstOpensslSClient) {
 TEST_F(NetTest, LargeTransferOverTls) {
   pki();
   loop([] {
+    const receive_limits big_lines{.line = 4 * 1024 * 1024};  // past the 1 MiB default
     auto server = copas::test::listener();
+    server.set_receive_limits(big_lines);  // inherited by the accepted client
     auto port = tls_echo(server, {.wrap = server_params(pki().localhost)});
     auto c = wrap(tcp(), ssl_params{.wrap = client_params()});
+    c.set_receive_limits(big_lines);
     ASSERT_TRUE(c.connect("localhost", port));
     std::string big(3'000'000, 'x');
     for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);

@@ -7,3 +7,6 @@ target_include_directories(bench_ftp_download PRIVATE ${PROJECT_SOURCE_DIR}/test
 target_compile_definitions(bench_ftp_download PRIVATE
   COPAS_FTP_PYTHON="${COPAS_FTP_PYTHON}"
   COPAS_FTP_SERVER_SCRIPT="${PROJECT_SOURCE_DIR}/tests/ftp/ftp_server.py")
+# copas-fetch's ftp:// is timed as a command line too (tools/fetch is added before bench).
+target_compile_definitions(bench_ftp_download PRIVATE COPAS_FETCH_BIN="$<TARGET_FILE:copas-fetch>")
+add_dependencies(bench_ftp_download copas-fetch)

@@ -13,3 +13,9 @@ if(TARGET copas-fetch)
   target_compile_definitions(bench_http_download PRIVATE COPAS_FETCH_BIN="$<TARGET_FILE:copas-fetch>")
   add_dependencies(bench_http_download copas-fetch)
 endif()
+if(TARGET copas-proxy)
+  # (4) wrk through copas-proxy vs through an nginx reverse proxy: `ninja bench_http_proxy_wrk`.
+  add_custom_target(bench_http_proxy_wrk
+    COMMAND ${CMAKE_CURRENT_LIST_DIR}/http_proxy_wrk.sh $<TARGET_FILE:copas-proxy>
+    DEPENDS copas-proxy USES_TERMINAL)
+endif()

@@ -151,6 +151,10 @@ int run_http(const options& o) {
   };
   auto r = http::request(std::move(p));
   bar.finish();
+  if (!r && r.partial().redirect_limit_reached)
+    return fail(o, too_many_redirects, "Maximum (" + std::to_string(o.max_redirs) +
+                                           ") redirects followed (" + at.host + " port " +
+                                           std::to_string(at.port) + ")");
   if (!r) {
     auto e = r.error();
     int rc = exit_code_for(e, at);
@@ -158,10 +162,6 @@ int run_http(const options& o) {
     return fail(o, rc, std::string(phase_name(at.what)) + " to " + at.host + " port " +
                            std::to_string(at.port) + " failed: " + e.message());
   }
-  if (r->redirect_limit_reached && o.follow)
-    return fail(o, too_many_redirects, "Maximum (" + std::to_string(o.max_redirs) +
-                                           ") redirects followed (" + at.host + " port " +
-                                           std::to_string(at.port) + ")");
   if (o.fail && r->code >= 400)
     return fail(o, http_error, "The requested URL returned error: " + std::to_string(r->code) + " (" +
                                    at.host + " port " + std::to_string(at.port) + ")");

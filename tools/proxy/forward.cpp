@@ -119,12 +119,29 @@ std::optional<std::pair<std::string, std::uint16_t>> host_port(std::string_view 
   return std::pair{host, static_cast<std::uint16_t>(p)};
 }
 
+// Responses up to this size are relayed whole, head and body in one send.
+constexpr std::uint64_t small_body = 16 * 1024;
+
 // The upstream connection of one client connection, kept while the origin stays the same.
 struct upstream {
   socket sock;
   std::string key;
   std::unique_ptr<http::reader> in;
 };
+
+// Sends the response head, then moves the body from the upstream reader as `f` frames it.
+bool relay_response(socket& client, http::reader& from, std::string head, const http::framing& f,
+                    bool chunked_out) {
+  if (f.how == http::framing::sized && f.length <= small_body) {
+    // Head and body in one send: one system call and one segment for a small response.
+    auto body = from.exactly(static_cast<std::size_t>(f.length));
+    return body && client.send(head + *body);
+  }
+  if (!client.send(head)) return false;
+  auto sink = http::body_sink(client, chunked_out);
+  if (!http::read_body(from, f, sink)) return false;
+  return f.how == http::framing::none || sink(std::nullopt, std::nullopt);
+}
 
 }  // namespace
 
@@ -277,12 +294,11 @@ void forward(socket client, const settings& s) {
                                 : "")
                          : framing_header(to_client);
     if (req->version < 11 && to_client.how == http::framing::chunked) fr.clear();
-    if (!client.send(head_of("HTTP/1.1 " + status->text.substr(std::min<std::size_t>(9, status->text.size())), back, fr + conn))) break;
-    bool chunked_out = to_client.how == http::framing::chunked && req->version >= 11;
-    auto sink = http::body_sink(client, chunked_out);
-    auto moved = http::read_body(*up.in, *f, sink);
-    if (!moved) break;
-    if (f->how != http::framing::none && !sink(std::nullopt, std::nullopt)) break;
+    auto response_head =
+        head_of("HTTP/1.1 " + status->text.substr(std::min<std::size_t>(9, status->text.size())), back, fr + conn);
+    if (!relay_response(client, *up.in, std::move(response_head), *f,
+                        to_client.how == http::framing::chunked && req->version >= 11))
+      break;
     if (upstream_close) {
       up.sock.close();
       up.sock = {};

@@ -4,6 +4,5 @@
 #include <copas/ftp/client.hpp>
 #include <copas/ftp/errors.hpp>
 #include <copas/ftp/fetch.hpp>
-#include <copas/ftp/reply.hpp>
 #include <copas/ftp/request.hpp>
 #include <copas/ftp/session.hpp>

@@ -2,7 +2,9 @@
 // copas::net: sockets, servers, TLS and DNS that block only their fiber; plus the codecs the
 // protocol clients share (url, mime, ltn12).
 #include <copas/net/dns.hpp>
+#include <copas/net/free_functions.hpp>
 #include <copas/net/io_result.hpp>
+#include <copas/net/receive_limits.hpp>
 #include <copas/net/receive_pattern.hpp>
 #include <copas/net/server.hpp>
 #include <copas/net/socket.hpp>

@@ -4,4 +4,4 @@
 // (copas::tp) it speaks through.
 #include <copas/smtp/message.hpp>
 #include <copas/smtp/send.hpp>
-#include <copas/smtp/tp.hpp>
+#include <copas/net/tp.hpp>

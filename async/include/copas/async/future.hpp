@@ -7,8 +7,11 @@
 //   else   r.error().message();       // the exception's what(), or "cancelled"
 //
 // A future is a cheap handle (copies share one task). It belongs to the dispatcher of the thread
-// that called addthread: get(), try_get() and cancel() must be called on that thread. Values
-// are copied out on each get(), so T... must be copyable.
+// that called addthread: get(), try_get() and cancel() called on any other thread throw
+// std::logic_error ("copas::async: a future can only be used on the thread of the dispatcher
+// that created it"), since its waiters can be parked and woken only there. To hand a result to
+// another dispatcher, get() it here and post it there. Values are copied out on each get(), so
+// T... must be copyable. copas::future::addthread (fiber_future.hpp) returns the same type.
 
 #include <copas/async/detail/job.hpp>
 #include <copas/async/state.hpp>

@@ -32,15 +32,20 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace copas::async {
 
-// Lua's read formats ("*l"/"l", "*L"/"L", "*a"/"a", or a byte count).
+// A number as Lua 5.4 reads one: an integer, or a float.
+using number = std::variant<std::int64_t, double>;
+
+// Lua's read formats ("*l"/"l", "*L"/"L", "*a"/"a", "*n"/"n", or a byte count).
 class read_format {
  public:
   enum kind_t {
@@ -48,6 +53,8 @@ class read_format {
     line_keep,  // one line with its "\n" (the last line may lack it); end of file: no value
     all,        // everything up to end of file; "" at end of file (never no value)
     count,      // up to n bytes (fewer only at end of file); end of file: no value
+    number,     // a numeral, as Lua's tostring prints it ("31" for 0x1F); none there: no value
+                // (see descriptor::read_number)
   };
 
   read_format(kind_t k) noexcept : kind_(k) {}  // NOLINT: implicit, read(read_format::all)
@@ -79,6 +86,16 @@ class descriptor {
   // Lua's nil at end of file. Errors: errc::not_readable ("Pipe not open for reading") in mode
   // "w", "closed" after close(), the spawn failure, or the system error of read().
   copas::result<std::optional<std::string>> read(read_format format = read_format::line);
+
+  // Lua 5.4's read("n"): skips white space, then reads the longest prefix that looks like a
+  // numeral (decimal or "0x" hexadecimal, with fraction and exponent) and converts it as Lua
+  // does: an integer if it is one that fits, else a float ("1e3", "0x1p4", "2." are floats; a
+  // decimal integer too large for int64 becomes a float; hexadecimal wraps around; "inf" and
+  // "nan" are not numbers). No value (Lua's fail) when there is no number there, including at
+  // end of file. As in Lua, what was read past stays consumed even then: "-x" loses the '-',
+  // "0x" and "1e" are consumed and give no value; the first character that cannot continue a
+  // numeral (the "abc" of "12abc") is left for the next read.
+  copas::result<std::optional<number>> read_number();
 
   // Writes all of `data`, parking while the pipe is full. Errors: errc::not_writable ("Pipe not
   // open for writing") in mode "r", "closed", the spawn failure, or the system error of write()

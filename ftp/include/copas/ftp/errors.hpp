@@ -1,9 +1,11 @@
 #pragma once
 // The errors copas::ftp adds to copas::errc, in their own category so that callers can tell them
-// apart (e == copas::ftp::errc::rejected). message() is LuaSocket's text; for `rejected` it is the
-// server's reply ("530 Login incorrect."), for the argument errors the text names the culprit
-// ("wrong scheme 'http'").
+// apart (copas::ftp::is(e, copas::ftp::errc::missing_hostname)). message() is LuaSocket's text;
+// for the argument errors it names the culprit ("wrong scheme 'http'").
 //
+// A reply the server should not have sent is copas::tp's (copas/net/tp.hpp):
+// tp::errc::unexpected_reply with the reply text as message ("530 Login incorrect.";
+// tp::reply_code(e) gives 530), "invalid server reply", "server reply too long".
 // Socket failures keep copas::errc ("timeout", "closed", "connection refused", resolver texts).
 // A data connection that never comes is errc::timeout with a message saying so.
 
@@ -14,10 +16,7 @@
 namespace copas::ftp {
 
 enum class errc {
-  rejected = 1,       // the server's reply did not match the step; message() is the reply text
-  invalid_reply,      // "invalid server reply": a line that does not start with three digits
-  reply_too_long,     // "server reply too long": a line or reply past reply_reader::limits
-  invalid_epsv,       // "invalid epsv response": a 229 reply without (|||port|)
+  invalid_epsv = 1,   // "invalid epsv response": a 229 reply without (|||port|)
   need_port_or_pasv,  // "need port or pasv first": send/receive without a data channel
   missing_hostname,   // "missing hostname"
   missing_command,    // "missing command"

@@ -13,6 +13,7 @@
 
 #include <copas/net/ltn12.hpp>
 #include <copas/net/socket.hpp>
+#include <copas/net/tp.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -20,8 +21,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <copas/ftp/reply.hpp>
 
 namespace copas::ftp {
 
@@ -84,7 +83,7 @@ struct command_request {
   // check[i], when given, must match the reply to command[i] (else the reply text is the error);
   // without one the reply is read and ignored. LuaSocket sends the next command without reading
   // an unchecked reply; reading it keeps the control connection in step.
-  std::vector<std::optional<reply_check>> check{};
+  std::vector<std::optional<tp::reply_check>> check{};
   // With a sink, the last command is a data transfer (LIST, NLST, MLSD, RETR ...): it runs over a
   // data connection like get, and its data goes to the sink. Without, no data connection is made.
   ltn12::sink sink{};

@@ -10,7 +10,8 @@
 //   s.quit(); s.close();
 //
 // Every step returns an error on failure: the server's reply text when a reply did not match
-// (errc::rejected, e.g. "550 No such file."), otherwise the socket's ("timeout", "closed", ...).
+// (tp::errc::unexpected_reply, e.g. "550 No such file."), otherwise the socket's ("timeout",
+// "closed", ...).
 // phase() tells which step was running. Only inside a copas fiber.
 //
 // Differences from LuaSocket: both connections are fiber sockets (Copas 4.11 blocks the process
@@ -19,11 +20,11 @@
 // control connection's peer instead (what curl does); send() reports the server's reply when it
 // aborts an upload; a session is closed on destruction.
 
-#include <copas/ftp/reply.hpp>
 #include <copas/ftp/request.hpp>
 
 #include <copas/core/error.hpp>
 #include <copas/net/socket.hpp>
+#include <copas/net/tp.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -98,7 +99,7 @@ class session {
 
   // The transport (LuaSocket's f.tp): sends "CMD arg\r\n" (cmd upper-cased) and checks a reply.
   result<void> command(std::string_view cmd, std::optional<std::string_view> argument = std::nullopt);
-  result<reply> check(const reply_check& ok);
+  result<tp::reply> check(const tp::reply_check& ok);
 
   phase current_phase() const noexcept;
   // The control connection (for its timeouts, addresses).

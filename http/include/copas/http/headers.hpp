@@ -12,6 +12,8 @@
 // in their canonical form (content-type -> Content-Type, etag -> ETag). LuaSocket lower-cases
 // unknown names and sends them in hash order; copas-cpp keeps them as you wrote them.
 
+#include <copas/net/header_names.hpp>
+
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
@@ -54,10 +56,10 @@ class headers {
 };
 
 // True when `a` and `b` are the same header name in any case.
-bool same_name(std::string_view a, std::string_view b) noexcept;
+inline bool same_name(std::string_view a, std::string_view b) noexcept { return header_names::same(a, b); }
 
-// LuaSocket's socket.headers.canonic: the canonical spelling of a known (lower-case) header
-// name, e.g. "content-md5" -> "Content-MD5", "te" -> "TE"; `name` unchanged when unknown.
-std::string canonic(std::string_view name);
+// LuaSocket's socket.headers.canonic: the canonical spelling of a known header name, e.g.
+// "content-md5" -> "Content-MD5", "te" -> "TE"; `name` unchanged when unknown (header_names.hpp).
+using header_names::canonic;
 
 }  // namespace copas::http

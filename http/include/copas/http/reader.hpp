@@ -48,8 +48,10 @@ struct limits {
 using fill_function = std::function<result<void>(std::string& buf)>;
 
 // A fill function reading a copas::socket in blocks (each read within the socket's receive
-// timeout, so a slow but steady peer never times out, as in LuaSocket).
-fill_function socket_fill(socket s, std::size_t block = 256 * 1024);
+// timeout, so a slow but steady peer never times out, as in LuaSocket). The default block is
+// the socket's own read size and stays under malloc's mmap threshold, so a body streamed
+// block by block reuses the same heap memory instead of mapping fresh pages for each block.
+fill_function socket_fill(socket s, std::size_t block = 64 * 1024);
 
 class reader {
  public:

@@ -23,9 +23,16 @@
 // chunked with "Transfer-Encoding: chunked" (Copas forgets that header). The fragment is not
 // sent. 100 Continue responses are skipped; other 1xx are returned.
 //
+// Expect: 100-continue (a params.headers entry, with a source): the head is sent alone and the
+// body only after a 100 Continue, or after 1 s without any answer (as curl waits). A final
+// status that comes first is the response and the body is never sent (the connection is then
+// closed, not pooled).
+//
 // Redirects (5.6, 5.7): 301, 302, 303, 307 for GET/HEAD requests without a source, at most
-// maxredirects (default 5, std::nullopt = unlimited) -- past the limit the last 3xx is returned
-// (response.redirect_limit_reached tells) -- relative locations resolved with url::absolute.
+// maxredirects (default 5, std::nullopt = unlimited); relative locations resolved with
+// url::absolute. A 3xx that would be followed past the limit ends the request with the error
+// "too many redirects (limit <n>)" (LuaSocket returns the 3xx instead; it is kept in the
+// result's partial(), response.hpp).
 // http -> https is followed; once https, a redirect to http fails with "Unallowed insecure
 // redirect https to http" unless redirect == redirect_mode::all. The final headers get
 // "location" set to the last target when they have none.
@@ -47,13 +54,15 @@
 // Errors (message() is the Copas string): "invalid host '<host>'", "timeout", "closed",
 // "connection refused", "host not found: <host>", "TLS/SSL handshake failed: ...",
 // "malformed reponse headers", "invalid chunk size", the status line when it has no code,
-// "unknown scheme '<s>'", "proxy CONNECT to <host>:<port> refused: <status line>", the
-// reader's limit errors (reader.hpp). params.observer sees each phase with host and port, to tell
-// where a failure happened.
+// "unknown scheme '<s>'", "proxy CONNECT to <host>:<port> refused: <status line>", "too many
+// redirects (limit <n>)", the reader's limit errors (reader.hpp). A failure after the status
+// line keeps what arrived in the result's partial() (response.hpp). params.observer sees each
+// phase with host and port, to tell where a failure happened.
 
 #include <copas/core/error.hpp>
 #include <copas/http/headers.hpp>
 #include <copas/http/reader.hpp>
+#include <copas/http/response.hpp>
 #include <copas/net/ltn12/pump.hpp>
 #include <copas/net/ltn12/sink.hpp>
 #include <copas/net/ltn12/source.hpp>
@@ -143,17 +152,8 @@ struct request_params {
   int nredirects = 0;                  // internal counter, as in LuaSocket
 };
 
-struct response {
-  std::string body;  // simple forms only
-  int code = 0;
-  http::headers headers;
-  std::string status;  // "HTTP/1.1 200 OK"; empty for HTTP/0.9
-  int redirects = 0;   // redirects followed
-  bool redirect_limit_reached = false;  // a 3xx returned because maxredirects was hit
-};
-
-result<response> request(std::string_view url);
-result<response> request(std::string_view url, std::string body);
-result<response> request(request_params params);
+request_result request(std::string_view url);
+request_result request(std::string_view url, std::string body);
+request_result request(request_params params);
 
 }  // namespace copas::http

@@ -26,8 +26,9 @@ using connection_handler = std::function<void(socket)>;
 
 // LuaSocket's socket.bind(): a TCP listener with reuseaddr on. host "*" = every IPv4 address,
 // "::" every IPv6 one; port 0 picks a free port (read it back with getsockname()).
-// Names other than numeric addresses, "*" and "localhost" are resolved with the system resolver
-// (blocking: bind is a set-up call).
+// Other host names resolve through dns::resolve (evdns), which parks the calling fiber, or the
+// thread's main context before loop() (fibers already added may run meanwhile); never the
+// blocking system resolver. A name that does not resolve: "host not found: <host>".
 result<socket> bind(std::string_view host, std::uint16_t port, int backlog = 32);
 
 // Serves `server` (TCP listener or bound UDP socket). `timeout` (seconds) is applied with

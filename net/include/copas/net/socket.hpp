@@ -25,6 +25,7 @@
 
 #include <copas/core/error.hpp>
 #include <copas/net/io_result.hpp>
+#include <copas/net/receive_limits.hpp>
 #include <copas/net/receive_pattern.hpp>
 #include <copas/net/ssl_params.hpp>
 
@@ -91,6 +92,8 @@ class socket {
   // it). Errors carry everything read so far, the prefix included. UDP: one datagram,
   // truncated to a count pattern (default 8192 bytes).
   receive_result receive(receive_pattern pattern = line, std::string prefix = {});
+  // Lines and "*a" are bounded (receive_limits.hpp): past the limit, "line too long" or
+  // "data too long" with the limit's worth of data as the partial, the rest left unread.
   // As receive, but also returns, with the raw error ("timeout", or "wantread" on TLS) and the
   // data, as soon as any data beyond the prefix arrived. receivepartial(copas::all) streams.
   receive_result receivepartial(receive_pattern pattern = line, std::string prefix = {});
@@ -102,6 +105,11 @@ class socket {
   // UDP: fixes the peer ("*" removes it) / binds the local address.
   result<void> setpeername(std::string_view host, std::uint16_t port);
   result<void> setsockname(std::string_view host, std::uint16_t port);
+
+  // The bounds on one line / one "*a" receive (receive_limits.hpp). Default: 1 MiB per line,
+  // "*a" unbounded.
+  void set_receive_limits(receive_limits limits);
+  receive_limits get_receive_limits() const;
 
   // ---- timeouts ---------------------------------------------------------------------------
   // All three; std::nullopt (or negative, or copas::forever) = wait forever. Returns true.

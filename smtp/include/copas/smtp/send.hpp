@@ -37,7 +37,7 @@
 #include <copas/net/ltn12.hpp>
 #include <copas/net/socket.hpp>
 #include <copas/net/ssl_params.hpp>
-#include <copas/smtp/tp.hpp>
+#include <copas/net/tp.hpp>
 
 #include <cstdint>
 #include <functional>

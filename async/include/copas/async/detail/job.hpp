@@ -1,9 +1,10 @@
 #pragma once
-// Private: one submitted task, shared by the fiber side (future) and the worker that runs it.
+// Private: one task behind a future, shared by the fiber side (future) and whatever runs it: a
+// worker thread (copas::async::addthread) or a fiber of the same dispatcher (copas::future).
 //
 // Threading contract: fields under `m_` are shared with workers and the watchdog; `waiters_` is
 // touched only on the dispatcher thread that created the job (the worker reaches it through a
-// dispatcher::remote post, never directly).
+// dispatcher::remote post, never directly). check_owner() enforces that for the future's calls.
 
 #include <copas/async/errors.hpp>
 #include <copas/async/state.hpp>
@@ -33,17 +34,20 @@ class job : public std::enable_shared_from_this<job> {
   job& operator=(const job&) = delete;
 
   // ---- dispatcher side ----
+  // Throws std::logic_error unless called on the thread of the dispatcher that created the job:
+  // its waiters can only be parked and woken there.
+  void check_owner() const;
   // Parks the calling fiber until the outcome is final (result, error or cancel).
   void wait_final();
   // True (and final) once a result, an error or a cancel is stored.
   bool final() const;
-  // Stores "cancelled", asks the task to stop, releases waiters, arms the forced stop.
+  // Stores "cancelled", releases waiters, then stops the task (on_cancel).
   bool cancel();
   lane_status lane() const;
 
   // ---- worker side ----
-  // Runs the task once (skips it if cancelled first). Returns true if its waiters must be told
-  // (then call notify(), after the worker has made itself available again).
+  // Runs the task once (skips it if cancelled first: then returns false). Either way, hand the
+  // job back with notify() afterwards, once the worker has made itself available again.
   bool run();
   // Wakes the waiters on the dispatcher thread. Consumes the reference so that the job is
   // normally released on that thread.
@@ -64,8 +68,19 @@ class job : public std::enable_shared_from_this<job> {
   void mark_killed();
 
  protected:
-  // Runs the user function and stores its values with succeed(); exceptions propagate to run().
+  // Runs the user function and stores its values with settle(); exceptions propagate to run().
   virtual void execute(std::stop_token token) = 0;
+  // Stops the task after cancel() made the outcome final. The default, for worker tasks: request
+  // the stop token and, if the task already `started` running, arm the forced stop.
+  virtual void on_cancel(bool started);
+  // For tasks run on the dispatcher thread itself (copas::future): wakes the waiters directly.
+  void release_waiters() { waiters_.notify_all(); }
+  void set_lane(lane_status s) {
+    std::lock_guard lock(m_);
+    lane_ = s;
+  }
+  // fail() with the message of the exception being handled (its what(), or "unknown error").
+  void fail_current();
   // Stores the outcome unless the job is already final. Call with m_ NOT held.
   template <class Store>
   void settle(Store&& store) {
@@ -83,7 +98,7 @@ class job : public std::enable_shared_from_this<job> {
   copas::error error_;
 
  private:
-  std::shared_ptr<dispatcher::remote> remote_;
+  std::shared_ptr<dispatcher::remote> remote_;  // also names the owning dispatcher
   copas::wait_queue waiters_;
   std::stop_source stop_;
   lane_status lane_ = lane_status::pending;
@@ -110,6 +125,7 @@ class result_slot : public job {
   }
   // try_get(): never blocks.
   std::tuple<state, std::optional<std::tuple<T...>>, std::optional<copas::error>> peek() const {
+    this->check_owner();
     std::lock_guard lock(m_);
     if (state_ == SUCCESS) return {SUCCESS, values_, std::nullopt};
     if (state_ == ERROR) return {ERROR, std::nullopt, error_};
@@ -145,6 +161,21 @@ decltype(auto) invoke_task(F& f, std::stop_token token) {
 template <class F>
 using task_return_t = decltype(invoke_task(std::declval<F&>(), std::stop_token{}));
 
+// Calls `call()` and packs what it returns as a future's values (see values_of).
+template <class... T, class Call>
+std::tuple<T...> pack_values(Call&& call) {
+  using R = decltype(call());
+  if constexpr (std::is_void_v<R>) {
+    call();
+    return {};
+  } else if constexpr (std::is_same_v<std::remove_cvref_t<R>, std::tuple<T...>> &&
+                       sizeof...(T) != 1) {
+    return call();
+  } else {
+    return std::tuple<T...>(call());
+  }
+}
+
 template <class F, class... T>
 class task final : public result_slot<T...> {
  public:
@@ -153,19 +184,11 @@ class task final : public result_slot<T...> {
 
  private:
   void execute(std::stop_token token) override {
-    using R = task_return_t<F>;
     std::optional<std::tuple<T...>> values;
     {
       cancellable_region region;
-      if constexpr (std::is_void_v<R>) {
-        invoke_task(fn_, std::move(token));
-        values.emplace();
-      } else if constexpr (std::is_same_v<std::remove_cvref_t<R>, std::tuple<T...>> &&
-                           sizeof...(T) != 1) {
-        values.emplace(invoke_task(fn_, std::move(token)));
-      } else {
-        values.emplace(std::tuple<T...>(invoke_task(fn_, std::move(token))));
-      }
+      values.emplace(pack_values<T...>(
+          [&]() -> decltype(auto) { return invoke_task(fn_, std::move(token)); }));
     }
     this->settle([&] { this->values_ = std::move(values); });
   }

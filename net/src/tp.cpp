@@ -1,7 +1,6 @@
 // LuaSocket's tp.lua: commands out, numbered replies in, on a fiber socket.
-#include <copas/smtp/tp.hpp>
+#include <copas/net/tp.hpp>
 
-#include <algorithm>
 #include <cctype>
 
 namespace copas::tp {
@@ -60,15 +59,11 @@ result<reply> connection::receive_reply() {
   }
 }
 
-result<reply> connection::check(std::string_view pattern) { return check({pattern}); }
-
-result<reply> connection::check(std::initializer_list<std::string_view> patterns) {
+result<reply> connection::check(const reply_check& ok) {
   auto r = receive_reply();
   if (!r) return r;
-  if (std::any_of(patterns.begin(), patterns.end(),
-                  [&](std::string_view p) { return matches(p, r->code); }))
-    return r;
-  return error(make_error_code(errc::unexpected_reply), std::move(r->text));
+  if (ok.matches(*r)) return r;
+  return unexpected(std::move(r->text));
 }
 
 result<void> connection::send(std::string_view data) {

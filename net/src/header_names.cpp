@@ -1,0 +1,61 @@
+#include <copas/net/header_names.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <utility>
+
+namespace copas::header_names {
+
+namespace {
+
+char lower(char c) noexcept { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// The names of LuaSocket's headers.lua (HTTP and mail alike) whose spelling is plain Title-Case.
+constexpr std::string_view title_case[] = {
+    "accept", "accept-charset", "accept-encoding", "accept-language", "accept-ranges", "action",
+    "alternate-recipient", "age", "allow", "arrival-date", "authorization", "bcc",
+    "cache-control", "cc", "comments", "connection", "content-description",
+    "content-disposition", "content-encoding", "content-language", "content-length",
+    "content-location", "content-range", "content-transfer-encoding", "content-type", "cookie",
+    "date", "diagnostic-code", "expect", "expires", "final-recipient", "from", "host", "if-match",
+    "if-modified-since", "if-none-match", "if-range", "if-unmodified-since", "in-reply-to",
+    "keywords", "last-attempt-date", "last-modified", "location", "max-forwards",
+    "original-envelope-id", "original-recipient", "pragma", "proxy-authenticate",
+    "proxy-authorization", "range", "received", "received-from-mta", "references", "referer",
+    "remote-mta", "reply-to", "reporting-mta", "resent-bcc", "resent-cc", "resent-date",
+    "resent-from", "resent-reply-to", "resent-sender", "resent-to", "retry-after", "return-path",
+    "sender", "server", "status", "subject", "to", "trailer", "transfer-encoding", "upgrade",
+    "user-agent", "vary", "via", "warning", "will-retry-until"};
+
+// The ones headers.lua spells otherwise.
+constexpr std::pair<std::string_view, std::string_view> irregular[] = {
+    {"content-id", "Content-ID"}, {"content-md5", "Content-MD5"}, {"dsn-gateway", "DSN-Gateway"},
+    {"etag", "ETag"}, {"final-log-id", "Final-Log-ID"}, {"message-id", "Message-ID"},
+    {"mime-version", "MIME-Version"}, {"resent-message-id", "Resent-Message-ID"},
+    {"smtp-remote-recipient", "SMTP-Remote-Recipient"}, {"te", "TE"},
+    {"www-authenticate", "WWW-Authenticate"}, {"x-mailer", "X-Mailer"}};
+
+}  // namespace
+
+bool same(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+}
+
+std::string canonic(std::string_view name) {
+  std::string low(name);
+  for (auto& c : low) c = lower(c);
+  for (auto& [k, v] : irregular)
+    if (k == low) return std::string(v);
+  if (std::find(std::begin(title_case), std::end(title_case), low) == std::end(title_case))
+    return std::string(name);
+  bool start = true;
+  for (auto& c : low) {
+    if (start) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    start = c == '-';
+  }
+  return low;
+}
+
+}  // namespace copas::header_names
