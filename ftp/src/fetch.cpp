@@ -98,8 +98,15 @@ struct attempt {
       return e;
     };
     if (auto ok = s.greet(); !ok) return fail(ok.error());
-    if (auto ok = s.login(o.user ? o.user : t.user, o.password ? o.password : t.password); !ok)
-      return fail(ok.error());
+    // Anonymous as curl logs in (copas-fetch is curl's stand-in): "anonymous", which every
+    // server knows, rather than LuaSocket's "ftp", which a stock pyftpdlib refuses.
+    auto user = o.user ? o.user : t.user;
+    auto password = o.password ? o.password : t.password;
+    if (!user) {
+      user = "anonymous";
+      if (!password) password = "ftp@example.com";
+    }
+    if (auto ok = s.login(user, password); !ok) return fail(ok.error());
     const bool upload = static_cast<bool>(o.upload);
     const bool directory = !upload && (!t.path || t.path->empty() || t.path->back() == '/');
     request r{.path = t.path};

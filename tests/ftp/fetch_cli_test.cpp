@@ -130,3 +130,17 @@ TEST(FetchCliIpv6, DownloadFromBracketedAddress) {
   ASSERT_EQ(r.exit_code, 0) << r.errors;
   EXPECT_EQ(copas::test::sha256(got), copas::test::sha256(body));
 }
+
+// A stock pyftpdlib knows only "anonymous": copas-fetch logs in as curl does, not as LuaSocket's
+// "ftp" (which such a server answers with 530, exit 67).
+TEST(FetchCliStockServer, AnonymousDownloadLogsInAsCurlDoes) {
+  ftp_server server("127.0.0.1", /*stock_anonymous=*/true);
+  const std::string body = copas::test::random_bytes(256 * 1024, 23);
+  copas::test::write_file(server.root / "pub/data.bin", body);
+  const std::filesystem::path work = server.root.string() + "-client";
+  std::filesystem::create_directories(work);
+  auto r = copas_fetch(work, {"-s", "-o", (work / "data.bin").string(), server.url("/pub/data.bin")});
+  EXPECT_EQ(r.exit_code, 0) << r.errors;
+  EXPECT_EQ(copas::test::sha256(copas::test::read_file(work / "data.bin")), copas::test::sha256(body));
+  std::filesystem::remove_all(work);
+}

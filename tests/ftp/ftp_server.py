@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """A throw-away FTP server for the copas::ftp tests and benchmarks (Debian's python3-pyftpdlib).
 
-usage: ftp_server.py [--host ADDR] ROOT PORT [USER PASSWORD]
+usage: ftp_server.py [--host ADDR] [--stock-anonymous] ROOT PORT [USER PASSWORD]
 
 Serves ROOT on ADDR:PORT (ADDR default 127.0.0.1, "::1" for IPv6; PORT 0 = any free port) with
 two kinds of account: USER/PASSWORD (default user/secret) may do everything, the anonymous ones
-("ftp" or "anonymous", any password) may only read. Prints "PORT <n>" on stdout once it listens,
+("ftp" or "anonymous", any password) may only read; with --stock-anonymous only "anonymous", as a
+stock pyftpdlib (and curl's default login). Prints "PORT <n>" on stdout once it listens,
 then serves until killed; it also dies with its parent so that a crashed test leaves nothing
 behind.
 """
@@ -41,6 +42,9 @@ def main(argv):
     if len(argv) > 2 and argv[1] == "--host":
         host = argv[2]
         argv = argv[:1] + argv[3:]
+    stock_anonymous = len(argv) > 1 and argv[1] == "--stock-anonymous"
+    if stock_anonymous:
+        argv = argv[:1] + argv[2:]
     if len(argv) not in (3, 5):
         sys.stderr.write(__doc__)
         return 2
@@ -49,10 +53,11 @@ def main(argv):
     die_with_parent()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
-    authorizer = Authorizer()
+    authorizer = DummyAuthorizer() if stock_anonymous else Authorizer()
     authorizer.add_user(user, password, root, perm="elradfmwMT")
     authorizer.add_anonymous(root, perm="elr")
-    authorizer.add_user("ftp", "", root, perm="elr")
+    if not stock_anonymous:
+        authorizer.add_user("ftp", "", root, perm="elr")
 
     handler = FTPHandler
     handler.authorizer = authorizer

@@ -28,7 +28,9 @@ namespace copas::test {
 // constructor throws, when the address does not exist).
 class ftp_server {
  public:
-  explicit ftp_server(std::string listen_host = "127.0.0.1") : host(std::move(listen_host)) {
+  // stock_anonymous: only "anonymous" logs in anonymously, as on a stock pyftpdlib (not "ftp").
+  explicit ftp_server(std::string listen_host = "127.0.0.1", bool stock_anonymous = false)
+      : host(std::move(listen_host)) {
     char dir[] = "/tmp/copas-ftp-XXXXXX";
     if (!::mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
     root = dir;
@@ -38,8 +40,9 @@ class ftp_server {
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addclose(&fa, out[0]);
-    std::vector<std::string> argv{COPAS_FTP_PYTHON, COPAS_FTP_SERVER_SCRIPT, "--host", host,
-                                  root.string(), "0"};
+    std::vector<std::string> argv{COPAS_FTP_PYTHON, COPAS_FTP_SERVER_SCRIPT, "--host", host};
+    if (stock_anonymous) argv.push_back("--stock-anonymous");
+    argv.insert(argv.end(), {root.string(), "0"});
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);

@@ -30,6 +30,9 @@ ltn12::sink output_sink(const options& o, std::string& error) {
     };
   std::FILE* f = std::fopen(o.output.c_str(), "wb");
   if (!f) error = "cannot open " + o.output + " for writing";
+  // Bodies arrive in chunks of up to 64 KiB: unbuffered, each is one write(); stdio's 4 KiB
+  // buffer would split every chunk into two.
+  else std::setvbuf(f, nullptr, _IONBF, 0);
   return ltn12::sink::file(f, error);
 }
 

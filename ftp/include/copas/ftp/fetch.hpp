@@ -36,7 +36,9 @@ struct fetch_options {
   ltn12::source upload{};                  // set: upload this (copas-fetch -T FILE)
   std::optional<std::uint64_t> upload_size{};  // for the progress total of an upload
   progress_function progress{};
-  std::optional<std::string> user{};       // override the URL's credentials (copas-fetch -u)
+  // Override the URL's credentials (copas-fetch -u). With none at all, the login is curl's
+  // anonymous one (USER anonymous, PASS ftp@example.com), not LuaSocket's USER ftp.
+  std::optional<std::string> user{};
   std::optional<std::string> password{};
   bool list_only = false;                // directory URLs: NLST instead of LIST (curl -l)
   bool active = false;                   // PORT/EPRT instead of EPSV/PASV (curl -P)
