@@ -142,6 +142,12 @@ thread running_thread() {
   return thread(props->state);
 }
 
+bool is_running(const thread& t) {
+  auto& d = detail::current_impl();
+  if (d.in_callback) return t.state() == d.core_timer_state.get();
+  return t.state() == d.current_state();
+}
+
 void setthreadname(std::string name, const thread& t) {
   if (!t) throw std::invalid_argument("expected arg #2 to be a coroutine or nil");
   t.state()->name = std::move(name);

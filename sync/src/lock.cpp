@@ -88,7 +88,7 @@ lock_result lock::get(std::optional<double> timeout) {
     s.count = 1;
     return lock_result::success(0);
   }
-  if (s.owner == running_thread() && !s.not_reentrant) {
+  if (!s.not_reentrant && is_running(s.owner)) {
     ++s.count;
     return lock_result::success(0);
   }
@@ -124,7 +124,7 @@ result<void> lock::release() {
   state& s = *s_;
   s.home.check("lock");
   if (s.destroyed) return errc::destroyed;
-  if (s.count == 0 || !(s.owner == running_thread())) return errc::not_owner;
+  if (s.count == 0 || !is_running(s.owner)) return errc::not_owner;
   if (--s.count > 0) return {};
   s.hand_off();
   return {};

@@ -94,6 +94,10 @@ void removethread(const thread& t);
 // The running fiber (the main context of the thread has a handle too).
 thread running_thread();
 
+// True when `t` is the fiber making this call: `t == running_thread()` without copying a handle
+// (a lock's owner checks sit on its hot path).
+bool is_running(const thread& t);
+
 // Names (Copas's setthreadname / getthreadname). The default name is "thread: 0x<address>".
 void setthreadname(std::string name, const thread& t = running_thread());
 std::string getthreadname(const thread& t = running_thread());
