@@ -31,7 +31,10 @@ context* reactor_algorithm::pick_next() noexcept {
   // timers on its turn means busy fibers never starve sockets, and a callback can never wake a
   // fiber in the middle of that fiber's own switch. When rounds are very short, the poll waits
   // for enough switches or a clock tick (a poll is a system call; a round of two yields is not).
-  if (disp_ && context::active()->is_context(type::dispatcher_context) && poll_due())
+  // With no fiber ready the blocking poll in suspend_until comes next anyway: a non-blocking one
+  // first would only cost two more system calls per idle moment (libevent's timerfd and epoll).
+  if (disp_ && !ready_.empty() && context::active()->is_context(type::dispatcher_context) &&
+      poll_due())
     poll(false, {});
   if (ready_.empty()) return nullptr;
   context* ctx = &ready_.front();
