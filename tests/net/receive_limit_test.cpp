@@ -19,9 +19,7 @@ namespace {
 copas::socket sender(std::string data, bool tls = false) {
   auto server = copas::test::listener();
   std::optional<ssl_params> params;
-  if (tls)
-    params = ssl_params{.wrap = tls_params{.mode = "server", .certificate = pki().localhost.cert,
-                                           .key = pki().localhost.key}};
+  if (tls) params = ssl_params{.wrap = copas::test::server_params(pki().localhost)};
   addserver(server, handler([server, data](copas::socket c) {
     removeserver(server);
     c.send(data);
@@ -31,7 +29,7 @@ copas::socket sender(std::string data, bool tls = false) {
 
 copas::socket client_of(const copas::socket& server, bool tls = false) {
   std::optional<ssl_params> params;
-  if (tls) params = ssl_params{.wrap = tls_params{.mode = "client", .cafile = pki().ca}};
+  if (tls) params = ssl_params{.wrap = copas::test::client_params()};
   auto s = wrap(tcp(), params);
   s.settimeout(5);
   EXPECT_TRUE(s.connect(tls ? "localhost" : "127.0.0.1", port_of(server)));

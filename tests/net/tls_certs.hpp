@@ -2,6 +2,8 @@
 // Certificates for the TLS tests, made with the OpenSSL API in a fresh temporary directory:
 // a CA, leaf certificates it signs (good, wrong name, expired) and a self-signed one.
 
+#include <copas/net/ssl_params.hpp>
+
 #include <string>
 
 namespace copas::test {
@@ -22,5 +24,11 @@ struct test_pki {
 
 // Made once per process.
 const test_pki& pki();
+
+// A server presenting `f`, and a client trusting the test CA (verification on, as by default).
+inline tls_params server_params(const cert_files& f) {
+  return {.mode = "server", .certificate = f.cert, .key = f.key};
+}
+inline tls_params client_params() { return {.mode = "client", .cafile = pki().ca}; }
 
 }  // namespace copas::test

@@ -3,7 +3,7 @@
 // renegotiation that s_server starts in the middle of a session (accepted by default; refused,
 // with a clear error, under the "no_renegotiation" option).
 #include "net_test.hpp"
-#include "subprocess.hpp"
+#include "child_process.hpp"
 #include "tls_certs.hpp"
 
 #include <sys/socket.h>
@@ -13,24 +13,25 @@
 
 using namespace copas;
 using copas::test::NetTest;
+using copas::test::client_params;
 using copas::test::pki;
 using copas::test::port_of;
-using copas::test::subprocess;
+using copas::test::background_child;
+using copas::test::child_stdio;
 
 namespace {
 
-tls_params client_params() { return {.mode = "client", .cafile = pki().ca}; }
-
 // openssl s_server with stderr merged into the pipe (-state writes there), reporting its port.
 struct s_server {
-  subprocess proc;
+  background_child proc;
   std::uint16_t port = 0;
   std::string seen;  // every line read so far, "\n"-joined
 
   explicit s_server(const std::string& extra)
       : proc({"sh", "-c",
               "exec openssl s_server -accept 127.0.0.1:0 -cert " + pki().localhost.cert + " -key " +
-                  pki().localhost.key + " " + extra + " 2>&1"}) {
+                  pki().localhost.key + " " + extra + " 2>&1"},
+             child_stdio::socket) {
     proc.io.settimeout(10);
     auto banner = until("ACCEPT");
     if (auto colon = banner.rfind(':'); colon != std::string::npos)
@@ -64,10 +65,10 @@ int s_client_exit_after(Finish finish) {
     removeserver(server);
     c.send("bye\n");
     finish(c);
-  }, ssl_params{.wrap = tls_params{.mode = "server", .certificate = pki().localhost.cert,
-                                   .key = pki().localhost.key}}));
-  subprocess cli({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port_of(server)),
-                  "-CAfile", pki().ca, "-verify_return_error", "-quiet"});
+  }, ssl_params{.wrap = copas::test::server_params(pki().localhost)}));
+  background_child cli({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port_of(server)),
+                        "-CAfile", pki().ca, "-verify_return_error", "-quiet"},
+                       child_stdio::socket);
   cli.io.settimeout(10);
   EXPECT_EQ(cli.io.receive().value(), "bye");
   EXPECT_EQ(cli.io.receive().error().message(), "closed");  // s_client exited

@@ -1,24 +1,20 @@
 // TLS: handshakes through wrap/connect and handler, verification by default, SNI, timeouts, and
 // real OpenSSL peers (s_server, s_client) (net.md §6, tests.md 1.7).
 #include "net_test.hpp"
-#include "subprocess.hpp"
+#include "child_process.hpp"
 #include "tls_certs.hpp"
 
 #include <string>
 
 using namespace copas;
 using copas::test::NetTest;
+using copas::test::client_params;
 using copas::test::pki;
+using copas::test::server_params;
 using copas::test::port_of;
 using copas::test::stopwatch;
 
 namespace {
-
-tls_params server_params(const copas::test::cert_files& f) {
-  return {.mode = "server", .certificate = f.cert, .key = f.key};
-}
-
-tls_params client_params() { return {.mode = "client", .cafile = pki().ca}; }
 
 // A TLS echo server (one line per connection); returns its port.
 std::uint16_t tls_echo(copas::socket server, ssl_params params) {
@@ -209,8 +205,9 @@ TEST_F(NetTest, BadParametersGiveLuaSecMessages) {
 TEST_F(NetTest, AgainstOpensslSServer) {
   pki();
   loop([] {
-    copas::test::subprocess srv({"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert",
-                                 pki().localhost.cert, "-key", pki().localhost.key, "-rev"});
+    copas::test::background_child srv({"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert",
+                                       pki().localhost.cert, "-key", pki().localhost.key, "-rev"},
+                                      copas::test::child_stdio::socket);
     srv.io.settimeout(10);
     std::string banner;
     while (banner.rfind("ACCEPT", 0) != 0) {
@@ -234,10 +231,11 @@ TEST_F(NetTest, AgainstOpensslSClient) {
   loop([] {
     auto server = copas::test::listener();
     auto port = tls_echo(server, {.wrap = server_params(pki().localhost)});
-    copas::test::subprocess cli({"openssl", "s_client", "-connect",
-                                 "127.0.0.1:" + std::to_string(port), "-CAfile", pki().ca,
-                                 "-verify_return_error", "-verify_hostname", "localhost",
-                                 "-servername", "localhost", "-quiet"});
+    copas::test::background_child cli({"openssl", "s_client", "-connect",
+                                       "127.0.0.1:" + std::to_string(port), "-CAfile", pki().ca,
+                                       "-verify_return_error", "-verify_hostname", "localhost",
+                                       "-servername", "localhost", "-quiet"},
+                                      copas::test::child_stdio::socket);
     cli.io.settimeout(10);
     cli.io.send("from s_client\n");
     auto r = cli.io.receive();

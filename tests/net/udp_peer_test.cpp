@@ -2,7 +2,7 @@
 // exchanges datagrams with copas UDP sockets, unconnected (sendto / receivefrom) and connected
 // (setpeername, send / receive).
 #include "net_test.hpp"
-#include "subprocess.hpp"
+#include "child_process.hpp"
 
 #include <string>
 
@@ -13,7 +13,7 @@ using copas::test::port_of;
 namespace {
 
 // Binds HOST:0, prints the port, then sends every datagram back prefixed with "echo:" until it
-// gets "quit". Its stdin/stdout are the subprocess pipe.
+// gets "quit". Its stdin/stdout are the child's socket.
 const char* echo_peer = R"(
 import socket, sys
 host = sys.argv[1]
@@ -29,10 +29,11 @@ while True:
 )";
 
 struct python_peer {
-  copas::test::subprocess proc;
+  copas::test::background_child proc;
   std::uint16_t port = 0;
 
-  explicit python_peer(const char* host) : proc({"/usr/bin/python3", "-c", echo_peer, host}) {
+  explicit python_peer(const char* host) : proc({"/usr/bin/python3", "-c", echo_peer, host},
+                                                     copas::test::child_stdio::socket) {
     proc.io.settimeout(10);
     auto l = proc.io.receive();
     EXPECT_TRUE(l) << l.error().message();

@@ -1,4 +1,5 @@
 // copas::smtp::send against a real server: aiosmtpd on 127.0.0.1 (tests/smtp/smtp_server.py).
+#include "fake_dns_server.hpp"
 #include "aiosmtpd.hpp"
 
 #include <copas/core.hpp>
@@ -291,21 +292,10 @@ TEST(Send, ConnectionRefused) {
 
 TEST(Send, UnresolvableServerGivesTheSocketError) {
   // A name server on loopback answering every query with NXDOMAIN: no query leaves the machine.
-  auto ns = copas::wrap(copas::udp());
-  ASSERT_TRUE(ns.setsockname("127.0.0.1", 0));
-  auto ns_address = "127.0.0.1:" + std::to_string(ns.getsockname().value().port);
   std::string via_socket, via_smtp;
   copas::loop([&] {
-    auto responder = copas::addthread([&] {
-      for (;;) {
-        auto q = ns.receivefrom();
-        if (!q || q->data.size() < 12) continue;
-        std::string a = q->data;
-        a[2] = static_cast<char>(a[2] | 0x80);  // QR: a response
-        a[3] = static_cast<char>(0x80 | 3);      // RA, RCODE 3: no such name
-        ns.sendto(a, q->ip, q->port);
-      }
-    });
+    auto ns = copas::test::fake_dns();
+    const auto ns_address = copas::test::nameserver_address(ns);
     copas::dns::set_nameservers({ns_address});
     auto s = copas::wrap(copas::tcp());
     via_socket = s.connect("no-such-host.invalid", 25).error().message();
@@ -313,7 +303,7 @@ TEST(Send, UnresolvableServerGivesTheSocketError) {
     auto r = smtp::send({.from = "<a@b>", .rcpt = "<c@d>", .server = "no-such-host.invalid"});
     via_smtp = r.error().message();
     copas::dns::set_nameservers({});
-    copas::removethread(responder);
+    ns.close();
   });
   EXPECT_EQ(via_socket, "host not found: no-such-host.invalid");
   EXPECT_EQ(via_smtp, via_socket);
