@@ -2,6 +2,8 @@
 
 #include "current_job.hpp"
 
+#include <copas/core/spin_wait.hpp>
+
 #include <algorithm>
 #include <csignal>
 #include <cmath>
@@ -65,6 +67,7 @@ pool_stats pool::stats() {
 void pool::submit(std::shared_ptr<job> j) {
   std::lock_guard lock(m_);
   queue_.push_back(std::move(j));
+  queued_.store(true, std::memory_order_relaxed);
   if (queue_.size() > stats_.idle && stats_.workers < options_.max_workers) spawn_locked();
   work_cv_.notify_one();
 }
@@ -119,6 +122,11 @@ void pool::work(worker* w) {
         continue;
       }
       ++stats_.idle;
+      spin_for_work(lock);
+      if (!queue_.empty()) {
+        --stats_.idle;
+        continue;
+      }
       auto status = work_cv_.wait_for(lock, to_wait(options_.idle_timeout));
       --stats_.idle;
       if (queue_.empty() && status == std::cv_status::timeout &&
@@ -134,6 +142,7 @@ void pool::work(worker* w) {
     // last one down: one lock per task in a burst.
     w->current = std::move(queue_.front());
     queue_.pop_front();
+    queued_.store(!queue_.empty(), std::memory_order_relaxed);
     job* const j = w->current.get();
     lock.unlock();
     if (done) job::notify(std::move(done));
@@ -151,6 +160,15 @@ void pool::work(worker* w) {
       return;
     }
   }
+}
+
+void pool::spin_for_work(std::unique_lock<std::mutex>& lock) {
+  if (options_.spin_us == 0) return;
+  const auto stop = steady::now() + std::chrono::microseconds(options_.spin_us);
+  lock.unlock();
+  // Relaxed loads only look; the queue itself is read under m_ once the lock is back.
+  spin_until([this] { return queued_.load(std::memory_order_relaxed); }, stop);
+  lock.lock();
 }
 
 void pool::retire(worker* w) {

@@ -50,6 +50,8 @@ class pool {
   void work(worker* w);
   void retire(worker* w);
   void spawn_locked();
+  // m_ held by `lock`: spins (with m_ released) until a task is queued or spin_us pass.
+  void spin_for_work(std::unique_lock<std::mutex>& lock);
   void watchdog();
   void force(const std::shared_ptr<job>& j);
   // Watchdog, m_ held: takes the records of forced workers that have finished unwinding.
@@ -59,6 +61,7 @@ class pool {
   std::condition_variable work_cv_;
   std::condition_variable watch_cv_;
   std::deque<std::shared_ptr<job>> queue_;
+  std::atomic<bool> queued_{false};  // !queue_.empty(), for workers spinning without m_
   std::vector<worker*> workers_;  // live and not forced: force() looks a task's worker up here
   std::multimap<std::chrono::steady_clock::time_point, std::weak_ptr<job>> deadlines_;
   pool_options options_;

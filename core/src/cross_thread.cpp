@@ -1,5 +1,7 @@
 #include "cross_thread.hpp"
 
+#include <copas/core/spin_wait.hpp>
+
 #include <event2/event.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -30,9 +32,10 @@ bool cross_thread_queue::post(std::function<void()> fn) {
     if (closed_) return false;
     was_empty = pending_.empty();
     pending_.push_back(std::move(fn));
+    if (was_empty) has_pending_.store(true);
   }
   // One signal per batch: the reader drains everything posted before it swaps the batch out.
-  if (was_empty) signal();
+  if (was_empty && !spinning_.load()) signal();
   return true;
 }
 
@@ -48,21 +51,32 @@ void cross_thread_queue::close() {
   std::lock_guard lock(mutex_);
   closed_ = true;
   pending_.clear();
+  has_pending_.store(false, std::memory_order_relaxed);
+}
+
+bool cross_thread_queue::spin_for_post(std::chrono::steady_clock::time_point stop) noexcept {
+  spinning_.store(true);
+  spin_until([this] { return has_pending_.load(std::memory_order_relaxed); }, stop);
+  spinning_.store(false);
+  return has_pending_.load();
 }
 
 void cross_thread_queue::on_readable(int, short, void* self) {
-  static_cast<cross_thread_queue*>(self)->drain();
+  auto* q = static_cast<cross_thread_queue*>(self);
+  std::uint64_t count;
+  while (::read(q->fd_, &count, sizeof count) > 0) {
+  }
+  q->drain();
 }
 
 void cross_thread_queue::drain() {
-  std::uint64_t count;
-  while (::read(fd_, &count, sizeof count) > 0) {
-  }
   std::vector<std::function<void()>> batch;
   {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
+    has_pending_.store(false, std::memory_order_relaxed);
   }
+  if (batch.empty()) return;
   around_(true);
   for (auto& fn : batch) {
     try {

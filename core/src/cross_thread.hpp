@@ -3,6 +3,8 @@
 // dispatcher's thread. Posting writes an eventfd the event loop watches, so a loop blocked in
 // libevent wakes at once; nothing is ever polled.
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <vector>
@@ -25,15 +27,26 @@ class cross_thread_queue {
   // Dispatcher thread: refuse further posts (pending ones are dropped).
   void close();
 
+  // Dispatcher thread: waits on the CPU until something is posted or `stop` passes; true if
+  // something was. Posts that arrive meanwhile skip the eventfd write (a system call), so a true
+  // result must be followed by drain(): nothing else would run them.
+  bool spin_for_post(std::chrono::steady_clock::time_point stop) noexcept;
+  // Dispatcher thread: runs what was posted, as the eventfd's callback does.
+  void drain();
+
  private:
   static void on_readable(int fd, short what, void* self);
-  void drain();
 
   int fd_ = -1;
   event* ev_ = nullptr;
   std::function<void(bool)> around_;
   std::mutex mutex_;
   std::vector<std::function<void()>> pending_;
+  // !pending_.empty(), readable without the mutex. With spinning_ it forms a Dekker pair
+  // (sequentially consistent on both sides): a poster that sees the dispatcher spinning skips the
+  // eventfd write, and the spinner, on giving up, is then certain to see has_pending_.
+  std::atomic<bool> has_pending_{false};
+  std::atomic<bool> spinning_{false};
   bool closed_ = false;
 };
 

@@ -7,6 +7,8 @@
 
 #include <time.h>
 
+#include <algorithm>
+
 namespace copas::detail {
 
 using boost::fibers::context;
@@ -91,9 +93,32 @@ bool reactor_algorithm::poll_due() noexcept {
   return false;
 }
 
+// Fibers waiting on another thread's result (wait_kind::external) are about to be woken by a
+// cross-thread post: waiting for it on the CPU for a bounded moment is cheaper than a kernel
+// sleep and wake-up. Sockets and timers are not polled meanwhile, hence the small bound.
+bool reactor_algorithm::spin_for_post(std::chrono::steady_clock::time_point until) noexcept {
+  auto budget = disp_->options.spin_before_block;
+  if (disp_->external == 0 || budget.count() <= 0 || !disp_->posted) return false;
+  return disp_->posted->spin_for_post(std::min(until, std::chrono::steady_clock::now() + budget));
+}
+
 void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point until) noexcept {
   disp_->before_poll();
   polling_ = true;
+  if (block && spin_for_post(until)) {
+    disp_->posted->drain();  // the post came while spinning: it wrote no eventfd, run it here
+  } else {
+    run_event_loop(block, until);
+  }
+  polling_ = false;
+  // Fibers woken by socket readiness go first, before those whose timers expired (Copas's
+  // readable and writable phases come before its sleeping phase).
+  if (!io_ready_.empty()) ready_.splice(ready_.begin(), io_ready_);
+  picks_since_poll_ = 0;
+  disp_->after_poll();
+}
+
+void reactor_algorithm::run_event_loop(bool block, std::chrono::steady_clock::time_point until) noexcept {
   bool limited = block && until != std::chrono::steady_clock::time_point::max();
   if (limited) {
     auto left = until - std::chrono::steady_clock::now();
@@ -107,12 +132,6 @@ void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point u
   // stays active, and a level-triggered event nobody drains would then hold the thread forever.
   event_base_loop(disp_->base, block ? EVLOOP_ONCE : EVLOOP_ONCE | EVLOOP_NONBLOCK);
   if (limited) evtimer_del(limit_timer_);
-  polling_ = false;
-  // Fibers woken by socket readiness go first, before those whose timers expired (Copas's
-  // readable and writable phases come before its sleeping phase).
-  if (!io_ready_.empty()) ready_.splice(ready_.begin(), io_ready_);
-  picks_since_poll_ = 0;
-  disp_->after_poll();
 }
 
 }  // namespace copas::detail

@@ -39,8 +39,10 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
  private:
   using ready_queue = boost::fibers::scheduler::ready_queue_type;
   void poll(bool block, std::chrono::steady_clock::time_point until) noexcept;
+  void run_event_loop(bool block, std::chrono::steady_clock::time_point until) noexcept;
   void start_switch(boost::fibers::context* to) noexcept;
   bool poll_due() noexcept;
+  bool spin_for_post(std::chrono::steady_clock::time_point until) noexcept;
 
   dispatcher::impl* disp_;
   ready_queue ready_;

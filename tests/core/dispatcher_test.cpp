@@ -71,6 +71,64 @@ TEST(Dispatcher, ManyPostsFromManyThreads) {
   EXPECT_EQ(received, 4000);
 }
 
+// While a fiber waits on another thread, the idle loop spins for a post before it blocks, and a
+// post that sees it spinning writes no eventfd. Posts landing before, during, at the end of and
+// after the spin must each still wake the fiber: a lost one fails the round after 5 s.
+TEST(Dispatcher, PostsAroundTheSpinBeforeBlockingAreNeverLost) {
+  auto remote = copas::dispatcher::current().get_remote();
+  auto spin = copas::dispatcher::current().options().spin_before_block;
+  ASSERT_GT(spin.count(), 0);
+  constexpr int rounds = 400;
+  std::atomic<int> armed{-1};  // the round whose waker is set: the poster's go signal
+  copas::waker w;
+  int woken = 0;
+  // One long-lived poster, busy-waiting for its go signal, so that each delay is exact (a thread
+  // started per round would land every post late).
+  std::thread poster([&] {
+    for (int round = 0; round < rounds; ++round) {
+      while (armed.load() < round) copas::cpu_relax();
+      auto delay = spin * (round % 8) / 4;  // 0 .. 1.75 times the spin budget
+      auto until = std::chrono::steady_clock::now() + delay;
+      while (std::chrono::steady_clock::now() < until) copas::cpu_relax();
+      remote->post([&] {
+        ++woken;
+        w.wake();
+      });
+    }
+  });
+  copas::loop([&] {
+    for (int round = 0; round < rounds; ++round) {
+      w = copas::this_thread::get_waker();
+      armed.store(round);
+      copas::this_thread::park(copas::wait_kind::external, copas::deadline_after(5));
+      ASSERT_EQ(woken, round + 1) << "post " << round << " lost";
+    }
+  });
+  armed.store(rounds);  // after a failed round: let the poster run out
+  poster.join();
+  EXPECT_EQ(woken, rounds);
+}
+
+TEST(Dispatcher, SpinBeforeBlockZeroStillWakes) {
+  std::thread t([] {
+    copas::dispatcher_options o;
+    o.spin_before_block = {};
+    copas::dispatcher::create(o);
+    auto remote = copas::dispatcher::current().get_remote();
+    int woken = 0;
+    copas::loop([&] {
+      for (int round = 0; round < 20; ++round) {
+        copas::waker w = copas::this_thread::get_waker();
+        std::thread poster([&, w] { remote->post([&, w] { ++woken; w.wake(); }); });
+        copas::this_thread::park(copas::wait_kind::external, copas::deadline_after(5));
+        poster.join();
+      }
+    });
+    EXPECT_EQ(woken, 20);
+  });
+  t.join();
+}
+
 TEST(Dispatcher, DestructionUnwindsSuspendedFibers) {
   int unwound = 0;
   struct on_exit {

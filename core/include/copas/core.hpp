@@ -7,6 +7,7 @@
 #include <copas/core/loop.hpp>
 #include <copas/core/pause.hpp>
 #include <copas/core/socket_ref.hpp>
+#include <copas/core/spin_wait.hpp>
 #include <copas/core/status.hpp>
 #include <copas/core/thread.hpp>
 #include <copas/core/time.hpp>
