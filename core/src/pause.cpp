@@ -6,19 +6,8 @@
 #include <boost/fiber/operations.hpp>
 
 #include <cmath>
-#include <time.h>
 
 namespace copas {
-
-namespace {
-// A yield is the hottest path of the scheduler: time it with the coarse clock (a few ns instead of
-// 20+), whose resolution (1-4 ms) is plenty for "how long did my turn take to come back".
-double coarse_seconds() noexcept {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-}  // namespace
 
 double pause(double delay) {
   auto& d = detail::current_impl();
@@ -26,11 +15,13 @@ double pause(double delay) {
   if (!(delay > 0)) {  // also NaN
     if (d.in_callback) throw std::logic_error("copas: a timeout callback must not block or yield");
     if (s->cancel_requested) throw thread_cancelled{};
-    double start = coarse_seconds();
+    // The hottest path of the scheduler: timed with the coarse clock, whose resolution (1-4 ms)
+    // is plenty for "how long did my turn take to come back".
+    auto start = coarse_now();
     s->ctx->yield();
     d.algo->finish_switch();
     if (s->cancel_requested) throw thread_cancelled{};
-    return coarse_seconds() - start;
+    return to_seconds(coarse_now() - start);
   }
   auto start = clock::now();
   d.park(s, wait_kind::sleep, deadline_after(delay), nullptr);

@@ -5,8 +5,6 @@
 
 #include <event2/event.h>
 
-#include <time.h>
-
 #include <algorithm>
 
 namespace copas::detail {
@@ -35,12 +33,13 @@ context* reactor_algorithm::pick_next() noexcept {
   // for enough switches or a clock tick (a poll is a system call; a round of two yields is not).
   // With no fiber ready the blocking poll in suspend_until comes next anyway: a non-blocking one
   // first would only cost two more system calls per idle moment (libevent's timerfd and epoll).
-  if (disp_ && !ready_.empty() && context::active()->is_context(type::dispatcher_context) &&
-      poll_due())
-    poll(false, {});
-  if (ready_.empty()) return nullptr;
+  if (disp_ && !ready_.empty() && dispatcher_turn_ && poll_due()) poll(false, {});
+  if (ready_.empty()) return nullptr;  // the dispatcher blocks next, and picks again
   context* ctx = &ready_.front();
   ready_.pop_front();
+  // Only Boost's dispatcher context calls pick_next right after being picked (its loop): knowing
+  // that spares a context::active() per switch (a TLS lookup in Boost's shared library).
+  dispatcher_turn_ = ctx->is_context(type::dispatcher_context);
   thread_state* next = nullptr;
   if (!ctx->is_context(type::dispatcher_context)) {
     ++picks_since_poll_;  // fiber switches only: the dispatcher's own turns are not fibers running
@@ -83,9 +82,7 @@ bool reactor_algorithm::poll_due() noexcept {
   if (picks_since_poll_ >= disp_->options.poll_every_switches) return true;
   // A coarse clock read costs a few ns (the precise one 20+): enough to bound the poll latency
   // of long-running fibers by one clock tick.
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  long tick = ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  auto tick = coarse_now();
   if (tick != last_poll_tick_) {
     last_poll_tick_ = tick;
     return true;

@@ -34,13 +34,21 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
   bool polling() const noexcept { return polling_; }
 
   // Completes a pending sanitizer stack switch if we are now on the target context.
+#if defined(COPAS_ASAN) || defined(COPAS_TSAN)
   void finish_switch() noexcept;
+#else
+  void finish_switch() noexcept {}  // nothing to announce: inlined away on the hot paths
+#endif
 
  private:
   using ready_queue = boost::fibers::scheduler::ready_queue_type;
   void poll(bool block, std::chrono::steady_clock::time_point until) noexcept;
   void run_event_loop(bool block, std::chrono::steady_clock::time_point until) noexcept;
+#if defined(COPAS_ASAN) || defined(COPAS_TSAN)
   void start_switch(boost::fibers::context* to) noexcept;
+#else
+  void start_switch(boost::fibers::context*) noexcept {}
+#endif
   bool poll_due() noexcept;
   bool spin_for_post(std::chrono::steady_clock::time_point until) noexcept;
 
@@ -51,7 +59,8 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
   bool polling_ = false;
   event* limit_timer_ = nullptr;  // bounds a blocking poll by Boost's sleep queue
   unsigned picks_since_poll_ = 0;
-  long last_poll_tick_ = 0;  // CLOCK_MONOTONIC_COARSE, in ticks of its resolution
+  clock::time_point last_poll_tick_{};  // coarse_now() at the last tick-driven poll
+  bool dispatcher_turn_ = false;         // the last context picked was Boost's dispatcher
 
   // Sanitizer switch in flight (see sanitizer.cpp).
   boost::fibers::context* switch_to_ = nullptr;

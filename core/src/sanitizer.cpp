@@ -45,10 +45,8 @@ void locate_stack(context* ctx, fiber_props* props, dispatcher::impl* disp) {
 }
 
 }  // namespace
-#endif
 
 void reactor_algorithm::start_switch(context* to) noexcept {
-#if defined(COPAS_ASAN) || defined(COPAS_TSAN)
   context* from = context::active();
   if (from == to) return;
   auto* to_props = props_of(to);
@@ -77,20 +75,16 @@ void reactor_algorithm::start_switch(context* to) noexcept {
     from_props->tsan_fiber = __tsan_get_current_fiber();
   __tsan_switch_to_fiber(to_props->tsan_fiber, 0);
 #endif
-#else
-  (void)to;
-#endif
 }
 
 void reactor_algorithm::finish_switch() noexcept {
-#if defined(COPAS_ASAN) || defined(COPAS_TSAN)
   if (!switch_to_ || context::active() != switch_to_) return;
 #if defined(COPAS_ASAN)
   __sanitizer_finish_switch_fiber(props_of(switch_to_)->asan_fake_stack, nullptr, nullptr);
 #endif
   switch_to_ = nullptr;
-#endif
 }
+#endif  // COPAS_ASAN || COPAS_TSAN
 
 #if defined(COPAS_TSAN)
 namespace {

@@ -1,6 +1,7 @@
 #include <copas/core/time.hpp>
 
 #include <cmath>
+#include <time.h>
 
 namespace copas {
 
@@ -14,6 +15,13 @@ clock::time_point deadline_after(double s) noexcept {
     return clock::time_point::max();
   if (s < 0) s = 0;
   return clock::now() + std::chrono::duration_cast<clock::duration>(seconds(s));
+}
+
+// std::chrono::steady_clock is CLOCK_MONOTONIC on Linux (libstdc++), the coarse clock's base.
+clock::time_point coarse_now() noexcept {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return clock::time_point(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
 }
 
 }  // namespace copas

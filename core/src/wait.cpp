@@ -141,7 +141,9 @@ void dispatcher::impl::resume(thread_state* s, wake_reason reason) noexcept {
   // The deadline timer stays armed: the next wait will likely reuse it (arm_deadline).
   s->io_wake = reason == wake_reason::woken &&
                (s->kind == wait_kind::read || s->kind == wait_kind::write);
-  boost::fibers::context::active()->schedule(s->ctx);
+  // Always on the fiber's own thread: straight to its scheduler (context::active()->schedule()
+  // would cost a TLS lookup in Boost's shared library to find the same one).
+  s->ctx->get_scheduler()->schedule(s->ctx);
 }
 
 // --- waker -----------------------------------------------------------------------------------

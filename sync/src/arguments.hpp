@@ -29,8 +29,4 @@ inline clock::time_point deadline_in(double t) noexcept {
   return t == forever ? clock::time_point::max() : deadline_from(clock::now(), t);
 }
 
-inline double seconds_since(clock::time_point start) {
-  return to_seconds(clock::now() - start);
-}
-
 }  // namespace copas::detail

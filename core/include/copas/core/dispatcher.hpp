@@ -37,8 +37,11 @@ struct dispatcher_options {
   std::size_t stack_pool_limit = 4096;
   // While fibers are busy, the event_base is polled (without blocking) at the end of a round once
   // this many fiber switches have happened since the last poll, or the coarse clock has ticked
-  // (about 1-4 ms): so sockets and timers wait at most one round, or this many switches.
-  unsigned poll_every_switches = 32;
+  // (about 1-4 ms): so sockets and timers wait at most one round, or this many switches. A poll
+  // costs two system calls (libevent's precise timer is a timerfd), about five switches' worth:
+  // polling every 256 switches keeps that near 2% of a busy loop, and the wait for sockets at a
+  // few tens of microseconds.
+  unsigned poll_every_switches = 256;
   // While fibers wait for a result from another thread (an async task) and nothing else is ready,
   // the loop spins this long for that result before it blocks in the kernel: a sleeping thread's
   // wake-up costs tens of microseconds (more on a VM), a spinning one sees the post at once.
