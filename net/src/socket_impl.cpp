@@ -39,9 +39,10 @@ void on_edge(waiter_slot& slot) {
   slot.w.wake();
 }
 
-void on_readable(evutil_socket_t, short, void* arg) {
+void on_readable(evutil_socket_t, short what, void* arg) {
   auto* s = static_cast<socket_impl*>(arg);
   s->drained = false;  // an edge: new data (or the peer's close) since the last recv()
+  if (what & EV_CLOSED) s->peer_closed = true;
   on_edge(s->in);
 }
 void on_writable(evutil_socket_t, short, void* arg) { on_edge(static_cast<socket_impl*>(arg)->out); }
@@ -84,12 +85,14 @@ void socket_impl::adopt(int new_fd, int fam) {
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   base = dispatcher::current().base();
   // Registered once with EV_ET for the socket's whole life: no epoll_ctl per wait.
-  read_ev = event_new(base, fd, EV_READ | EV_PERSIST | EV_ET, on_readable, this);
+  // EV_CLOSED: an edge that also brings the peer's FIN says so (see drained).
+  read_ev = event_new(base, fd, EV_READ | EV_CLOSED | EV_PERSIST | EV_ET, on_readable, this);
   write_ev = event_new(base, fd, EV_WRITE | EV_PERSIST | EV_ET, on_writable, this);
   event_add(read_ev, nullptr);
   event_add(write_ev, nullptr);
   in.ready = out.ready = false;
-  drained = false;
+  drained = peer_closed = false;
+  last_read_small = true;
 }
 
 result<void> socket_impl::open(int fam) {
@@ -156,22 +159,23 @@ io_status socket_impl::fill(error& err) {
     return io_status::failed;
   }
   if (ssl) return tls_fill(*this, err);
-  // Edge-triggered: every arrival after a recv() that said EAGAIN brings an edge, so until one
-  // comes another recv() could only say EAGAIN too. (A short read proves nothing: the peer's FIN
-  // may be queued behind the data without a new edge.)
+  // Edge-triggered: every arrival after the kernel's queue was emptied brings an edge, so until
+  // one comes another recv() could only say EAGAIN too.
   if (drained) return io_status::want_read;
   char* p = rbuf.prepare(read_chunk);
   ssize_t n = ::recv(fd, p, rbuf.capacity_after(), 0);
   if (n > 0) {
     rbuf.commit(static_cast<std::size_t>(n));
-    last_read = static_cast<std::size_t>(n);
+    // Only small reads (request/response traffic) count: a stream that just delivered a big read
+    // likely has more in flight, which a recv() picks up sooner than a poll would.
+    last_read_small = static_cast<std::size_t>(n) < small_read;
+    // A TCP recv() returns everything queued, up to the buffer: a short one emptied the queue.
+    if (type == socket::type::tcp && last_read_small && !peer_closed) drained = true;
     return io_status::done;
   }
   if (n == 0) return io_status::eof;
   if (errno == EAGAIN || errno == EWOULDBLOCK) {
-    // Only after small reads (request/response traffic): a stream that just delivered a big
-    // read likely has more in flight, which a recv() picks up sooner than a poll would.
-    drained = last_read < small_read;
+    drained = last_read_small;
     return io_status::want_read;
   }
   if (errno == EINTR) return fill(err);

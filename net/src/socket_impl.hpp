@@ -85,11 +85,14 @@ struct socket_impl final : socket_ref {
   receive_buffer rbuf;
   receive_limits limits;
   int streak = 0;
-  // A plain recv() said EAGAIN after a small read and no read edge came since: the kernel has
-  // nothing, so fill() reports "would block" without asking (saves the recv() before each park
-  // of a request/response loop).
+  // The kernel has nothing to read and no read edge came since, so fill() reports "would block"
+  // without asking: saves the recv() that would say EAGAIN before each park of a
+  // request/response loop. Set by a small recv() (TCP hands over everything queued, and data
+  // arriving during or after it brings a new edge) unless the peer's FIN was announced (it can
+  // ride on the same edge as the data), and by an EAGAIN after a small read.
   bool drained = false;
-  std::size_t last_read = 0;  // bytes the last successful plain recv() returned
+  bool peer_closed = false;     // a read edge carried EV_CLOSED (EPOLLRDHUP): EOF follows the data
+  bool last_read_small = true;  // the last plain recv() (if any) was request/response sized
   std::vector<std::pair<std::string, option_value>> options;  // re-applied to a new fd
 
   // TLS

@@ -2,7 +2,11 @@
 // the same run, against a raw libevent callback echo server (net_raw_echo.cpp). Each figure is
 // printed beside the baseline's, as a ratio.
 //
-//   bench_net_load [--seconds 2]
+//   bench_net_load [--seconds 2] [--runs R] [--only TEXT]
+//
+// R runs of each row alternate the two servers (so that machine noise hits both alike) and each
+// figure is the median of its R values (default 1; odd is best); TEXT keeps only the rows whose
+// name contains it.
 //
 // The load generator (plain epoll, this process) runs on CPU 0, each server on CPU 1. Server CPU
 // per message is user+sys time from /proc/PID/stat over the measured window divided by the
@@ -218,12 +222,33 @@ figures run(int port, int conns, std::size_t size, int inflight, double seconds,
   return f;
 }
 
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Figure by figure, the median over several runs.
+figures median_of(const std::vector<figures>& runs) {
+  std::vector<double> rate, p99, cpu;
+  for (const auto& f : runs) {
+    rate.push_back(f.msgs_per_s);
+    p99.push_back(f.p99_us);
+    cpu.push_back(f.cpu_us_per_msg);
+  }
+  return {median(rate), median(p99), median(cpu)};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   double seconds = 2;
-  for (int i = 1; i + 1 < argc; ++i)
+  int runs = 1;
+  const char* only = "";
+  for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atof(argv[i + 1]);
+    if (std::strcmp(argv[i], "--runs") == 0) runs = std::max(1, std::atoi(argv[i + 1]));
+    if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
+  }
   signal(SIGPIPE, SIG_IGN);
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
@@ -249,8 +274,14 @@ int main(int argc, char** argv) {
               "ratio", "copas p99", "raw p99", "copas cpu", "raw cpu", "ratio");
   figures plain50{};
   for (auto& r : rows) {
-    auto b = run(raw.port, r.conns, r.size, r.inflight, seconds, raw.pid, nullptr);
-    auto c = run(copas.port, r.conns, r.size, r.inflight, seconds, copas.pid, nullptr);
+    if (!std::strstr(r.name, only)) continue;
+    std::vector<figures> raw_runs, copas_runs;
+    for (int i = 0; i < runs; ++i) {
+      raw_runs.push_back(run(raw.port, r.conns, r.size, r.inflight, seconds, raw.pid, nullptr));
+      copas_runs.push_back(run(copas.port, r.conns, r.size, r.inflight, seconds, copas.pid, nullptr));
+    }
+    auto b = median_of(raw_runs);
+    auto c = median_of(copas_runs);
     if (r.conns == 50) plain50 = c;
     std::printf("%-40s %12.0f %12.0f %6.3f | %7.0fus %7.0fus | %7.2fus %7.2fus %6.3f\n", r.name,
                 c.msgs_per_s, b.msgs_per_s, c.msgs_per_s / b.msgs_per_s, c.p99_us, b.p99_us,
@@ -259,6 +290,8 @@ int main(int argc, char** argv) {
   }
   stop(raw);
   stop(copas);
+  const char* tls_row = "TLS: 50 conns, 64 B ping-pong";
+  if (!std::strstr(tls_row, only)) return 0;
 
   // TLS: copas-echo with a certificate made here, 50 connections; compared with plain copas-echo.
   char dir[] = "/tmp/copas-bench-tls-XXXXXX";
@@ -273,7 +306,7 @@ int main(int argc, char** argv) {
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);  // the generator's own side: a throwaway cert
   auto t = run(tls.port, 50, 64, 1, seconds, tls.pid, ctx);
   std::printf("%-40s %12.0f %12.0f %6.3f | %7.0fus %9s | %7.2fus %7.2fus %6.3f   (baseline: plain copas-echo)\n",
-              "TLS: 50 conns, 64 B ping-pong", t.msgs_per_s, plain50.msgs_per_s,
+              tls_row, t.msgs_per_s, plain50.msgs_per_s,
               t.msgs_per_s / plain50.msgs_per_s, t.p99_us, "", t.cpu_us_per_msg,
               plain50.cpu_us_per_msg, t.cpu_us_per_msg / plain50.cpu_us_per_msg);
   stop(tls);
