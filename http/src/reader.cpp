@@ -1,4 +1,5 @@
 #include <copas/http/reader.hpp>
+#include <copas/net/ascii.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -14,12 +15,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // What a failed line looked like, short enough for a one-line error message.
@@ -180,7 +175,7 @@ result<headers> read_headers(reader& in) {
     }
     auto colon = l->find(':');
     if (colon == std::string::npos) return protocol("malformed reponse headers");
-    last = lowered(std::string_view(*l).substr(0, colon));
+    last = ascii::lower(std::string_view(*l).substr(0, colon));
     auto value = std::string_view(*l).substr(colon + 1);
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
     out.merge(last, std::string(value));
@@ -200,7 +195,7 @@ result<std::uint64_t> parse_length(std::string_view v) {
 
 bool is_chunked(const headers& h) {
   auto* te = h.find("transfer-encoding");
-  return te && lowered(trim(*te)) != "identity";
+  return te && ascii::lower(trim(*te)) != "identity";
 }
 
 result<std::uint64_t> copy_bytes(reader& in, std::uint64_t n, const ltn12::sink& sink) {

@@ -4,6 +4,7 @@
 #include "target.hpp"
 
 #include <copas/http/body_sink.hpp>
+#include <copas/net/ascii.hpp>
 #include <copas/http/pool.hpp>
 #include <copas/http/request.hpp>
 #include <copas/net/url.hpp>
@@ -58,9 +59,7 @@ constexpr double continue_wait = 1.0;
 bool expects_continue(const request_params& p) {
   auto* e = p.headers.find("expect");
   if (!p.source || !e) return false;
-  std::string v;
-  for (char ch : *e) v += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return v.find("100-continue") != std::string::npos;
+  return ascii::lower(*e).find("100-continue") != std::string::npos;
 }
 
 // Waits up to continue_wait for the first byte of an answer. Ok: the server spoke; "timeout":
@@ -156,9 +155,7 @@ bool server_keeps_alive(const exchange& x) {
   if (x.status.version < 11) return false;
   auto* c = x.fields.find("connection");
   if (!c) return true;
-  std::string v;
-  for (char ch : *c) v += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return v.find("close") == std::string::npos;
+  return ascii::lower(*c).find("close") == std::string::npos;
 }
 
 bool client_keeps_alive(const request_params& p) {
@@ -213,8 +210,7 @@ request_result request(request_params p) {
     if (follow) {
       auto next_url = url::absolute(p.url, trimmed(*location));
       auto next = url::parse(next_url);
-      std::string scheme = next && next->scheme ? *next->scheme : "http";
-      for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string scheme = ascii::lower(next && next->scheme ? *next->scheme : "http");
       if (was_https && scheme == "http" && p.redirect != redirect_mode::all) {
         x->conn.sock.close();
         return error(errc::protocol_error, "Unallowed insecure redirect https to http");

@@ -1,6 +1,7 @@
 #include "target.hpp"
 
 #include <copas/net/mime.hpp>
+#include <copas/net/ascii.hpp>
 #include <copas/net/url.hpp>
 
 #include <algorithm>
@@ -11,11 +12,6 @@
 namespace copas::http::detail {
 
 namespace {
-
-std::string lowered(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 result<std::uint16_t> parse_port(const std::optional<std::string>& port, std::uint16_t dflt) {
   if (!port || port->empty()) return dflt;  // "host:" means the default port
@@ -58,7 +54,7 @@ result<target> resolve_target(const request_params& p) {
   pick(p.password, u->password);
 
   target t;
-  t.scheme = lowered(u->scheme.value_or("http"));
+  t.scheme = ascii::lower(u->scheme.value_or("http"));
   if (t.scheme != "http" && t.scheme != "https")
     throw std::invalid_argument("unknown scheme '" + t.scheme + "'");
   t.host = u->host.value_or("");

@@ -1,15 +1,13 @@
 #include <copas/net/header_names.hpp>
+#include <copas/net/ascii.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <iterator>
 #include <utility>
 
 namespace copas::header_names {
 
 namespace {
-
-char lower(char c) noexcept { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 // The names of LuaSocket's headers.lua (HTTP and mail alike) whose spelling is plain Title-Case.
 constexpr std::string_view title_case[] = {
@@ -39,20 +37,18 @@ constexpr std::pair<std::string_view, std::string_view> irregular[] = {
 }  // namespace
 
 bool same(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return ascii::iequals(a, b);
 }
 
 std::string canonic(std::string_view name) {
-  std::string low(name);
-  for (auto& c : low) c = lower(c);
+  std::string low = ascii::lower(name);
   for (auto& [k, v] : irregular)
     if (k == low) return std::string(v);
   if (std::find(std::begin(title_case), std::end(title_case), low) == std::end(title_case))
     return std::string(name);
   bool start = true;
   for (auto& c : low) {
-    if (start) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (start) c = ascii::upper(c);
     start = c == '-';
   }
   return low;

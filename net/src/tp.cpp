@@ -1,5 +1,6 @@
 // LuaSocket's tp.lua: commands out, numbered replies in, on a fiber socket.
 #include <copas/net/tp.hpp>
+#include <copas/net/ascii.hpp>
 
 #include <cctype>
 
@@ -34,8 +35,7 @@ result<connection> connection::connect(std::string_view host, std::uint16_t port
 result<void> connection::command(std::string_view cmd, std::optional<std::string_view> arg) {
   if (has_line_break(cmd) || (arg && has_line_break(*arg)))
     return error(copas::errc::invalid_argument, "invalid command: contains a line break");
-  std::string line(cmd);
-  for (auto& c : line) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string line = ascii::upper(cmd);
   if (arg) {
     line += ' ';
     line += *arg;

@@ -1,5 +1,6 @@
 // EHLO keywords are case-insensitive; old servers write "AUTH=LOGIN PLAIN" (the pre-RFC 4954
 // form), which LuaSocket's pattern accepts too.
+#include <copas/net/ascii.hpp>
 #include "extensions.hpp"
 
 #include <algorithm>
@@ -9,12 +10,6 @@ namespace copas::smtp {
 
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::vector<std::string> words(std::string_view line) {
   std::vector<std::string> out;
   std::size_t i = 0;
@@ -22,7 +17,7 @@ std::vector<std::string> words(std::string_view line) {
     while (i < line.size() && (line[i] == ' ' || line[i] == '=')) ++i;
     std::size_t j = i;
     while (j < line.size() && line[j] != ' ' && line[j] != '=') ++j;
-    if (j > i) out.push_back(upper(line.substr(i, j - i)));
+    if (j > i) out.push_back(ascii::upper(line.substr(i, j - i)));
     i = j;
   }
   return out;

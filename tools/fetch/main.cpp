@@ -3,6 +3,7 @@
 #include "fetch.hpp"
 
 #include <copas/core.hpp>
+#include <copas/net/ascii.hpp>
 #include <copas/net/dns.hpp>
 
 #include <CLI/CLI.hpp>
@@ -64,8 +65,7 @@ int main(int argc, char** argv) {
   if (progress_off) o.progress = false;
 
   auto colon = o.url.find("://");
-  std::string scheme = colon == std::string::npos ? "http" : o.url.substr(0, colon);
-  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string scheme = copas::ascii::lower(colon == std::string::npos ? "http" : o.url.substr(0, colon));
   if (colon == std::string::npos) o.url = "http://" + o.url;  // curl's default
   auto it = schemes().find(scheme);
   if (it == schemes().end())

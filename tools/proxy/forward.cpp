@@ -4,6 +4,7 @@
 #include "proxy.hpp"
 
 #include <copas/core.hpp>
+#include <copas/net/ascii.hpp>
 #include <copas/http.hpp>
 #include <copas/net/url.hpp>
 
@@ -14,12 +15,6 @@
 namespace copas::proxy {
 
 namespace {
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void answer(socket& c, int code, std::string_view reason, std::string_view why) {
   std::string body = std::string(why) + "\n";
@@ -41,7 +36,7 @@ http::headers end_to_end(const http::headers& in) {
       auto tok = v.substr(0, comma);
       while (!tok.empty() && tok.front() == ' ') tok.remove_prefix(1);
       while (!tok.empty() && tok.back() == ' ') tok.remove_suffix(1);
-      if (!tok.empty()) drop.push_back(lowered(tok));
+      if (!tok.empty()) drop.push_back(ascii::lower(tok));
       if (comma == std::string_view::npos) break;
       v.remove_prefix(comma + 1);
     }
@@ -57,7 +52,7 @@ http::headers end_to_end(const http::headers& in) {
 
 bool wants_close(const http::headers& h, int version) {
   auto* c = h.find("connection");
-  std::string v = c ? lowered(*c) : "";
+  std::string v = c ? ascii::lower(*c) : "";
   if (v.find("close") != std::string::npos) return true;
   return version < 11 && v.find("keep-alive") == std::string::npos;
 }
@@ -189,7 +184,7 @@ void forward(socket client, const settings& s) {
     }
 
     auto u = url::parse(req->target);
-    if (!u || !u->scheme || lowered(*u->scheme) != "http" || !u->host || u->host->empty()) {
+    if (!u || !u->scheme || ascii::lower(*u->scheme) != "http" || !u->host || u->host->empty()) {
       answer(client, 400, "Bad Request", "a proxy request needs an absolute http:// URL");
       break;
     }

@@ -6,6 +6,7 @@
 // quoted-printable). Exit 0 when the server accepted the message; 1 with the failure (step,
 // host, port and the server's reply) on stderr otherwise; 2 for bad arguments.
 #include <copas/core.hpp>
+#include <copas/net/ascii.hpp>
 #include <copas/net.hpp>
 #include <copas/smtp.hpp>
 
@@ -71,8 +72,7 @@ std::string content_type(const std::filesystem::path& file) {
       {".txt", "text/plain"}, {".html", "text/html"}, {".csv", "text/csv"},
       {".pdf", "application/pdf"}, {".zip", "application/zip"}, {".json", "application/json"},
       {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"}};
-  auto ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  auto ext = copas::ascii::lower(file.extension().string());
   for (auto& [e, t] : types)
     if (ext == e) return t;
   return "application/octet-stream";
