@@ -45,7 +45,16 @@ void on_readable(evutil_socket_t, short what, void* arg) {
   if (what & EV_CLOSED) s->peer_closed = true;
   on_edge(s->in);
 }
-void on_writable(evutil_socket_t, short, void* arg) { on_edge(static_cast<socket_impl*>(arg)->out); }
+void on_writable(evutil_socket_t, short, void* arg) {
+  auto* s = static_cast<socket_impl*>(arg);
+  if (!s->out.w.pending()) {
+    // Nobody is waiting to write: stop listening, or every ACK that frees send buffer would bring
+    // another edge (an epoll wake-up and a callback per message). wait() listens again.
+    event_del(s->write_ev);
+    s->write_armed = false;
+  }
+  on_edge(s->out);
+}
 
 }  // namespace
 
@@ -84,12 +93,13 @@ void socket_impl::adopt(int new_fd, int fam) {
   if (!(fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   base = dispatcher::current().base();
-  // Registered once with EV_ET for the socket's whole life: no epoll_ctl per wait.
-  // EV_CLOSED: an edge that also brings the peer's FIN says so (see drained).
+  // Reads: registered once with EV_ET for the socket's whole life, no epoll_ctl per wait;
+  // EV_CLOSED: an edge that also brings the peer's FIN says so (see drained). Writes rarely
+  // block, so their event is added only when one does (see on_writable).
   read_ev = event_new(base, fd, EV_READ | EV_CLOSED | EV_PERSIST | EV_ET, on_readable, this);
   write_ev = event_new(base, fd, EV_WRITE | EV_PERSIST | EV_ET, on_writable, this);
   event_add(read_ev, nullptr);
-  event_add(write_ev, nullptr);
+  write_armed = false;
   in.ready = out.ready = false;
   drained = peer_closed = false;
   last_read_small = true;
@@ -132,6 +142,11 @@ result<void> socket_impl::wait(bool for_write, clock::time_point deadline) {
     return {};
   }
   if (deadline != clock::time_point::max() && clock::now() >= deadline) return errc::timeout;
+  if (for_write && !write_armed) {
+    // Edge-triggered, yet an fd already writable reports at once when its event is added.
+    event_add(write_ev, nullptr);
+    write_armed = true;
+  }
   slot.claimed = true;
   slot.w = this_thread::get_waker();
   struct release {

@@ -79,6 +79,7 @@ struct socket_impl final : socket_ref {
   event_base* base = nullptr;
   event* read_ev = nullptr;
   event* write_ev = nullptr;
+  bool write_armed = false;  // write_ev is added: only while writes block (see on_writable)
   waiter_slot in, out;
   std::optional<double> t_connect, t_send, t_receive;
   std::string name;
