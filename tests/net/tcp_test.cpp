@@ -337,6 +337,37 @@ TEST_F(NetTest, CloseWakesABlockedReaderAndABlockedWriter) {  // N9
   });
 }
 
+// A blocked send waits for the write edge, which is listened for only while a send blocks: it
+// must resume each time the peer drains, including after an idle spell in which the write event
+// was dropped (an edge with nobody waiting).
+TEST_F(NetTest, BlockedSendsResumeEachTimeThePeerDrains) {
+  loop([] {
+    std::size_t received = 0;
+    auto port = serve_once([&](copas::socket c) {
+      for (int round = 0; round < 3; ++round) {
+        copas::pause(0.1);  // let the sender fill every buffer and block
+        while (received < static_cast<std::size_t>(round + 1) * (8u << 20)) {
+          auto r = c.receive(64 * 1024);
+          received += r.data_or_partial().size();
+          if (!r && r.error().message() == "closed") return;
+        }
+      }
+    });
+    auto s = connected(port);
+    const std::string chunk(8u << 20, 'x');  // far beyond loopback's socket buffers
+    for (int round = 0; round < 3; ++round) {
+      stopwatch w;
+      auto r = s.send(chunk);
+      ASSERT_TRUE(r) << "round " << round << ": " << r.error().message();
+      EXPECT_EQ(*r, chunk.size());
+      EXPECT_GE(w.elapsed(), 0.03) << "round " << round << " did not block";  // until the reader woke
+      copas::pause(0.05);  // idle: a late edge with nobody waiting drops the write event
+    }
+    copas::pause(0.05);
+    EXPECT_EQ(received, 3 * chunk.size());
+  });
+}
+
 TEST_F(NetTest, ZeroTimeoutWaitsForeverAndReturnsTheLine) {  // V4
   loop([] {
     auto port = serve_once([](copas::socket c) { copas::pause(0.3); c.send("hello\n"); copas::pause(0.1); });
