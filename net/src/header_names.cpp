@@ -1,8 +1,8 @@
 #include <copas/net/header_names.hpp>
 #include <copas/net/ascii.hpp>
 
-#include <algorithm>
-#include <iterator>
+#include <string>
+#include <unordered_map>
 #include <utility>
 
 namespace copas::header_names {
@@ -36,22 +36,27 @@ constexpr std::pair<std::string_view, std::string_view> irregular[] = {
 
 }  // namespace
 
-bool same(std::string_view a, std::string_view b) noexcept {
-  return ascii::iequals(a, b);
-}
+bool same(std::string_view a, std::string_view b) noexcept { return ascii::iequals(a, b); }
 
 std::string canonic(std::string_view name) {
-  std::string low = ascii::lower(name);
-  for (auto& [k, v] : irregular)
-    if (k == low) return std::string(v);
-  if (std::find(std::begin(title_case), std::end(title_case), low) == std::end(title_case))
-    return std::string(name);
-  bool start = true;
-  for (auto& c : low) {
-    if (start) c = ascii::upper(c);
-    start = c == '-';
-  }
-  return low;
+  // Built once: every known lower-case name with its spelling. canonic() runs for every header
+  // a client or the proxy writes; a scan of ~90 names per header showed in profiles.
+  static const std::unordered_map<std::string, std::string> spelling = [] {
+    std::unordered_map<std::string, std::string> m;
+    for (auto low : title_case) {
+      std::string spelt(low);
+      bool start = true;
+      for (auto& c : spelt) {
+        if (start) c = ascii::upper(c);
+        start = c == '-';
+      }
+      m.emplace(low, std::move(spelt));
+    }
+    for (auto& [low, spelt] : irregular) m.emplace(low, spelt);
+    return m;
+  }();
+  auto it = spelling.find(ascii::lower(name));
+  return it == spelling.end() ? std::string(name) : it->second;
 }
 
 }  // namespace copas::header_names

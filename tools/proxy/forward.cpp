@@ -60,7 +60,12 @@ bool wants_close(const http::headers& h, int version) {
 std::string head_of(std::string_view first_line, const http::headers& h, std::string_view framing) {
   std::string out(first_line);
   out += "\r\n";
-  for (auto& [k, v] : h) out += http::canonic(k) + ": " + v + "\r\n";
+  for (auto& [k, v] : h) {
+    out += http::canonic(k);
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  }
   out += framing;
   out += "\r\n";
   return out;
