@@ -21,7 +21,7 @@ cross_thread_queue::cross_thread_queue(event_base* base, std::function<void(bool
 }
 
 cross_thread_queue::~cross_thread_queue() {
-  event_free(ev_);
+  if (ev_) event_free(ev_);
   ::close(fd_);
 }
 
@@ -48,10 +48,15 @@ void cross_thread_queue::signal() noexcept {
 }
 
 void cross_thread_queue::close() {
-  std::lock_guard lock(mutex_);
-  closed_ = true;
-  pending_.clear();
-  has_pending_.store(false, std::memory_order_relaxed);
+  std::vector<std::function<void()>> dropped;  // destroyed outside the lock
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    dropped.swap(pending_);
+    has_pending_.store(false, std::memory_order_relaxed);
+  }
+  if (ev_) event_free(ev_);
+  ev_ = nullptr;
 }
 
 bool cross_thread_queue::spin_for_post(std::chrono::steady_clock::time_point stop) noexcept {

@@ -24,7 +24,9 @@ class cross_thread_queue {
   bool post(std::function<void()> fn);
   // Thread-safe: wakes the loop without posting anything (Boost.Fiber's remote notify).
   void signal() noexcept;
-  // Dispatcher thread: refuse further posts (pending ones are dropped).
+  // Dispatcher thread, before the event_base goes: refuse further posts (pending ones are
+  // dropped) and stop watching the eventfd. The queue may outlive the dispatcher (remote
+  // handles keep it); its posts then return false.
   void close();
 
   // Dispatcher thread: waits on the CPU until something is posted or `stop` passes; true if

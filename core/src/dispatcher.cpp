@@ -43,14 +43,14 @@ event_base* make_base() {
 }  // namespace
 
 struct dispatcher::remote::shared {
-  std::mutex mutex;
-  detail::cross_thread_queue* queue = nullptr;  // null once the dispatcher is gone
+  // Outlives the dispatcher when remotes do: closed by it, a post then returns false.
+  std::shared_ptr<detail::cross_thread_queue> queue;
 };
 
 dispatcher::impl::impl(dispatcher& o, const dispatcher_options& opts)
     : owner(o), options(opts), base(make_base()) {
   stacks = std::make_shared<detail::stack_pool>(options.guard_budget, options.stack_pool_limit);
-  posted = std::make_unique<detail::cross_thread_queue>(base, [this](bool running) {
+  posted = std::make_shared<detail::cross_thread_queue>(base, [this](bool running) {
     // Posted functions are callbacks, not fibers: they may wake fibers but must not park.
     in_callback = running;
     if (!running) {
@@ -60,7 +60,7 @@ dispatcher::impl::impl(dispatcher& o, const dispatcher_options& opts)
   });
   remote_handle = std::shared_ptr<dispatcher::remote>(new dispatcher::remote());
   remote_handle->shared_ = std::make_shared<dispatcher::remote::shared>();
-  remote_handle->shared_->queue = posted.get();
+  remote_handle->shared_->queue = posted;
 
   // The OS thread's own context gets a thread record too, so that it can park (loop() parks it
   // while the loop runs) and be named.
@@ -101,11 +101,7 @@ void dispatcher::impl::shutdown() {
 }
 
 dispatcher::impl::~impl() {
-  {
-    std::lock_guard lock(remote_handle->shared_->mutex);
-    remote_handle->shared_->queue = nullptr;
-  }
-  posted->close();
+  posted->close();  // remotes may keep the queue: from now on their posts return false
   algo->detach();
   main_state->release_events();
   if (auto* p = detail::props_of(main_state->ctx)) p->state.reset();
@@ -162,9 +158,6 @@ dispatcher::stack_stats dispatcher::stacks() const noexcept {
   return {p.guarded_live(), p.unguarded_live(), p.pooled_free(), p.unguarded_warnings()};
 }
 
-bool dispatcher::remote::post(std::function<void()> fn) {
-  std::lock_guard lock(shared_->mutex);
-  return shared_->queue && shared_->queue->post(std::move(fn));
-}
+bool dispatcher::remote::post(std::function<void()> fn) { return shared_->queue->post(std::move(fn)); }
 
 }  // namespace copas

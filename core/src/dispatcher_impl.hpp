@@ -35,7 +35,7 @@ struct dispatcher::impl {
   detail::reactor_algorithm* algo = nullptr;  // owned by Boost.Fiber's scheduler
   std::shared_ptr<detail::stack_pool> stacks;
   std::shared_ptr<dispatcher::remote> remote_handle;
-  std::unique_ptr<detail::cross_thread_queue> posted;
+  std::shared_ptr<detail::cross_thread_queue> posted;  // shared with the remote handles
 
   // What the fibers are doing (status() and finished()).
   int reading = 0, writing = 0, sleeping = 0, lethargic = 0, sync_waiting = 0, external = 0;
