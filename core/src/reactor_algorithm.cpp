@@ -99,12 +99,27 @@ bool reactor_algorithm::spin_for_post(std::chrono::steady_clock::time_point unti
   return disp_->posted->spin_for_post(std::min(until, std::chrono::steady_clock::now() + budget));
 }
 
+// A read parked for the rest of a message (socket_ref::awaits_rest): the peer's next segment
+// is usually microseconds away, so poll without blocking for a bounded moment first. True if a
+// fiber became ready.
+bool reactor_algorithm::spin_for_rest(std::chrono::steady_clock::time_point until) noexcept {
+  auto budget = disp_->options.spin_before_block;
+  if (!disp_->rest_due || budget.count() <= 0) return false;
+  disp_->rest_due = false;
+  auto stop = std::min(until, std::chrono::steady_clock::now() + budget);
+  do {
+    run_event_loop(false, {});
+    if (!io_ready_.empty() || !ready_.empty()) return true;
+  } while (std::chrono::steady_clock::now() < stop);
+  return false;
+}
+
 void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point until) noexcept {
   disp_->before_poll();
   polling_ = true;
   if (block && spin_for_post(until)) {
     disp_->posted->drain();  // the post came while spinning: it wrote no eventfd, run it here
-  } else {
+  } else if (!(block && spin_for_rest(until))) {
     run_event_loop(block, until);
   }
   polling_ = false;

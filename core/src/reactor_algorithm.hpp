@@ -51,6 +51,7 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
 #endif
   bool poll_due() noexcept;
   bool spin_for_post(std::chrono::steady_clock::time_point until) noexcept;
+  bool spin_for_rest(std::chrono::steady_clock::time_point until) noexcept;
 
   dispatcher::impl* disp_;
   ready_queue ready_;

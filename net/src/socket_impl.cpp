@@ -101,7 +101,7 @@ void socket_impl::adopt(int new_fd, int fam) {
   event_add(read_ev, nullptr);
   write_armed = false;
   in.ready = out.ready = false;
-  drained = peer_closed = false;
+  drained = peer_closed = read_midway = false;
   last_read_small = true;
 }
 
@@ -186,11 +186,13 @@ io_status socket_impl::fill(error& err) {
     last_read_small = static_cast<std::size_t>(n) < small_read;
     // A TCP recv() returns everything queued, up to the buffer: a short one emptied the queue.
     if (type == socket::type::tcp && last_read_small && !peer_closed) drained = true;
+    read_midway = true;
     return io_status::done;
   }
   if (n == 0) return io_status::eof;
   if (errno == EAGAIN || errno == EWOULDBLOCK) {
     drained = last_read_small;
+    read_midway = false;
     return io_status::want_read;
   }
   if (errno == EINTR) return fill(err);
@@ -206,6 +208,7 @@ io_status socket_impl::write_some(const char* p, std::size_t n, std::size_t& wri
     return io_status::failed;
   }
   if (ssl) return tls_write(*this, p, n, written, err);
+  read_midway = false;  // the conversation turned: what comes next is an answer, not the rest
   for (;;) {
     ssize_t r = ::send(fd, p, n, MSG_NOSIGNAL);
     if (r >= 0) {

@@ -42,10 +42,11 @@ struct dispatcher_options {
   // polling every 256 switches keeps that near 2% of a busy loop, and the wait for sockets at a
   // few tens of microseconds.
   unsigned poll_every_switches = 256;
-  // While fibers wait for a result from another thread (an async task) and nothing else is ready,
-  // the loop spins this long for that result before it blocks in the kernel: a sleeping thread's
-  // wake-up costs tens of microseconds (more on a VM), a spinning one sees the post at once.
-  // 0 = always block at once.
+  // When nothing is ready but a result is due soon -- fibers wait for another thread's result
+  // (an async task), or a read waits for the rest of a message its peer has begun to send
+  // (socket_ref::awaits_rest) -- the loop spins up to this long for it before it blocks in the
+  // kernel: a sleeping thread's wake-up costs tens of microseconds (more on a VM), a spinning
+  // one sees the post or the data at once. 0 = always block at once.
   std::chrono::microseconds spin_before_block{50};
 };
 

@@ -1,6 +1,7 @@
 #pragma once
-// What the core needs to know of a socket: only its name, for error handlers, tracebacks and
-// debug logs. The net module's sockets implement it; the core knows nothing else of sockets.
+// What the core needs to know of a socket: its name, for error handlers, tracebacks and debug
+// logs, and whether a read waits mid-message. The net module's sockets implement it; the core
+// knows nothing else of sockets.
 
 #include <string>
 
@@ -11,6 +12,10 @@ class socket_ref {
   virtual ~socket_ref() = default;
   // Copas's getsocketname(): a given name, or "tcp{client}: 0x<address>"-like.
   virtual std::string socket_name() const = 0;
+  // True while a read waits for the rest of what the peer has begun to send (its last read
+  // returned data and nothing was sent since): the rest usually follows within microseconds, so
+  // the loop polls for it briefly before it sleeps (dispatcher_options::spin_before_block).
+  virtual bool awaits_rest() const noexcept { return false; }
 };
 
 }  // namespace copas
