@@ -1,7 +1,8 @@
 #pragma once
 // The cross-thread wake-up of a dispatcher: functions posted from any thread, run on the
 // dispatcher's thread. Posting writes an eventfd the event loop watches, so a loop blocked in
-// libevent wakes at once; nothing is ever polled.
+// libevent wakes at once; a loop spinning for a post (spin_for_post, bounded) sees a flag
+// instead, and the post skips the system call.
 
 #include <atomic>
 #include <chrono>
