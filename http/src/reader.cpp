@@ -70,11 +70,15 @@ result<std::string> reader::line(std::string_view what) {
   for (;;) {
     auto nl = buf_.find('\n', pos_ + off);
     if (nl != std::string::npos && nl - pos_ <= lim_.max_line) {
-      std::string out;
-      out.reserve(nl - pos_);
-      for (std::size_t i = pos_; i < nl; ++i)
-        if (buf_[i] != '\r') out += buf_[i];
+      std::string_view raw(buf_.data() + pos_, nl - pos_);
       pos_ = nl + 1;
+      if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+      // LuaSocket drops every CR of a line; almost always the only one is the line end's.
+      if (raw.find('\r') == std::string_view::npos) return std::string(raw);
+      std::string out;
+      out.reserve(raw.size());
+      for (char c : raw)
+        if (c != '\r') out += c;
       return out;
     }
     if (buf_.size() - pos_ > lim_.max_line)
