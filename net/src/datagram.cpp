@@ -21,7 +21,7 @@ constexpr std::size_t default_datagram = 8192;  // LuaSocket's UDP_DATAGRAMSIZE
 // recv/recvfrom with the Copas wait loop around it.
 template <class Recv>
 auto receive_datagram(socket_impl& s, Recv&& recv) -> decltype(recv()) {
-  auto deadline = deadline_for(s.t_receive);
+  lazy_deadline deadline(s.t_receive);
   bool waited = false;
   for (;;) {
     if (s.closed || s.fd < 0) return error(errc::closed);
@@ -30,7 +30,7 @@ auto receive_datagram(socket_impl& s, Recv&& recv) -> decltype(recv()) {
       if (!waited) s.no_wait_success();
       return r;
     }
-    auto w = s.wait(false, deadline);
+    auto w = s.wait(false, deadline.get());
     waited = true;
     if (!w) return w.error() == errc::timeout ? timeout_error(errc::timeout) : w.error();
   }

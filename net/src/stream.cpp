@@ -98,7 +98,7 @@ send_result socket::send(std::string_view data, std::int64_t i, std::int64_t j) 
   if (j > size) j = size;
   std::int64_t last = i - 1;
   if (s.closed) return send_result::failure(errc::closed, static_cast<std::size_t>(last));
-  auto deadline = detail::deadline_for(s.t_send);
+  detail::lazy_deadline deadline(s.t_send);
   bool waited = false;
   while (last < j) {
     std::size_t n = 0;
@@ -110,7 +110,7 @@ send_result socket::send(std::string_view data, std::int64_t i, std::int64_t j) 
     if (st == io_status::eof || st == io_status::failed)
       return send_result::failure(err, static_cast<std::size_t>(last));
     bool write = st == io_status::want_write;
-    auto w = s.wait(write, deadline);
+    auto w = s.wait(write, deadline.get());
     waited = true;
     if (!w) {
       auto e = w.error() == errc::timeout ? detail::timeout_error(would_block_error(s, write))
@@ -147,7 +147,7 @@ receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, st
   if (s.closed || s.fd < 0) return {errc::closed, std::move(prefix)};
   const std::size_t prefix_len = prefix.size();
   std::string acc = std::move(prefix);
-  auto deadline = detail::deadline_for(s.t_receive);
+  detail::lazy_deadline deadline(s.t_receive);
   bool waited = false;
   for (;;) {
     error err;
@@ -175,7 +175,7 @@ receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, st
     auto raw = would_block_error(s, write);
     // receivepartial: new data beyond the caller's prefix goes back at once, with the raw error.
     if (partial && acc.size() > prefix_len) return {raw, std::move(acc)};
-    auto w = s.wait(write, deadline);
+    auto w = s.wait(write, deadline.get());
     waited = true;
     if (!w) {
       auto e = w.error() == errc::timeout ? detail::timeout_error(raw) : w.error();
