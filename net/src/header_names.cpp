@@ -34,15 +34,31 @@ constexpr std::pair<std::string_view, std::string_view> irregular[] = {
     {"smtp-remote-recipient", "SMTP-Remote-Recipient"}, {"te", "TE"},
     {"www-authenticate", "WWW-Authenticate"}, {"x-mailer", "X-Mailer"}};
 
+// Longer than any known name: such a name is not looked up at all.
+constexpr std::size_t longest_known = 32;
+static_assert([] {
+  for (auto n : title_case)
+    if (n.size() > longest_known) return false;
+  for (auto& [n, spelt] : irregular)
+    if (n.size() > longest_known) return false;
+  return true;
+}());
+
 }  // namespace
 
 bool same(std::string_view a, std::string_view b) noexcept { return ascii::iequals(a, b); }
 
 std::string canonic(std::string_view name) {
   // Built once: every known lower-case name with its spelling. canonic() runs for every header
-  // a client or the proxy writes; a scan of ~90 names per header showed in profiles.
-  static const std::unordered_map<std::string, std::string> spelling = [] {
-    std::unordered_map<std::string, std::string> m;
+  // a client or the proxy writes; a scan of ~90 names per header showed in profiles, and so did
+  // the allocation of a lower-cased key: names are folded into a stack buffer and looked up as
+  // string_view (heterogeneous lookup).
+  struct key_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view k) const noexcept { return std::hash<std::string_view>{}(k); }
+  };
+  static const std::unordered_map<std::string, std::string, key_hash, std::equal_to<>> spelling = [] {
+    std::unordered_map<std::string, std::string, key_hash, std::equal_to<>> m;
     for (auto low : title_case) {
       std::string spelt(low);
       bool start = true;
@@ -55,7 +71,10 @@ std::string canonic(std::string_view name) {
     for (auto& [low, spelt] : irregular) m.emplace(low, spelt);
     return m;
   }();
-  auto it = spelling.find(ascii::lower(name));
+  if (name.size() > longest_known) return std::string(name);
+  char folded[longest_known];
+  for (std::size_t i = 0; i < name.size(); ++i) folded[i] = ascii::lower(name[i]);
+  auto it = spelling.find(std::string_view(folded, name.size()));
   return it == spelling.end() ? std::string(name) : it->second;
 }
 

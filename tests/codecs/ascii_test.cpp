@@ -33,4 +33,14 @@ TEST(Ascii, HeaderNamesDoNotDependOnTheLocale) {
   if (turkish) std::setlocale(LC_ALL, "C");
 }
 
+TEST(HeaderNames, KnownNamesInAnyCaseUnknownOnesUnchanged) {
+  EXPECT_EQ(copas::header_names::canonic("CONTENT-TRANSFER-ENCODING"), "Content-Transfer-Encoding");
+  EXPECT_EQ(copas::header_names::canonic("smtp-remote-recipient"), "SMTP-Remote-Recipient");
+  EXPECT_EQ(copas::header_names::canonic("eTaG"), "ETag");
+  EXPECT_EQ(copas::header_names::canonic("x-Custom"), "x-Custom");
+  const std::string long_name(40, 'a');
+  EXPECT_EQ(copas::header_names::canonic(long_name), long_name);
+  EXPECT_EQ(copas::header_names::canonic(""), "");
+}
+
 }  // namespace
