@@ -25,29 +25,26 @@ void answer(socket& c, int code, std::string_view reason, std::string_view why) 
 
 // RFC 9110 7.6.1: the fixed hop-by-hop fields plus every field the Connection header names.
 // Transfer-Encoding and Content-Length are re-framed by the proxy itself.
-http::headers end_to_end(const http::headers& in) {
-  std::vector<std::string> drop = {"connection", "proxy-connection", "keep-alive", "te", "trailer",
-                                   "transfer-encoding", "upgrade", "proxy-authorization",
-                                   "proxy-authenticate", "content-length"};
-  if (auto* c = in.find("connection")) {
+http::headers end_to_end(http::headers h) {
+  static constexpr std::string_view hop_by_hop[] = {
+      "connection", "proxy-connection", "keep-alive", "te", "trailer", "transfer-encoding",
+      "upgrade", "proxy-authorization", "proxy-authenticate", "content-length"};
+  std::vector<std::string> named;  // read before "connection" itself goes
+  if (auto* c = h.find("connection")) {
     std::string_view v = *c;
     while (!v.empty()) {
       auto comma = v.find(',');
       auto tok = v.substr(0, comma);
       while (!tok.empty() && tok.front() == ' ') tok.remove_prefix(1);
       while (!tok.empty() && tok.back() == ' ') tok.remove_suffix(1);
-      if (!tok.empty()) drop.push_back(ascii::lower(tok));
+      if (!tok.empty()) named.emplace_back(tok);
       if (comma == std::string_view::npos) break;
       v.remove_prefix(comma + 1);
     }
   }
-  http::headers out;
-  for (auto& [k, v] : in) {
-    bool hop = false;
-    for (auto& d : drop) hop = hop || http::same_name(k, d);
-    if (!hop) out.set(k, v);
-  }
-  return out;
+  for (auto name : hop_by_hop) h.erase(name);
+  for (auto& name : named) h.erase(name);
+  return h;
 }
 
 bool wants_close(const http::headers& h, int version) {
@@ -205,7 +202,7 @@ void forward(socket client, const settings& s) {
     }
     std::string key = port->first + ":" + std::to_string(port->second);
     bool client_close = wants_close(*fields, req->version);
-    auto outgoing = end_to_end(*fields);
+    auto outgoing = end_to_end(std::move(*fields));
     if (!outgoing.contains("host")) outgoing.set("host", u->authority.value_or(key));
     std::string path = u->path && !u->path->empty() ? *u->path : "/";
     if (u->params) path += ";" + *u->params;
