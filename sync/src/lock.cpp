@@ -98,13 +98,12 @@ lock_result lock::get(std::optional<double> timeout) {
   std::shared_ptr<state> keep = s_;  // the lock outlives this wait even if every handle goes
   waiter w{this_thread::get_waker()};
   // The deadline needs the precise clock (a wait must never end early, and the coarse one can
-  // lag by more than its tick under load); a hand-off's wait time only the coarse one: a hand-off
-  // takes a few hundred ns, and two more precise reads would add a tenth to it.
-  const auto start = t == forever ? clock::time_point{} : clock::now();
-  const auto coarse_start = coarse_now();
+  // lag by more than its tick under load); the wait time only the coarse one: a hand-off takes a
+  // few hundred ns, and two more precise reads would add a tenth to it.
+  const auto deadline = detail::deadline_in(t);
+  const auto start = coarse_now();
   try {
-    s.waiters.wait(detail::deadline_from(start, t), wait_kind::sync,
-                   reinterpret_cast<std::uintptr_t>(&w));
+    s.waiters.wait(deadline, wait_kind::sync, reinterpret_cast<std::uintptr_t>(&w));
   } catch (const thread_cancelled&) {
     if (keep->handed == &w) keep->handed = nullptr;
     if (w.out == outcome::granted && !keep->destroyed) {
@@ -115,10 +114,11 @@ lock_result lock::get(std::optional<double> timeout) {
     throw;
   }
   if (keep->handed == &w) keep->handed = nullptr;
-  if (w.out == outcome::granted) return lock_result::success(to_seconds(coarse_now() - coarse_start));
-  // Not the hot path: the precise clock, so that a timed-out wait never reports less than its
-  // timeout (the coarse clock may not have ticked yet).
-  const double waited = to_seconds(clock::now() - (t == forever ? coarse_start : start));
+  if (w.out == outcome::granted) return lock_result::success(to_seconds(coarse_now() - start));
+  // Not the hot path: now from the precise clock, so that a timed-out wait never reports less
+  // than its timeout (`start` is never ahead of the precise clock; the coarse one may not have
+  // ticked since the deadline).
+  const double waited = to_seconds(clock::now() - start);
   if (w.out == outcome::destroyed || keep->destroyed) {
     return lock_result::failure(errc::destroyed, waited);
   }
