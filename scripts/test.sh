@@ -17,6 +17,7 @@ stages=${COPAS_TEST_STAGES:-"normal asan tsan consumer fuzz"}
 jobs=${COPAS_JOBS:-2}
 fuzz_seconds=${COPAS_FUZZ_SECONDS:-20}
 passed=0
+failed_output=$(mktemp); trap 'rm -f "$failed_output"' EXIT
 failed=0
 failures=()
 
@@ -38,7 +39,16 @@ run_ctest() {
   nfail=$(sed -E 's/.*, ([0-9]+) tests failed.*/\1/' <<<"$line")
   passed=$((passed + total - nfail))
   failed=$((failed + nfail))
-  [ "$nfail" -eq 0 ] || failures+=("$dir: $nfail failed")
+  [ "$nfail" -eq 0 ] || { failures+=("$dir: $nfail failed"); show_failed_output "$log" >>"$failed_output"; }
+}
+
+# show_failed_output LOG: what each failed test printed (ctest --output-on-failure puts it right
+# after the test's result line), at most 60 lines per test. Printed again at the very end, where a
+# CI log that keeps only its tail still says why.
+show_failed_output() {
+  awk '/\*\*\*(Failed|Timeout|Exception)|SEGFAULT|Subprocess aborted/ { shown = 0; on = 1; print "--- " $0; next }
+       on && (/^ *Start +[0-9]+:/ || /^ *[0-9]+\/[0-9]+ Test +#/) { on = 0 }
+       on && shown < 60 { print; shown++ }' "$1"
 }
 
 configure_and_build() {  # DIR [cmake args...]
@@ -104,6 +114,7 @@ for stage in $stages; do
 done
 
 echo
+cat "$failed_output"
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -88,11 +88,13 @@ void job::wait_final() {
 
 void job::fail_current() { fail(describe(std::current_exception())); }
 
-void job::fail(std::string message) {
+void job::fail(std::string message) { store_failure(std::move(message), state_); }
+
+void job::store_failure(std::string message, state& into) {
   std::lock_guard lock(m_);
   if (state_ != PENDING) return;
-  state_ = ERROR;
   error_ = copas::error(make_error_code(errc::task_failed), std::move(message));
+  into = ERROR;
 }
 
 bool job::cancel() {
@@ -180,7 +182,7 @@ bool job::run() {
         throw;
       }
       threw = true;
-      self->fail(describe(error));
+      self->store_failure(describe(error), self->staged_);
     }
   }
   {
@@ -196,6 +198,10 @@ bool job::run() {
 void job::notify(std::shared_ptr<job> self) {
   // Waiters live on the dispatcher thread: wake them there. The job reference travels with the
   // post so that the last one is normally dropped on that thread too.
+  {
+    std::lock_guard lock(self->m_);
+    if (self->state_ == PENDING) self->state_ = self->staged_;
+  }
   auto remote = self->remote_;
   remote->post([j = std::move(self)] { j->waiters_.notify_all(); });
 }

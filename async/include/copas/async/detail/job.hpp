@@ -49,8 +49,12 @@ class job : public std::enable_shared_from_this<job> {
   // Runs the task once (skips it if cancelled first: then returns false). Either way, hand the
   // job back with notify() afterwards, once the worker has made itself available again.
   bool run();
-  // Wakes the waiters on the dispatcher thread. Consumes the reference so that the job is
-  // normally released on that thread.
+  // Publishes the outcome run() staged and wakes the waiters on the dispatcher thread. Consumes
+  // the reference so that the job is normally released on that thread.
+  //
+  // The outcome stays invisible until then, even to a fiber that polls final() without parking:
+  // a fiber that saw it earlier could submit its next task before the worker counts itself idle,
+  // and the pool would start a thread it does not need.
   static void notify(std::shared_ptr<job> self);
 
   // ---- task side (this_task helpers, on the worker) ----
@@ -68,7 +72,8 @@ class job : public std::enable_shared_from_this<job> {
   void mark_killed();
 
  protected:
-  // Runs the user function and stores its values with settle(); exceptions propagate to run().
+  // Runs the user function and stores its values with settle() (on the dispatcher thread) or
+  // stage() (on a worker); exceptions propagate to run().
   virtual void execute(std::stop_token token) = 0;
   // Stops the task after cancel() made the outcome final. The default, for worker tasks: request
   // the stop token and, if the task already `started` running, arm the forced stop.
@@ -90,6 +95,15 @@ class job : public std::enable_shared_from_this<job> {
     state_ = SUCCESS;
   }
   void fail(std::string message);
+  // A worker's settle(): stores the values unless the job is already final, but leaves it
+  // PENDING until notify() publishes it. Call with m_ NOT held.
+  template <class Store>
+  void stage(Store&& store) {
+    std::lock_guard lock(m_);
+    if (state_ != PENDING) return;
+    store();
+    staged_ = SUCCESS;
+  }
   // Called first thing by the most derived destructor (for sanitizer bookkeeping, see job.cpp).
   void destroying() noexcept;
 
@@ -102,6 +116,10 @@ class job : public std::enable_shared_from_this<job> {
   copas::wait_queue waiters_;
   std::stop_source stop_;
   lane_status lane_ = lane_status::pending;
+  // Unless already final: the task's error into `into`, state_ (fail) or staged_ (run).
+  void store_failure(std::string message, state& into);
+
+  state staged_ = PENDING;  // the outcome a worker stored, until notify() publishes it
   pid_t child_ = 0;
 };
 
@@ -190,7 +208,7 @@ class task final : public result_slot<T...> {
       values.emplace(pack_values<T...>(
           [&]() -> decltype(auto) { return invoke_task(fn_, std::move(token)); }));
     }
-    this->settle([&] { this->values_ = std::move(values); });
+    this->stage([&] { this->values_ = std::move(values); });
   }
 
   F fn_;
