@@ -66,20 +66,24 @@ result<void> reader::fill() {
 }
 
 result<std::string> reader::line(std::string_view what) {
+  auto l = line_view(what);
+  if (!l) return l.error();
+  return std::string(*l);
+}
+
+result<std::string_view> reader::line_view(std::string_view what) {
   std::size_t off = 0;  // bytes after pos_ already searched (fill() may move pos_)
   for (;;) {
     auto nl = buf_.find('\n', pos_ + off);
     if (nl != std::string::npos && nl - pos_ <= lim_.max_line) {
-      std::string_view raw(buf_.data() + pos_, nl - pos_);
+      char* const first = buf_.data() + pos_;
+      char* last = buf_.data() + nl;
       pos_ = nl + 1;
-      if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
-      // LuaSocket drops every CR of a line; almost always the only one is the line end's.
-      if (raw.find('\r') == std::string_view::npos) return std::string(raw);
-      std::string out;
-      out.reserve(raw.size());
-      for (char c : raw)
-        if (c != '\r') out += c;
-      return out;
+      if (last != first && last[-1] == '\r') --last;
+      // LuaSocket drops every CR of a line; almost always the only one is the line end's. The
+      // line is consumed, so its bytes can be compacted where they are.
+      last = std::remove(first, last, '\r');
+      return std::string_view(first, static_cast<std::size_t>(last - first));
     }
     if (buf_.size() - pos_ > lim_.max_line)
       return protocol(std::string(what) + " too long (limit " + std::to_string(lim_.max_line) +
@@ -163,9 +167,10 @@ result<headers> read_headers(reader& in) {
   std::size_t bytes = 0;
   std::string last;  // name of the field a folded line continues
   for (std::size_t n = 0;; ++n) {
-    auto l = in.line("header line");
+    auto l = in.line_view("header line");
     if (!l) return l.error();
     if (l->empty()) return out;
+    if (n == 0) out.reserve(16);  // a typical response's fields, in one allocation
     bytes += l->size();
     if (n >= in.limits().max_fields)
       return protocol("too many header fields (limit " + std::to_string(in.limits().max_fields) + ")");
@@ -179,8 +184,8 @@ result<headers> read_headers(reader& in) {
     }
     auto colon = l->find(':');
     if (colon == std::string::npos) return protocol("malformed reponse headers");
-    last = ascii::lower(std::string_view(*l).substr(0, colon));
-    auto value = std::string_view(*l).substr(colon + 1);
+    last = ascii::lower(l->substr(0, colon));
+    auto value = l->substr(colon + 1);
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
     out.merge(last, std::string(value));
   }

@@ -4,7 +4,10 @@
 #include "http_test.hpp"
 #include "nginx_server.hpp"
 
+#include <chrono>
+#include <filesystem>
 #include <memory>
+#include <thread>
 
 using namespace copas;
 using namespace copas::test;
@@ -16,11 +19,13 @@ class Proxy : public ::testing::Test {
   void TearDown() override { http::pool::clear(); }
 
   // Starts copas-proxy (forward mode, or relay to `upstream`) and waits for its port.
-  static std::pair<std::unique_ptr<background_child>, std::uint16_t> start(std::string upstream = {}) {
+  static std::pair<std::unique_ptr<background_child>, std::uint16_t> start(std::string upstream = {},
+                                                                          std::vector<std::string> more = {}) {
     auto port = pick_port();
     std::vector<std::string> argv = {COPAS_PROXY_BIN, "--listen", "127.0.0.1:" + std::to_string(port),
                                      "--grace", "1"};
     if (!upstream.empty()) argv.insert(argv.end(), {"--upstream", upstream});
+    argv.insert(argv.end(), more.begin(), more.end());
     auto child = std::make_unique<background_child>(argv);
     EXPECT_TRUE(wait_for_port(port));
     return {std::move(child), port};
@@ -120,4 +125,50 @@ TEST_F(Proxy, RelayModeAndCopasFetchThroughTheProxy) {
   EXPECT_EQ(f.exit_code, 0) << f.err;
   EXPECT_EQ(f.out, "<html>copas-cpp test page</html>\n");
   EXPECT_EQ(relay->stop(), 0);
+}
+
+TEST_F(Proxy, EveryThreadAcceptsOnTheSharedAddress) {
+  auto [proxy, port] = start({}, {"--threads", "3"});
+  // One task per dispatcher thread (the kernel's count, not the proxy's word for it). The port
+  // opens before the other threads start.
+  auto tasks = [pid = proxy->pid()] {
+    std::size_t n = 0;
+    for ([[maybe_unused]] auto& t : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task"))
+      ++n;
+    return n;
+  };
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (tasks() < 3 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(tasks(), 3u);
+  // 60 connections at once: SO_REUSEPORT spreads them by address hash, so every listener gets
+  // some (all on one of three: odds 3^-59). One that no thread accepted would time out.
+  int ok = 0;
+  std::string first_failure;
+  loop([&, port = port] {
+    for (int i = 0; i < 60; ++i)
+      addthread([&, port] {  // outlives this loop body: its own copy of the port
+        auto c = wrap(tcp());
+        c.settimeout(5);
+        auto connected = c.connect("127.0.0.1", port);
+        auto sent = connected ? c.send("GET " + plain("/index.html") + " HTTP/1.1\r\nHost: localhost\r\n"
+                                       "Connection: close\r\n\r\n")
+                              : send_result::failure(connected.error(), 0);
+        // Copas's "*a": a close seen after an earlier wait is "closed", with the data as partial.
+        auto got = c.receive(copas::all);
+        std::string reply = got.data_or_partial();
+        bool whole = got || got.error() == errc::closed;
+        if (whole && reply.starts_with("HTTP/1.1 200 ") &&
+            reply.ends_with("\r\n\r\n<html>copas-cpp test page</html>\n"))
+          ++ok;
+        else if (first_failure.empty())
+          first_failure = !connected ? "connect: " + connected.error().message()
+                          : !sent    ? "send: " + sent.error().message()
+                          : whole    ? "reply: " + reply.substr(0, 80)
+                                     : "receive: " + got.error().message() + " after " + std::to_string(reply.size()) + " bytes";
+        c.close();
+      });
+  });
+  EXPECT_EQ(ok, 60) << first_failure;
+  EXPECT_EQ(proxy->stop(), 0);  // SIGTERM reaches every thread; all of them end
 }

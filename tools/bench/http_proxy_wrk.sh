@@ -31,7 +31,8 @@ mkdir -p "$dir/www" "$dir/tmp"
 printf '%s\n' '<html>copas-cpp wrk page</html>' > "$dir/www/index.html"
 user=""; [ "$(id -u)" = 0 ] && user="user root;"
 # Two nginx workers share the origin and the reverse proxy (one would make them queue behind
-# each other); copas-proxy is one thread.
+# each other); copas-proxy runs as many dispatcher threads (--threads, default 2 here, as
+# nginx's worker_processes; COPAS_PROXY_THREADS=1 measures a single thread).
 cat > "$dir/nginx.conf" <<CONF
 $user
 worker_processes 2;
@@ -50,8 +51,9 @@ http {
 }
 CONF
 /usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" & pids="$pids $!"
-"$proxy_bin" --listen "127.0.0.1:$relay" --upstream "127.0.0.1:$origin" >/dev/null & pids="$pids $!"
-"$proxy_bin" --listen "127.0.0.1:$forward" >/dev/null & pids="$pids $!"
+threads=${COPAS_PROXY_THREADS:-2}
+"$proxy_bin" --threads "$threads" --listen "127.0.0.1:$relay" --upstream "127.0.0.1:$origin" >/dev/null & pids="$pids $!"
+"$proxy_bin" --threads "$threads" --listen "127.0.0.1:$forward" >/dev/null & pids="$pids $!"
 for p in $origin $front $relay $forward; do wait_port "$p"; done
 
 cat > "$dir/absolute.lua" <<LUA
@@ -66,8 +68,8 @@ for round in 1 2 3; do
   rel=$(best "$rel" "$(rps "http://127.0.0.1:$relay/index.html")")
   fwd=$(best "$fwd" "$(rps -s "$dir/absolute.lua" "http://127.0.0.1:$forward/")")
 done
-awk -v n="$ngx" -v r="$rel" -v f="$fwd" -v c="$conns" 'BEGIN {
-  printf "wrk -c%d, small file: nginx reverse proxy %.0f req/s (baseline)\n", c, n
-  printf "  copas-proxy relay   %.0f req/s, ratio %.2fx (target >= 1.0x)\n", r, r / n
-  printf "  copas-proxy forward %.0f req/s, ratio %.2fx (target >= 1.0x)\n", f, f / n
+awk -v n="$ngx" -v r="$rel" -v f="$fwd" -v c="$conns" -v t="$threads" 'BEGIN {
+  printf "wrk -c%d, small file: nginx reverse proxy (2 workers) %.0f req/s (baseline)\n", c, n
+  printf "  copas-proxy relay   (%d threads) %.0f req/s, ratio %.2fx (target >= 1.0x)\n", t, r, r / n
+  printf "  copas-proxy forward (%d threads) %.0f req/s, ratio %.2fx (target >= 1.0x)\n", t, f, f / n
 }'

@@ -47,6 +47,10 @@ http::headers end_to_end(http::headers h) {
   return h;
 }
 
+// Room left in a response head for a small body sent with it (relay_response), so that
+// appending it does not reallocate.
+constexpr std::size_t small_body_reserve = 512;
+
 bool wants_close(const http::headers& h, int version) {
   auto* c = h.find("connection");
   std::string v = c ? ascii::lower(*c) : "";
@@ -55,7 +59,11 @@ bool wants_close(const http::headers& h, int version) {
 }
 
 std::string head_of(std::string_view first_line, const http::headers& h, std::string_view framing) {
-  std::string out(first_line);
+  std::size_t size = first_line.size() + framing.size() + 4;
+  for (auto& [k, v] : h) size += k.size() + v.size() + 4;
+  std::string out;
+  out.reserve(size + small_body_reserve);
+  out += first_line;
   out += "\r\n";
   for (auto& [k, v] : h) {
     out += http::canonic(k);
@@ -132,7 +140,9 @@ bool relay_response(socket& client, http::reader& from, std::string head, const 
   if (f.how == http::framing::sized && f.length <= small_body) {
     // Head and body in one send: one system call and one segment for a small response.
     auto body = from.exactly(static_cast<std::size_t>(f.length));
-    return body && client.send(head + *body);
+    if (!body) return false;
+    head += *body;
+    return static_cast<bool>(client.send(head));
   }
   if (!client.send(head)) return false;
   auto sink = http::body_sink(client, chunked_out);
@@ -148,7 +158,7 @@ void forward(socket client, const settings& s) {
   http::reader in(http::socket_fill(client));
   upstream up;
   for (;;) {
-    auto line = in.line("request line");
+    auto line = in.line_view("request line");
     if (!line) {
       if (line.error() == errc::protocol_error) answer(client, 400, "Bad Request", line.error().message());
       break;
@@ -279,7 +289,6 @@ void forward(socket client, const settings& s) {
       return;
     }
     bool upstream_close = wants_close(*rh, status->version) || f->how == http::framing::until_close;
-    auto back = end_to_end(*rh);
     // A body that ends with the upstream connection goes chunked to an HTTP/1.1 client.
     http::framing to_client = *f;
     if (f->how == http::framing::until_close) to_client.how = http::framing::chunked;
@@ -291,8 +300,8 @@ void forward(socket client, const settings& s) {
                                 : "")
                          : framing_header(to_client);
     if (req->version < 11 && to_client.how == http::framing::chunked) fr.clear();
-    auto response_head =
-        head_of("HTTP/1.1 " + status->text.substr(std::min<std::size_t>(9, status->text.size())), back, fr + conn);
+    auto response_head = head_of("HTTP/1.1 " + status->text.substr(std::min<std::size_t>(9, status->text.size())),
+                                 end_to_end(std::move(*rh)), fr + conn);
     if (!relay_response(client, *up.in, std::move(response_head), *f,
                         to_client.how == http::framing::chunked && req->version >= 11))
       break;

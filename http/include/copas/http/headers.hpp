@@ -43,6 +43,8 @@ class headers {
   // Removes every field called `name`; returns how many went.
   std::size_t erase(std::string_view name);
 
+  // Room for `n` fields without reallocating.
+  void reserve(std::size_t n) { fields_.reserve(n); }
   std::size_t size() const noexcept { return fields_.size(); }
   bool empty() const noexcept { return fields_.empty(); }
   auto begin() const noexcept { return fields_.begin(); }

@@ -59,6 +59,8 @@ class reader {
 
   // One line without its LF and with every CR removed. `what` names it in errors.
   result<std::string> line(std::string_view what = "line");
+  // line(), seen in place: valid until the next call on this reader.
+  result<std::string_view> line_view(std::string_view what = "line");
   // Exactly `n` bytes ("closed" if the stream ends first; what came is in partial()).
   result<std::string> exactly(std::size_t n);
   // At least 1 and at most `max` bytes: what is buffered, else one fill.
