@@ -23,6 +23,14 @@ error would_block_error(const detail::socket_impl& s, bool write) {
   return errc::timeout;
 }
 
+// What a send or receive reports when its wait failed: "timeout" (or the raw would-block error,
+// see timeout_error), else the wait's own error. Out of line, with the error temporaries it
+// builds, to keep the loops' stack frames small (see logged_send).
+[[gnu::noinline, gnu::cold]] error wait_failure(const detail::socket_impl& s, const error& why,
+                                                bool write) {
+  return why == errc::timeout ? detail::timeout_error(would_block_error(s, write)) : why;
+}
+
 // One connect() to one address, waiting for completion within the deadline.
 result<void> connect_one(detail::socket_impl& s, const detail::sockaddr_any& addr,
                          clock::time_point deadline) {
@@ -80,13 +88,35 @@ result<void> socket::connect(std::string_view host, std::uint16_t port) {
   return last;
 }
 
+// The debug::socket paths of the hot calls, out of line: inlined, their temporaries would widen
+// every send's and receive's stack frame, and with thousands of fibers each one's stack lines are
+// cold when it resumes.
+namespace {
+
+[[gnu::noinline, gnu::cold]] send_result logged_send(socket& self, detail::socket_impl& s,
+                                                     std::string_view data, std::int64_t i,
+                                                     std::int64_t j) {
+  return detail::logged(s, "send",
+                        {{"data", detail::describe(data)},
+                         {"idx-start", detail::describe(static_cast<double>(i))},
+                         {"idx-end", detail::describe(static_cast<double>(j))}},
+                        [&] { return self.send(data, i, j); });
+}
+
+std::string pattern_text(const receive_pattern& p);
+
+[[gnu::noinline, gnu::cold]] receive_result logged_receive(
+    detail::socket_impl& s, std::string_view method, const receive_pattern& pattern,
+    const std::string& prefix, const std::function<receive_result()>& call) {
+  return detail::logged(s, method,
+                        {{"pattern", pattern_text(pattern)}, {"prefix", detail::describe(prefix)}},
+                        call);
+}
+
+}  // namespace
+
 send_result socket::send(std::string_view data, std::int64_t i, std::int64_t j) {
-  if (detail::logging(impl_))
-    return detail::logged(*impl_, "send",
-                          {{"data", detail::describe(data)},
-                           {"idx-start", detail::describe(static_cast<double>(i))},
-                           {"idx-end", detail::describe(static_cast<double>(j))}},
-                          [&] { return send(data, i, j); });
+  if (detail::logging(impl_)) return logged_send(*this, *impl_, data, i, j);
   if (!impl_) return send_result::failure(errc::closed, 0);
   auto& s = *impl_;
   if (s.type == type::udp) return detail::udp_send(s, data);
@@ -112,11 +142,7 @@ send_result socket::send(std::string_view data, std::int64_t i, std::int64_t j) 
     bool write = st == io_status::want_write;
     auto w = s.wait(write, deadline.get());
     waited = true;
-    if (!w) {
-      auto e = w.error() == errc::timeout ? detail::timeout_error(would_block_error(s, write))
-                                          : w.error();
-      return send_result::failure(e, static_cast<std::size_t>(last));
-    }
+    if (!w) return send_result::failure(wait_failure(s, w.error(), write), static_cast<std::size_t>(last));
   }
   if (!waited) s.no_wait_success();
   return send_result::success(static_cast<std::size_t>(last));
@@ -172,15 +198,11 @@ receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, st
       default: break;
     }
     bool write = st == detail::attempt_status::want_write;
-    auto raw = would_block_error(s, write);
     // receivepartial: new data beyond the caller's prefix goes back at once, with the raw error.
-    if (partial && acc.size() > prefix_len) return {raw, std::move(acc)};
+    if (partial && acc.size() > prefix_len) return {would_block_error(s, write), std::move(acc)};
     auto w = s.wait(write, deadline.get());
     waited = true;
-    if (!w) {
-      auto e = w.error() == errc::timeout ? detail::timeout_error(raw) : w.error();
-      return {e, std::move(acc)};
-    }
+    if (!w) return {wait_failure(s, w.error(), write), std::move(acc)};
   }
 }
 
@@ -188,8 +210,7 @@ receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, st
 
 receive_result socket::receive(receive_pattern pattern, std::string prefix) {
   if (detail::logging(impl_))
-    return detail::logged(*impl_, "receive", {{"pattern", pattern_text(pattern)}, {"prefix", detail::describe(prefix)}},
-                          [&] { return receive(pattern, prefix); });
+    return logged_receive(*impl_, "receive", pattern, prefix, [&] { return receive(pattern, prefix); });
   if (!impl_) return {errc::closed, std::move(prefix)};
   auto& s = *impl_;
   if (s.type == type::udp) return detail::udp_receive(s, pattern);
@@ -200,8 +221,7 @@ receive_result socket::receive(receive_pattern pattern, std::string prefix) {
 
 receive_result socket::receivepartial(receive_pattern pattern, std::string prefix) {
   if (detail::logging(impl_))
-    return detail::logged(*impl_, "receivepartial",
-                          {{"pattern", pattern_text(pattern)}, {"prefix", detail::describe(prefix)}},
+    return logged_receive(*impl_, "receivepartial", pattern, prefix,
                           [&] { return receivepartial(pattern, prefix); });
   if (!impl_) return {errc::closed, std::move(prefix)};
   auto& s = *impl_;
