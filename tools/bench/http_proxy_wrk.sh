@@ -63,7 +63,7 @@ rps() { wrk -t1 -c"$conns" -d"${secs}s" "$@" | awk '/^Requests\/sec/ {print $2}'
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
 # Interleaved rounds, best of each: the machine is shared, the best round is the least disturbed.
 ngx=0; rel=0; fwd=0
-for round in 1 2 3; do
+for round in 1 2 3 4 5; do
   ngx=$(best "$ngx" "$(rps "http://127.0.0.1:$front/index.html")")
   rel=$(best "$rel" "$(rps "http://127.0.0.1:$relay/index.html")")
   fwd=$(best "$fwd" "$(rps -s "$dir/absolute.lua" "http://127.0.0.1:$forward/")")
