@@ -112,13 +112,13 @@ class job : public std::enable_shared_from_this<job> {
   copas::error error_;
 
  private:
+  // Unless already final: the task's error into `into`, state_ (fail) or staged_ (run).
+  void store_failure(std::string message, state& into);
+
   std::shared_ptr<dispatcher::remote> remote_;  // also names the owning dispatcher
   copas::wait_queue waiters_;
   std::stop_source stop_;
   lane_status lane_ = lane_status::pending;
-  // Unless already final: the task's error into `into`, state_ (fail) or staged_ (run).
-  void store_failure(std::string message, state& into);
-
   state staged_ = PENDING;  // the outcome a worker stored, until notify() publishes it
   pid_t child_ = 0;
 };
