@@ -103,7 +103,11 @@ namespace {
                         [&] { return self.send(data, i, j); });
 }
 
-std::string pattern_text(const receive_pattern& p);
+std::string pattern_text(const receive_pattern& p) {
+  if (p.type() == receive_pattern::kind::line) return detail::describe("*l");
+  if (p.type() == receive_pattern::kind::all) return detail::describe("*a");
+  return detail::describe(static_cast<double>(p.count()));
+}
 
 [[gnu::noinline, gnu::cold]] receive_result logged_receive(
     detail::socket_impl& s, std::string_view method, const receive_pattern& pattern,
@@ -149,12 +153,6 @@ send_result socket::send(std::string_view data, std::int64_t i, std::int64_t j) 
 }
 
 namespace {
-
-std::string pattern_text(const receive_pattern& p) {
-  if (p.type() == receive_pattern::kind::line) return detail::describe("*l");
-  if (p.type() == receive_pattern::kind::all) return detail::describe("*a");
-  return detail::describe(static_cast<double>(p.count()));
-}
 
 // The bound receive_once applies to `p` on `s`, and the error that reports it.
 std::size_t limit_for(const detail::socket_impl& s, const receive_pattern& p) {

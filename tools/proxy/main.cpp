@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
         std::cerr << "copas-proxy: thread cannot listen on " << lhost << ":" << lport << ": "
                   << server.error().message() << "\n";
         failed = 1;
+        stop_requested = true;  // all or nothing: the others stop too, and the exit says so
         return;
       }
       serve(std::move(*server), handle, grace);
