@@ -90,23 +90,28 @@ bool reactor_algorithm::poll_due() noexcept {
   return false;
 }
 
+// The end of one bounded spin: spin_before_block from now, or `until` if that comes first.
+std::chrono::steady_clock::time_point reactor_algorithm::spin_stop(
+    std::chrono::steady_clock::time_point until) const noexcept {
+  return std::min(until, std::chrono::steady_clock::now() + disp_->options.spin_before_block);
+}
+
 // Fibers waiting on another thread's result (wait_kind::external) are about to be woken by a
 // cross-thread post: waiting for it on the CPU for a bounded moment is cheaper than a kernel
 // sleep and wake-up. Sockets and timers are not polled meanwhile, hence the small bound.
 bool reactor_algorithm::spin_for_post(std::chrono::steady_clock::time_point until) noexcept {
-  auto budget = disp_->options.spin_before_block;
-  if (disp_->external == 0 || budget.count() <= 0 || !disp_->posted) return false;
-  return disp_->posted->spin_for_post(std::min(until, std::chrono::steady_clock::now() + budget));
+  if (disp_->external == 0 || !disp_->posted || disp_->options.spin_before_block.count() <= 0)
+    return false;
+  return disp_->posted->spin_for_post(spin_stop(until));
 }
 
 // A read parked for the rest of a message (socket_ref::awaits_rest): the peer's next segment
 // is usually microseconds away, so poll without blocking for a bounded moment first. True if a
 // fiber became ready.
 bool reactor_algorithm::spin_for_rest(std::chrono::steady_clock::time_point until) noexcept {
-  auto budget = disp_->options.spin_before_block;
-  if (!disp_->rest_due || budget.count() <= 0) return false;
+  if (!disp_->rest_due || disp_->options.spin_before_block.count() <= 0) return false;
   disp_->rest_due = false;
-  auto stop = std::min(until, std::chrono::steady_clock::now() + budget);
+  const auto stop = spin_stop(until);
   do {
     run_event_loop(false, {});
     if (!io_ready_.empty() || !ready_.empty()) return true;

@@ -52,6 +52,7 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
   bool poll_due() noexcept;
   bool spin_for_post(std::chrono::steady_clock::time_point until) noexcept;
   bool spin_for_rest(std::chrono::steady_clock::time_point until) noexcept;
+  std::chrono::steady_clock::time_point spin_stop(std::chrono::steady_clock::time_point until) const noexcept;
 
   dispatcher::impl* disp_;
   ready_queue ready_;

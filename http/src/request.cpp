@@ -59,7 +59,7 @@ constexpr double continue_wait = 1.0;
 bool expects_continue(const request_params& p) {
   auto* e = p.headers.find("expect");
   if (!p.source || !e) return false;
-  return ascii::lower(*e).find("100-continue") != std::string::npos;
+  return ascii::icontains(*e, "100-continue");
 }
 
 // Waits up to continue_wait for the first byte of an answer. Ok: the server spoke; "timeout":
@@ -155,7 +155,7 @@ bool server_keeps_alive(const exchange& x) {
   if (x.status.version < 11) return false;
   auto* c = x.fields.find("connection");
   if (!c) return true;
-  return ascii::lower(*c).find("close") == std::string::npos;
+  return !ascii::icontains(*c, "close");
 }
 
 bool client_keeps_alive(const request_params& p) {

@@ -25,6 +25,15 @@ TEST(Ascii, IequalsIgnoresAsciiCaseOnly) {
   EXPECT_TRUE(copas::ascii::iequals("", ""));
 }
 
+TEST(Ascii, IcontainsFindsAWordInAnyCase) {
+  EXPECT_TRUE(copas::ascii::icontains("Keep-Alive, CLOSE", "close"));
+  EXPECT_TRUE(copas::ascii::icontains("close", "close"));
+  EXPECT_TRUE(copas::ascii::icontains("anything", ""));
+  EXPECT_FALSE(copas::ascii::icontains("clos", "close"));
+  EXPECT_FALSE(copas::ascii::icontains("keep-alive", "close"));
+  EXPECT_FALSE(copas::ascii::icontains("", "close"));
+}
+
 TEST(Ascii, HeaderNamesDoNotDependOnTheLocale) {
   // Under a Turkish locale, std::tolower('I') is not 'i'; header names must not care.
   const char* turkish = std::setlocale(LC_ALL, "tr_TR.UTF-8");

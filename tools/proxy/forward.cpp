@@ -47,22 +47,20 @@ http::headers end_to_end(http::headers h) {
   return h;
 }
 
-// Room left in a response head for a small body sent with it (relay_response), so that
-// appending it does not reallocate.
-constexpr std::size_t small_body_reserve = 512;
-
 bool wants_close(const http::headers& h, int version) {
   auto* c = h.find("connection");
-  std::string v = c ? ascii::lower(*c) : "";
-  if (v.find("close") != std::string::npos) return true;
-  return version < 11 && v.find("keep-alive") == std::string::npos;
+  std::string_view v = c ? std::string_view(*c) : "";
+  if (ascii::icontains(v, "close")) return true;
+  return version < 11 && !ascii::icontains(v, "keep-alive");
 }
 
-std::string head_of(std::string_view first_line, const http::headers& h, std::string_view framing) {
-  std::size_t size = first_line.size() + framing.size() + 4;
+// `room`: bytes that will be appended (a body sent with the head), reserved with it.
+std::string head_of(std::string_view first_line, const http::headers& h, std::string_view framing,
+                    std::size_t room = 0) {
+  std::size_t size = first_line.size() + framing.size() + 4 + room;
   for (auto& [k, v] : h) size += k.size() + v.size() + 4;
   std::string out;
-  out.reserve(size + small_body_reserve);
+  out.reserve(size);
   out += first_line;
   out += "\r\n";
   for (auto& [k, v] : h) {
@@ -127,6 +125,11 @@ std::optional<std::pair<std::string, std::uint16_t>> host_port(std::string_view 
 // Responses up to this size are relayed whole, head and body in one send.
 constexpr std::uint64_t small_body = 16 * 1024;
 
+// Whether relay_response sends the body in the same send as the head (else it streams it).
+bool body_with_head(const http::framing& f) {
+  return f.how == http::framing::sized && f.length <= small_body;
+}
+
 // The upstream connection of one client connection, kept while the origin stays the same.
 struct upstream {
   socket sock;
@@ -137,7 +140,7 @@ struct upstream {
 // Sends the response head, then moves the body from the upstream reader as `f` frames it.
 bool relay_response(socket& client, http::reader& from, std::string head, const http::framing& f,
                     bool chunked_out) {
-  if (f.how == http::framing::sized && f.length <= small_body) {
+  if (body_with_head(f)) {
     // Head and body in one send: one system call and one segment for a small response.
     auto body = from.exactly(static_cast<std::size_t>(f.length));
     if (!body) return false;
@@ -301,7 +304,8 @@ void forward(socket client, const settings& s) {
                          : framing_header(to_client);
     if (req->version < 11 && to_client.how == http::framing::chunked) fr.clear();
     auto response_head = head_of("HTTP/1.1 " + status->text.substr(std::min<std::size_t>(9, status->text.size())),
-                                 end_to_end(std::move(*rh)), fr + conn);
+                                 end_to_end(std::move(*rh)), fr + conn,
+                                 body_with_head(*f) ? static_cast<std::size_t>(f->length) : 0);
     if (!relay_response(client, *up.in, std::move(response_head), *f,
                         to_client.how == http::framing::chunked && req->version >= 11))
       break;

@@ -33,4 +33,13 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+// True when `word` occurs in `text`, ignoring ASCII case (a token in a header value: "close" in
+// "Keep-Alive, Close"), without lower-casing a copy of `text`.
+constexpr bool icontains(std::string_view text, std::string_view word) noexcept {
+  if (word.size() > text.size()) return false;
+  for (std::size_t i = 0; i + word.size() <= text.size(); ++i)
+    if (iequals(text.substr(i, word.size()), word)) return true;
+  return false;
+}
+
 }  // namespace copas::ascii

@@ -89,20 +89,14 @@ class job : public std::enable_shared_from_this<job> {
   // Stores the outcome unless the job is already final. Call with m_ NOT held.
   template <class Store>
   void settle(Store&& store) {
-    std::lock_guard lock(m_);
-    if (state_ != PENDING) return;
-    store();
-    state_ = SUCCESS;
+    store_success(std::forward<Store>(store), state_);
   }
   void fail(std::string message);
   // A worker's settle(): stores the values unless the job is already final, but leaves it
   // PENDING until notify() publishes it. Call with m_ NOT held.
   template <class Store>
   void stage(Store&& store) {
-    std::lock_guard lock(m_);
-    if (state_ != PENDING) return;
-    store();
-    staged_ = SUCCESS;
+    store_success(std::forward<Store>(store), staged_);
   }
   // Called first thing by the most derived destructor (for sanitizer bookkeeping, see job.cpp).
   void destroying() noexcept;
@@ -112,7 +106,15 @@ class job : public std::enable_shared_from_this<job> {
   copas::error error_;
 
  private:
-  // Unless already final: the task's error into `into`, state_ (fail) or staged_ (run).
+  // Unless already final: the task's values (`store`) or error, with SUCCESS or ERROR into
+  // `into`: state_ (settle, fail) or staged_ (stage, run).
+  template <class Store>
+  void store_success(Store&& store, state& into) {
+    std::lock_guard lock(m_);
+    if (state_ != PENDING) return;
+    store();
+    into = SUCCESS;
+  }
   void store_failure(std::string message, state& into);
 
   std::shared_ptr<dispatcher::remote> remote_;  // also names the owning dispatcher
