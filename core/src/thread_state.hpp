@@ -35,7 +35,9 @@ struct thread_state {
   bool log_exit = false;          // created while debug logging was on
 
   // The current (or next) wait. A waker matches while parked && its generation == generation.
+  // Wakers reach this record through `cell`, made by the first waker and cut off by ~thread_state.
   std::uint64_t generation = 1;
+  waker_cell* cell = nullptr;
   bool parked = false;
   bool io_wake = false;           // woken by socket readiness: runs before timer wake-ups
   bool has_deadline = false;

@@ -15,7 +15,13 @@ using detail::thread_state;
 
 namespace detail {
 
-thread_state::~thread_state() { release_events(); }
+thread_state::~thread_state() {
+  release_events();
+  if (cell) {
+    cell->state = nullptr;  // wakers kept past this fiber now do nothing
+    cell->release();
+  }
+}
 
 void thread_state::disarm_timeout() noexcept {
   if (timeout_armed) {

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <new>
 #include <stdexcept>
 
 namespace copas {
@@ -160,20 +161,30 @@ void dispatcher::impl::resume(thread_state* s, wake_reason reason) noexcept {
 // --- waker -----------------------------------------------------------------------------------
 
 waker make_waker(thread_state* s) noexcept {
+  if (!s->cell) {
+    s->cell = new (std::nothrow) detail::waker_cell;
+    if (!s->cell) return {};  // out of memory: a waker that wakes nothing (the wait's deadline holds)
+    s->cell->state = s;
+  }
   waker w;
-  w.state_ = s;
+  s->cell->retain();
+  w.cell_ = s->cell;
   w.generation_ = s->generation;
   return w;
 }
 
+detail::thread_state* waker::state() const noexcept { return cell_ ? cell_->state : nullptr; }
+
 bool waker::wake() const noexcept {
-  if (!state_ || !state_->parked || state_->generation != generation_) return false;
-  state_->disp->resume(state_, wake_reason::woken);
+  auto* s = state();
+  if (!s || !s->parked || s->generation != generation_) return false;
+  s->disp->resume(s, wake_reason::woken);
   return true;
 }
 
 bool waker::pending() const noexcept {
-  return state_ && state_->parked && state_->generation == generation_;
+  auto* s = state();
+  return s && s->parked && s->generation == generation_;
 }
 
 namespace this_thread {

@@ -1,6 +1,5 @@
 // Preparing the data connection: EPSV / PASV (passive, we connect) and PORT / EPRT (active, the
 // server connects to us), then opening it when the transfer starts.
-#include "accept.hpp"
 #include "ftp_error.hpp"
 #include "passive.hpp"
 #include "session_state.hpp"
@@ -117,7 +116,7 @@ result<void> session::state::connect_data() {
 
 result<void> session::state::accept_data() {
   ph = phase::data_channel;
-  auto c = detail::accept_until(server, deadline_after(timeout));
+  auto c = server.accept(deadline_after(timeout));
   server.close();
   server = {};
   if (!c) {

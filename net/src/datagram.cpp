@@ -22,6 +22,7 @@ constexpr std::size_t default_datagram = 8192;  // LuaSocket's UDP_DATAGRAMSIZE
 template <class Recv>
 auto receive_datagram(socket_impl& s, Recv&& recv) -> decltype(recv()) {
   lazy_deadline deadline(s.t_receive);
+  wait_hold hold;  // the callers touch nothing after this returns
   bool waited = false;
   for (;;) {
     if (s.closed || s.fd < 0) return error(errc::closed);
@@ -30,7 +31,7 @@ auto receive_datagram(socket_impl& s, Recv&& recv) -> decltype(recv()) {
       if (!waited) s.no_wait_success();
       return r;
     }
-    auto w = s.wait(false, deadline.get());
+    auto w = s.wait(false, deadline.get(), hold);
     waited = true;
     if (!w) return w.error() == errc::timeout ? timeout_error(errc::timeout) : w.error();
   }
@@ -114,7 +115,10 @@ result<void> socket::setpeername(std::string_view host, std::uint16_t port) {
     s.connected = false;
     return {};
   }
+  detail::wait_hold hold;  // the look-up parks: the handle this was called on may go meanwhile
+  hold.keep(s);
   auto addrs = dns::resolve(host);
+  if (s.closed) return errc::closed;
   if (!addrs) return addrs.error();
   error last = errc::host_not_found;
   for (auto& ip : *addrs) {

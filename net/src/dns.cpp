@@ -9,6 +9,7 @@
 // fiber; and libevent 2.1 reads the evdns_base inside every such callback (the cancelled ones
 // too), so an evdns_base is freed only once it owes no callback.
 #include "address.hpp"
+#include "dns_interrupt.hpp"
 
 #include <copas/core/dispatcher.hpp>
 #include <copas/core/wait.hpp>
@@ -182,13 +183,16 @@ void on_answer(int err, evutil_addrinfo* res, void* arg) {
   lk.issuer->forget(&lk);  // may free the lookup: last
 }
 
-// Parks until the answer or `deadline` (never earlier: the core's timer can fire a little early).
-// Returns false on the deadline.
-bool wait_for(lookup& lk, clock::time_point deadline) {
+// Parks until the answer, `deadline` (never earlier: the core's timer can fire a little early)
+// or, given `in`, its stop flag. Returns false on the deadline or the stop.
+bool wait_for(lookup& lk, clock::time_point deadline, const detail::lookup_interrupt* in = nullptr) {
   while (!lk.answered) {
     lk.w = this_thread::get_waker();
+    if (in) *in->waker_slot = lk.w;
     auto why = this_thread::park(wait_kind::read, deadline);
     lk.w = waker{};
+    if (in) *in->waker_slot = waker{};
+    if (in && *in->stop && !lk.answered) return false;
     if (why == wake_reason::timeout && !lk.answered && clock::now() >= deadline) return false;
   }
   return true;
@@ -223,6 +227,17 @@ result<std::vector<std::string>> resolve(std::string_view host) {
 }
 
 result<std::vector<std::string>> resolve(std::string_view host, clock::time_point deadline) {
+  return detail::resolve_interruptible(host, deadline, nullptr);
+}
+
+}  // namespace copas::dns
+
+namespace copas::detail {
+
+result<std::vector<std::string>> resolve_interruptible(std::string_view host,
+                                                       clock::time_point deadline,
+                                                       const lookup_interrupt* in) {
+  using namespace copas::dns;
   std::string h(host);
   if (detail::numeric_address(h, 0)) return std::vector<std::string>{h};
   if (h == "localhost") return std::vector<std::string>{"127.0.0.1", "::1"};
@@ -240,11 +255,12 @@ result<std::vector<std::string>> resolve(std::string_view host, clock::time_poin
   if (!lk->answered) lk->req = req;
 
   abandon_on_unwind guard{*lk};
-  if (!wait_for(*lk, std::min(deadline, own_deadline))) {
+  if (!wait_for(*lk, std::min(deadline, own_deadline), in)) {
     // Give up, then wait for evdns to confirm (one turn of the loop), so that nothing is left
     // owing when this fiber ends.
     cancel(*lk);
     wait_for(*lk, clock::now() + std::chrono::seconds(1));
+    if (in && *in->stop) return errc::closed;
     if (deadline < own_deadline) return error(errc::timeout, "timeout resolving " + h);
     return error(errc::host_not_found, "temporary failure in name resolution: " + h);
   }
@@ -258,4 +274,4 @@ result<std::vector<std::string>> resolve(std::string_view host, clock::time_poin
   return error(errc::host_not_found, "temporary failure in name resolution: " + h);
 }
 
-}  // namespace copas::dns
+}  // namespace copas::detail

@@ -56,6 +56,7 @@ void run_handler(const connection_handler& h, socket client, bool close_after) {
 
 void accept_loop(std::shared_ptr<detail::socket_impl> impl, std::shared_ptr<detail::server_state> st) {
   socket server(impl);
+  detail::wait_hold hold;
   int burst = 0;
   for (;;) {
     if (impl->serving != st || impl->closed) return;
@@ -75,7 +76,7 @@ void accept_loop(std::shared_ptr<detail::socket_impl> impl, std::shared_ptr<deta
       continue;
     }
     if (c.error() == errc::timeout) {
-      auto w = impl->wait(false, clock::time_point::max());
+      auto w = impl->wait(false, clock::time_point::max(), hold);
       if (!w && w.error() == errc::in_progress) copas::pause();  // a removed loop still holds it
       continue;
     }
@@ -105,19 +106,39 @@ result<void> socket::listen(int backlog) {
   return {};
 }
 
-result<socket> socket::accept() {
-  if (!impl_ || impl_->closed || impl_->fd < 0) return errc::closed;
+namespace {
+// One accept() on a non-blocking listener.
+result<socket> accept_once(detail::socket_impl& s) {
+  if (s.closed || s.fd < 0) return errc::closed;
   detail::sockaddr_any a;
   a.len = sizeof a.storage;
   int c;
-  do c = ::accept4(impl_->fd, a.get(), &a.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  do c = ::accept4(s.fd, a.get(), &a.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
   while (c < 0 && errno == EINTR);
   if (c < 0) return detail::errno_error(errno);
-  auto impl = detail::make_impl(type::tcp);
+  auto impl = detail::make_impl(socket::type::tcp);
   impl->adopt(c, a.family());
   impl->accepted = impl->connected = true;
-  impl->limits = impl_->limits;
-  return socket(std::move(impl));
+  impl->limits = s.limits;
+  return socket(impl);
+}
+}  // namespace
+
+result<socket> socket::accept() {
+  if (!impl_) return errc::closed;
+  return accept_once(*impl_);
+}
+
+result<socket> socket::accept(clock::time_point deadline) {
+  if (!impl_) return errc::closed;
+  // Only the held state from here on: the handle this was called on may go while we wait.
+  detail::wait_hold hold;
+  auto& s = *impl_;
+  for (;;) {
+    auto c = accept_once(s);
+    if (c || c.error() != errc::timeout) return c;
+    if (auto w = s.wait(false, deadline, hold); !w) return w.error();
+  }
 }
 
 result<socket> bind(std::string_view host, std::uint16_t port, int backlog) {

@@ -23,6 +23,8 @@ std::optional<double> normalized(std::optional<double> t) {
 }
 }  // namespace
 
+socket::socket(const std::shared_ptr<detail::socket_impl>& impl) : impl_(detail::handle_of(impl)) {}
+
 socket tcp() { return socket(detail::make_impl(socket::type::tcp)); }
 socket udp() { return socket(detail::make_impl(socket::type::udp)); }
 

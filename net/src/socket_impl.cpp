@@ -1,6 +1,7 @@
 #include "socket_impl.hpp"
 
 #include "address.hpp"
+#include "dns_interrupt.hpp"
 #include "tls_session.hpp"
 
 #include <copas/core/dispatcher.hpp>
@@ -63,6 +64,29 @@ void on_writable(evutil_socket_t, short, void* arg) {
 }  // namespace
 
 std::shared_ptr<socket_impl> make_impl(socket::type t) { return std::make_shared<socket_impl>(t); }
+
+namespace {
+// What the handles of one socket share: dropping the last one closes the socket, as LuaSocket's
+// garbage collector does, and wakes whoever still waits on it (they hold the state themselves).
+struct handle_token {
+  std::shared_ptr<socket_impl> state;
+  ~handle_token() {
+    if (state) state->close_now();
+  }
+};
+}  // namespace
+
+std::shared_ptr<socket_impl> handle_of(const std::shared_ptr<socket_impl>& impl) {
+  if (!impl) return nullptr;
+  auto token = std::static_pointer_cast<handle_token>(impl->handles.lock());
+  if (!token) {
+    token = std::make_shared<handle_token>();
+    token->state = impl->shared_from_this();
+    impl->handles = token;
+  }
+  // An aliasing pointer: it points at the state and counts the token.
+  return std::shared_ptr<socket_impl>(token, token->state.get());
+}
 
 socket_impl::~socket_impl() {
   if (ssl) tls_shutdown(*this);
@@ -134,9 +158,10 @@ void socket_impl::close_now() {
   out.w.wake();
 }
 
-result<void> socket_impl::wait(bool for_write, clock::time_point deadline) {
+result<void> socket_impl::wait(bool for_write, clock::time_point deadline, wait_hold& hold) {
   waiter_slot& slot = for_write ? out : in;
   if (closed) return errc::closed;
+  hold.keep(*this);
   if (slot.claimed) return errc::in_progress;
   streak = 0;
   if (slot.ready) {
@@ -170,6 +195,22 @@ result<void> socket_impl::wait(bool for_write, clock::time_point deadline) {
   if (closed) return errc::closed;
   if (why == wake_reason::timeout) return errc::timeout;
   return {};
+}
+
+result<std::vector<std::string>> resolve_for(socket_impl& s, std::string_view host,
+                                             clock::time_point deadline, wait_hold& hold) {
+  if (s.out.claimed) return errc::in_progress;
+  hold.keep(s);
+  s.out.claimed = true;
+  struct release {
+    waiter_slot& slot;
+    ~release() {
+      slot.claimed = false;
+      slot.w = {};
+    }
+  } guard{s.out};
+  lookup_interrupt in{&s.out.w, &s.closed};
+  return resolve_interruptible(host, deadline, &in);
 }
 
 io_status socket_impl::fill(error& err) {

@@ -37,7 +37,13 @@ struct waiter_slot {
 // What a transport call (read, write, SSL_*) ended with.
 enum class io_status { done, want_read, want_write, eof, failed };
 
-struct socket_impl final : socket_ref {
+class wait_hold;
+
+// Lifetimes: the public handles (copas::socket) of one socket share a handle_token, which owns
+// the state; the state is also owned by every call parked on it (wait_hold). When the last
+// handle goes, the token closes the socket (waking its waiters with "closed") and lets go; the
+// state itself goes when the last parked call has returned.
+struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl> {
   explicit socket_impl(socket::type t) : type(t) {}
   ~socket_impl() override;
   socket_impl(const socket_impl&) = delete;
@@ -59,7 +65,10 @@ struct socket_impl final : socket_ref {
 
   // Parks the running fiber until the fd may be ready for reading (or writing), the deadline,
   // or close. Errors: "closed", "timeout", "Operation already in progress" (slot taken).
-  result<void> wait(bool for_write, clock::time_point deadline);
+  // `hold` keeps this state alive from the first wait to the end of the caller's call: a caller
+  // declares it before it first reads the state and touches nothing else after a wait (its
+  // own copas::socket may be gone by then).
+  result<void> wait(bool for_write, clock::time_point deadline, wait_hold& hold);
 
   // Transports: plain system calls, or OpenSSL once a session exists.
   io_status fill(error& err);  // into rbuf
@@ -116,12 +125,34 @@ struct socket_impl final : socket_ref {
   // Servers
   std::shared_ptr<server_state> serving;
 
+  // The handles' shared token (see handle_of); expired while no handle exists.
+  std::weak_ptr<void> handles;
+
   // debug::socket: where the call log goes (null: not logged), and "inside a logged call".
   std::shared_ptr<std::function<void(std::string_view)>> debug_log;
   bool debug_busy = false;
 };
 
+// Keeps a socket's state alive for the rest of one call once it has had to wait (a clock-free,
+// atomic-free fast path: calls that never wait never take the reference).
+class wait_hold {
+ public:
+  void keep(socket_impl& s) {
+    if (!held_) held_ = s.shared_from_this();
+  }
+
+ private:
+  std::shared_ptr<socket_impl> held_;
+};
+
 std::shared_ptr<socket_impl> make_impl(socket::type t);
+// connect()'s look-up of `host`: as dns::resolve, but closing the socket (or dropping its last
+// handle) ends it at once with "closed". Takes the socket's write slot meanwhile.
+result<std::vector<std::string>> resolve_for(socket_impl& s, std::string_view host,
+                                             clock::time_point deadline, wait_hold& hold);
+// The handle pointer for `impl`: shares the count of the socket's existing handles, or starts
+// one (the socket closes when that count reaches zero).
+std::shared_ptr<socket_impl> handle_of(const std::shared_ptr<socket_impl>& impl);
 // setsockopt by LuaSocket option name (options.cpp).
 result<void> apply_option(socket_impl& s, std::string_view name, const option_value& value);
 clock::time_point deadline_for(const std::optional<double>& t);

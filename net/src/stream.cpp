@@ -33,7 +33,7 @@ error would_block_error(const detail::socket_impl& s, bool write) {
 
 // One connect() to one address, waiting for completion within the deadline.
 result<void> connect_one(detail::socket_impl& s, const detail::sockaddr_any& addr,
-                         clock::time_point deadline) {
+                         clock::time_point deadline, detail::wait_hold& hold) {
   if (auto ok = s.open_for(addr.family()); !ok) return ok;
   int rc;
   do rc = ::connect(s.fd, addr.get(), addr.len);
@@ -41,7 +41,7 @@ result<void> connect_one(detail::socket_impl& s, const detail::sockaddr_any& add
   if (rc == 0) return {};
   if (errno != EINPROGRESS) return detail::errno_error(errno);
   for (;;) {
-    auto w = s.wait(true, deadline);
+    auto w = s.wait(true, deadline, hold);
     if (!w) {
       if (w.error() == errc::timeout) return detail::timeout_error(errc::in_progress);
       return w;
@@ -68,17 +68,20 @@ result<void> socket::connect(std::string_view host, std::uint16_t port) {
   if (s.type == type::udp) return setpeername(host, port);
   if (s.connected) return detail::named_error(std::errc::already_connected, "already connected");
   auto deadline = detail::deadline_for(s.t_connect);
-  auto addrs = dns::resolve(host, deadline);
+  // From here on only the held state: the handle this was called on may go while we wait.
+  detail::wait_hold hold;
+  auto addrs = detail::resolve_for(s, host, deadline, hold);
+  if (s.closed) return errc::closed;
   if (!addrs) return addrs.error();
   error last = errc::host_not_found;
   for (auto& ip : *addrs) {
     auto addr = detail::numeric_address(ip, port);
     if (!addr) continue;
-    auto ok = connect_one(s, *addr, deadline);
+    auto ok = connect_one(s, *addr, deadline, hold);
     if (ok) {
       s.connected = true;
       s.peer_host = std::string(host);
-      if (s.params && s.params->wrap) dohandshake();
+      if (s.params && s.params->wrap) detail::tls_handshake(s, &*s.params);
       return {};
     }
     last = ok.error();
@@ -133,6 +136,7 @@ send_result socket::send(std::string_view data, std::int64_t i, std::int64_t j) 
   std::int64_t last = i - 1;
   if (s.closed) return send_result::failure(errc::closed, static_cast<std::size_t>(last));
   detail::lazy_deadline deadline(s.t_send);
+  detail::wait_hold hold;
   bool waited = false;
   while (last < j) {
     std::size_t n = 0;
@@ -144,7 +148,7 @@ send_result socket::send(std::string_view data, std::int64_t i, std::int64_t j) 
     if (st == io_status::eof || st == io_status::failed)
       return send_result::failure(err, static_cast<std::size_t>(last));
     bool write = st == io_status::want_write;
-    auto w = s.wait(write, deadline.get());
+    auto w = s.wait(write, deadline.get(), hold);
     waited = true;
     if (!w) return send_result::failure(wait_failure(s, w.error(), write), static_cast<std::size_t>(last));
   }
@@ -172,6 +176,7 @@ receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, st
   const std::size_t prefix_len = prefix.size();
   std::string acc = std::move(prefix);
   detail::lazy_deadline deadline(s.t_receive);
+  detail::wait_hold hold;
   bool waited = false;
   for (;;) {
     error err;
@@ -198,7 +203,7 @@ receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, st
     bool write = st == detail::attempt_status::want_write;
     // receivepartial: new data beyond the caller's prefix goes back at once, with the raw error.
     if (partial && acc.size() > prefix_len) return {would_block_error(s, write), std::move(acc)};
-    auto w = s.wait(write, deadline.get());
+    auto w = s.wait(write, deadline.get(), hold);
     waited = true;
     if (!w) return {wait_failure(s, w.error(), write), std::move(acc)};
   }

@@ -134,6 +134,7 @@ void tls_handshake(socket_impl& s, const ssl_params* params) {
     }
   }
   auto deadline = deadline_for(s.t_connect);
+  wait_hold hold;  // the caller's handle may go while the handshake waits
   for (;;) {
     ERR_clear_error();
     int rc = SSL_do_handshake(s.ssl);
@@ -143,7 +144,7 @@ void tls_handshake(socket_impl& s, const ssl_params* params) {
     }
     int e = SSL_get_error(s.ssl, rc);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-      auto w = s.wait(e == SSL_ERROR_WANT_WRITE, deadline);
+      auto w = s.wait(e == SSL_ERROR_WANT_WRITE, deadline, hold);
       if (!w) handshake_failed(s, w.error().message());
       continue;
     }

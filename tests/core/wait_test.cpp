@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
 #include <vector>
 
 namespace {
@@ -134,6 +135,53 @@ TEST(Wait, KindsCountInStatus) {
     EXPECT_FALSE(copas::finished());  // external keeps the loop alive
   });
   copas::loop();
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 18: a waker outliving its fiber (the fiber ended and every copas::thread handle on it
+// is gone, so its record is freed) does nothing: before, it read the freed record (ASan).
+TEST(Wait, AWakerKeptPastItsFiberIsInert) {
+  copas::waker kept;
+  copas::loop([&] {
+    copas::addthread([&] {
+      kept = copas::this_thread::get_waker();
+      copas::waker for_the_wait = copas::this_thread::get_waker();
+      copas::addthread([for_the_wait] { EXPECT_TRUE(for_the_wait.wake()); });
+      copas::this_thread::park(wait_kind::sync);
+    });  // no handle kept: the record goes when the fiber ends
+  });
+  copas::loop([&] {
+    copas::pause(0.01);  // the ended fiber has been reaped
+    EXPECT_FALSE(kept.pending());
+    EXPECT_FALSE(kept.wake());
+  });
+  copas::waker copy = kept;  // copies and drops of a stale waker are fine too
+  EXPECT_FALSE(copy.wake());
+}
+
+// A waker copied to another thread and dropped there (inside a post that never runs its wake,
+// or after it) keeps its count right: the control block is freed exactly once (ASan, TSan).
+TEST(Wait, WakersCopiedAndDroppedOnOtherThreads) {
+  auto remote = copas::dispatcher::current().get_remote();
+  int woken = 0;
+  copas::loop([&] {
+    for (int i = 0; i < 20; ++i) {
+      copas::addthread([&] {
+        auto w = copas::this_thread::get_waker();
+        std::thread t([w, remote] {
+          copas::waker local = w;  // copied and dropped here
+          remote->post([w] { w.wake(); });
+        });
+        copas::this_thread::park(wait_kind::external);
+        ++woken;
+        t.join();
+      });
+    }
+  });
+  EXPECT_EQ(woken, 20);
 }
 
 }  // namespace

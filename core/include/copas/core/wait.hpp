@@ -17,8 +17,10 @@
 #include <copas/core/thread.hpp>
 #include <copas/core/time.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace copas {
 
@@ -39,25 +41,56 @@ enum class wait_kind {
   external,  // a result from another OS thread (async futures); keeps the loop alive
 };
 
-// A waker does not keep its fiber alive: a waker that may outlive its fiber (an answer that
-// arrives after the fiber gave up and ended) must be kept together with a copas::thread handle.
+namespace detail {
+// What wakers point at: a small block per fiber, co-owned by the fiber's private record and by
+// every waker made for it. When the record goes, `state` becomes null, so a waker that outlives
+// its fiber is inert instead of dangling. The count is atomic because a waker may be copied or
+// dropped on another thread (inside a function posted back to the dispatcher); `state` is read
+// and written on the fiber's own thread only.
+struct waker_cell {
+  std::atomic<std::uint32_t> refs{1};
+  thread_state* state = nullptr;
+
+  void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+};
+}  // namespace detail
+
+// A waker does not keep its fiber alive, and needs not: once the fiber's wait is over, or the
+// fiber itself is gone, wake() does nothing. To act on an answer that may arrive after the fiber
+// gave up and ended, keep a copas::thread handle with it.
 class waker {
  public:
   waker() = default;
+  waker(const waker& o) noexcept : cell_(o.cell_), generation_(o.generation_) {
+    if (cell_) cell_->retain();
+  }
+  waker(waker&& o) noexcept
+      : cell_(std::exchange(o.cell_, nullptr)), generation_(o.generation_) {}
+  waker& operator=(waker o) noexcept {
+    std::swap(cell_, o.cell_);
+    generation_ = o.generation_;
+    return *this;
+  }
+  ~waker() {
+    if (cell_) cell_->release();
+  }
 
   // Wakes the wait this waker names. Returns false if that wait is already over (woken, timed
-  // out, cancelled) or has not begun. Call on the fiber's own dispatcher thread only; from another
-  // thread, go through dispatcher::post().
+  // out, cancelled), has not begun, or its fiber is gone. Call on the fiber's own dispatcher
+  // thread only; from another thread, go through dispatcher::post().
   bool wake() const noexcept;
 
   // True while the named wait is in progress.
   bool pending() const noexcept;
 
-  detail::thread_state* state() const noexcept { return state_; }
-
  private:
   friend waker make_waker(detail::thread_state*) noexcept;
-  detail::thread_state* state_ = nullptr;
+  friend class wait_queue;
+  detail::thread_state* state() const noexcept;  // null once the fiber's record is gone
+  detail::waker_cell* cell_ = nullptr;
   std::uint64_t generation_ = 0;
 };
 

@@ -24,6 +24,7 @@
 // calls then return "closed".
 
 #include <copas/core/error.hpp>
+#include <copas/core/time.hpp>
 #include <copas/net/io_result.hpp>
 #include <copas/net/receive_limits.hpp>
 #include <copas/net/receive_pattern.hpp>
@@ -71,7 +72,10 @@ class socket {
   enum class type { tcp, udp };
 
   socket() = default;  // an empty handle; every call on it returns "closed"
-  explicit socket(std::shared_ptr<detail::socket_impl> impl) : impl_(std::move(impl)) {}
+  // A handle on `impl`. The handles of one socket share one count: when the last goes, the
+  // socket closes (a fiber waiting on it wakes with "closed"); a call in progress keeps the
+  // state alive until it returns.
+  explicit socket(const std::shared_ptr<detail::socket_impl>& impl);
 
   explicit operator bool() const noexcept { return static_cast<bool>(impl_); }
   friend bool operator==(const socket& a, const socket& b) noexcept { return a.impl_ == b.impl_; }
@@ -150,6 +154,9 @@ class socket {
   result<void> listen(int backlog = 32);
   // One accept() on a non-blocking listener: "timeout" when none is pending.
   result<socket> accept();
+  // Waits for a connection until `deadline` (time_point::max(): forever): "timeout" when none
+  // came by then, "closed" when the listener is closed (or its last handle dropped) meanwhile.
+  result<socket> accept(clock::time_point deadline);
 
   // ---- TLS --------------------------------------------------------------------------------
   // Handshakes with `params` (default: the ones given to wrap) within the connect timeout.
