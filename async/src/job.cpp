@@ -80,10 +80,26 @@ void job::check_owner() const {
         "copas::async: a future can only be used on the thread of the dispatcher that created it");
 }
 
-void job::wait_final() {
+bool job::wait_final() {
   check_owner();
+  // A fiber that leaves the wait by cancellation (removethread, a task_group) or at its deadline
+  // scope's deadline is the task's last observer if nobody else waits: the task is stopped then,
+  // as cancel() would (its worker told through its stop token), instead of running for nobody.
   // Spurious wake-ups (none are expected) re-check and park again.
-  while (!final()) waiters_.wait(clock::time_point::max(), wait_kind::external);
+  while (!final()) {
+    wake_reason why;
+    try {
+      why = waiters_.wait(clock::time_point::max(), wait_kind::external);
+    } catch (...) {
+      if (waiters_.empty()) cancel();
+      throw;
+    }
+    if (why == wake_reason::timeout) {
+      if (waiters_.empty()) cancel();
+      return false;
+    }
+  }
+  return true;
 }
 
 void job::fail_current() { fail(describe(std::current_exception())); }

@@ -67,6 +67,16 @@ struct thread_state {
   void (*unlink_waiter)(void* node) = nullptr;
   void* waiter_node = nullptr;
 
+  // Structured concurrency (task_group, deadline_scope). While `shield` is non-zero, park ignores
+  // cancellation and the scope deadline: a group's teardown waits for its members even in a fiber
+  // that is itself being unwound. `scope_deadline` is the innermost deadline_scope's (or one
+  // inherited from the fiber that spawned this group member); `scope_owner` names the scope whose
+  // deadline it is, `scope_expired` says that deadline already ended one wait.
+  int shield = 0;
+  bool scope_expired = false;
+  clock::time_point scope_deadline = clock::time_point::max();
+  const void* scope_owner = nullptr;
+
   std::string display_name() const;
   void disarm_timeout() noexcept;   // drops a pending copas::timeout()
   void release_events() noexcept;   // the fiber has ended: frees its libevent timers

@@ -2,6 +2,7 @@
 #include "dispatcher_impl.hpp"
 #include "reactor_algorithm.hpp"
 
+#include <copas/core/deadline_scope.hpp>
 #include <copas/core/wait.hpp>
 
 #include <event2/event.h>
@@ -99,6 +100,17 @@ const char* kind_word(wait_kind k) {
   d.log(line);
 }
 
+// A wait that would outlast the fiber's deadline scope whose deadline has come: the first such
+// wait reports "timeout" at once (as its own timeout would); one begun after that unwinds the
+// fiber to the scope (copas::deadline_exceeded), so a caller that waits again and again cannot
+// outlive its deadline.
+[[gnu::noinline, gnu::cold]] wake_reason scope_timeout(thread_state* s) {
+  if (s->scope_expired) throw deadline_exceeded(s->scope_owner);
+  s->scope_expired = true;
+  s->reason = wake_reason::timeout;
+  return wake_reason::timeout;
+}
+
 }  // namespace
 
 void dispatcher::impl::count(thread_state* s, int delta) noexcept {
@@ -120,7 +132,13 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
                                    const socket_ref* on) {
   if (in_callback)
     throw std::logic_error("copas: a timeout callback must not block or yield");
-  if (s->cancel_requested) throw thread_cancelled{};
+  if (s->cancel_requested && !s->shield) throw thread_cancelled{};
+  bool scoped = false;
+  if (s->scope_deadline < deadline && !s->shield) [[unlikely]] {
+    if (s->scope_expired || clock::now() >= s->scope_deadline) return scope_timeout(s);
+    deadline = s->scope_deadline;
+    scoped = true;
+  }
 
   s->kind = kind;
   s->parked_on = on;
@@ -137,7 +155,8 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
 
   ++s->generation;  // every waker of this wait is now stale
   if (logger && !s->is_driver) log_resuming(*this, s, kind, on);
-  if (s->cancel_requested) throw thread_cancelled{};
+  if (s->cancel_requested && !s->shield) throw thread_cancelled{};
+  if (scoped && s->reason == wake_reason::timeout) s->scope_expired = true;
   return s->reason;
 }
 
@@ -188,7 +207,8 @@ wake_reason park(wait_kind kind, clock::time_point deadline, const socket_ref* o
 void check_cancelled() {
   auto& d = detail::current_impl();
   if (d.in_callback) return;
-  if (d.current_state()->cancel_requested) throw thread_cancelled{};
+  auto* s = d.current_state();
+  if (s->cancel_requested && !s->shield) throw thread_cancelled{};
 }
 
 }  // namespace this_thread

@@ -1,5 +1,6 @@
 #pragma once
 // copas::core: the dispatcher, fibers, and the suspension point everything else waits on.
+#include <copas/core/deadline_scope.hpp>
 #include <copas/core/debug.hpp>
 #include <copas/core/dispatcher.hpp>
 #include <copas/core/error.hpp>
@@ -9,6 +10,7 @@
 #include <copas/core/socket_ref.hpp>
 #include <copas/core/spin_wait.hpp>
 #include <copas/core/status.hpp>
+#include <copas/core/task_group.hpp>
 #include <copas/core/thread.hpp>
 #include <copas/core/time.hpp>
 #include <copas/core/timeout.hpp>

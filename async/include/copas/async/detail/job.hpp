@@ -37,8 +37,10 @@ class job : public std::enable_shared_from_this<job> {
   // Throws std::logic_error unless called on the thread of the dispatcher that created the job:
   // its waiters can only be parked and woken there.
   void check_owner() const;
-  // Parks the calling fiber until the outcome is final (result, error or cancel).
-  void wait_final();
+  // Parks the calling fiber until the outcome is final (result, error or cancel): true; false if
+  // its deadline scope ended the wait first. Leaving by cancellation or deadline with no other
+  // fiber waiting cancels the task.
+  bool wait_final();
   // True (and final) once a result, an error or a cancel is stored.
   bool final() const;
   // Stores "cancelled", releases waiters, then stops the task (on_cancel).
