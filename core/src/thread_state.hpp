@@ -77,6 +77,14 @@ struct thread_state {
   clock::time_point scope_deadline = clock::time_point::max();
   const void* scope_owner = nullptr;
 
+  // Introspection (copas::fibers()): turns on the CPU, time on it (the coarse clock's view,
+  // sampled at each switch), what a wait_queue wait is for ("lock", "future", ...).
+  std::uint64_t switches = 0;
+  clock::duration cpu{};
+  const char* waits_for = nullptr;
+  // Where the fiber was created, in debug builds (the leak ledger).
+  std::shared_ptr<const void> creation_site;
+
   std::string display_name() const;
   void disarm_timeout() noexcept;   // drops a pending copas::timeout()
   void release_events() noexcept;   // the fiber has ended: frees its libevent timers

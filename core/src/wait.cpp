@@ -144,6 +144,7 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
   s->parked_on = on;
   s->has_deadline = deadline != clock::time_point::max();
   s->parked = true;
+  s->parked_at = coarse_now();  // for copas::fibers(): a few ns, where clock::now() costs 20+
   if (kind == wait_kind::read && on && on->awaits_rest()) rest_due = true;
   count(s, +1);
   if (s->has_deadline) arm_deadline(base, s, deadline);
@@ -250,9 +251,11 @@ wake_reason wait_queue::wait(clock::time_point deadline, wait_kind kind, std::ui
     if (self->linked) self->queue->unlink(self);
   };
   s->waiter_node = &n;
+  s->waits_for = what_;
   struct unlink_on_exit {
     node* n;
     ~unlink_on_exit() {
+      n->w.state()->waits_for = nullptr;
       n->w.state()->unlink_waiter = nullptr;
       if (n->linked) n->queue->unlink(n);
     }

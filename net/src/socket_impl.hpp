@@ -5,6 +5,7 @@
 
 #include "receive_buffer.hpp"
 
+#include <copas/core/ledger.hpp>
 #include <copas/core/socket_ref.hpp>
 #include <copas/core/time.hpp>
 #include <copas/core/wait.hpp>
@@ -39,6 +40,7 @@ enum class io_status { done, want_read, want_write, eof, failed };
 
 struct socket_impl final : socket_ref {
   explicit socket_impl(socket::type t) : type(t) {}
+  ledger::entry ledger_entry{"socket", this};  // debug builds: reported if alive at dispatcher end
   ~socket_impl() override;
   socket_impl(const socket_impl&) = delete;
   socket_impl& operator=(const socket_impl&) = delete;

@@ -8,10 +8,12 @@
 #include "fd_count.hpp"
 #include "../net/tls_certs.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -234,6 +236,29 @@ TEST_F(CancelPoints, SmtpSend) {
                              .server = "127.0.0.1", .port = port_of(server)});
   }, any_reading);
   server.close();
+}
+
+// --- the leak ledger names a real socket -------------------------------------------------------
+
+TEST(LeakLedgerSockets, ASocketAliveAtDispatcherEndIsListedWithItsCreationSite) {
+  std::string report;
+  int line = 0;
+  std::thread t([&] {
+    copas::dispatcher::create({.leak_ledger = true,
+                               .leak_report = [&](const std::string& r) { report = r; }});
+    copas::loop([&] {
+      copas::addnamedthread("holder", [&] {
+        line = __LINE__ + 1;
+        auto s = copas::bind("127.0.0.1", 0, 4).value();
+        copas::setsocketname("forgotten-listener", s);
+        copas::pauseforever();  // the dispatcher ends with the socket still open
+      });
+    });
+  });
+  t.join();
+  EXPECT_THAT(report, testing::HasSubstr("socket 'forgotten-listener' created at"));
+  EXPECT_THAT(report, testing::HasSubstr("cancel_points_test.cpp:" + std::to_string(line)));
+  EXPECT_THAT(report, testing::HasSubstr("fiber 'holder' created at"));
 }
 
 // --- deadline scopes over a whole exchange ---------------------------------------------------

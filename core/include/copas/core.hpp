@@ -5,6 +5,8 @@
 #include <copas/core/dispatcher.hpp>
 #include <copas/core/error.hpp>
 #include <copas/core/errors.hpp>
+#include <copas/core/introspection.hpp>
+#include <copas/core/ledger.hpp>
 #include <copas/core/loop.hpp>
 #include <copas/core/pause.hpp>
 #include <copas/core/socket_ref.hpp>
