@@ -57,15 +57,18 @@ context* reactor_algorithm::pick_next() noexcept {
   return ctx;
 }
 
-// copas::fibers()' switch counts and CPU times, and the watchdog's view of who runs. The coarse
-// clock (a few ns a read) samples CPU time: a turn shorter than a tick mostly counts nothing, the
-// one that sees the tick change counts the whole tick, which is right on average over many turns.
+// copas::fibers()' switch counts and (opt-in) CPU times, and the watchdog's view of who runs.
+// The coarse clock samples CPU time: a turn shorter than a tick mostly counts nothing, the one
+// that sees the tick change counts the whole tick, which is right on average over many turns.
+// Even that read is a measurable share of a 100 ns switch, hence the option.
 void reactor_algorithm::account_switch(thread_state* next) noexcept {
-  auto now = coarse_now();
-  if (thread_state* prev = disp_->running_state) prev->cpu += now - disp_->ran_since;
-  disp_->ran_since = now;
   if (next) ++next->switches;
-  if (disp_->watched) disp_->watched->switched(next);
+  if (disp_->options.fiber_cpu_time) [[unlikely]] {
+    auto now = coarse_now();
+    if (thread_state* prev = disp_->running_state) prev->cpu += now - disp_->ran_since;
+    disp_->ran_since = now;
+  }
+  if (disp_->watched) [[unlikely]] disp_->watched->switched(next);
 }
 
 void reactor_algorithm::detach() noexcept {

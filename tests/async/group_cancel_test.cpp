@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "async_test_support.hpp"
+#include "structured.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -33,10 +34,7 @@ TEST(AsyncGroupCancel, AMemberWaitingOnAFutureUnwindsAndTheWorkerIsTold) {
   copas::loop([&] {
     copas::task_group g;
     g.spawn([&] {
-      struct guard {
-        bool* f;
-        ~guard() { *f = true; }
-      } gd{&destroyed};
+      copas::test::unwound gd{&destroyed};
       auto f = async::addthread(until_stopped(stopped));
       (void)f.get();
       went_on = true;

@@ -11,30 +11,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "structured.hpp"
+
 #include <functional>
 #include <string>
 #include <thread>
 
 namespace {
 
-// Counts loop rounds: one increment per pause(0) turn.
-struct round_counter {
-  long rounds = 0;
-  bool stop = false;
-  void start() {
-    copas::addthread([this] {
-      while (!stop) {
-        ++rounds;
-        copas::pause();
-      }
-    });
-  }
-};
-
-struct unwound {
-  bool* flag;
-  ~unwound() { *flag = true; }
-};
+using copas::test::round_counter;
+using copas::test::unwound;
 
 // Runs `blocked` as the only member of a group, waits until it has parked (`parked` says so),
 // cancels the group and checks the member unwound (destructors ran, nothing after the wait ran)

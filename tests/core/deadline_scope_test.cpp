@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "structured.hpp"
+
 #include <string>
 
 namespace {
@@ -32,10 +34,7 @@ TEST(DeadlineScope, WaitingAgainAfterTheDeadlineUnwindsToTheScope) {
     copas::wait_queue q;
     auto start = copas::clock::now();
     auto r = copas::with_timeout(0.05, [&] {
-      struct guard {
-        bool* f;
-        ~guard() { *f = true; }
-      } g{&unwound};
+      copas::test::unwound g{&unwound};
       while (true) q.wait();  // a caller that ignores timeouts cannot outlive the deadline
       after = true;
     });
@@ -121,10 +120,7 @@ TEST(DeadlineScope, GroupMembersInheritTheDeadline) {
     auto r = copas::with_timeout(0.05, [&] {
       copas::task_group g;
       g.spawn([&] {
-        struct guard {
-          bool* f;
-          ~guard() { *f = true; }
-        } gd{&member_unwound};
+        copas::test::unwound gd{&member_unwound};
         copas::wait_queue q;
         while (true) q.wait();
       });

@@ -79,24 +79,48 @@ TEST(Fibers, ASnapshotNamesEachFiberItsStateAndWhatItWaitsOn) {
 
 TEST(Fibers, SwitchesAndCpuTimeAccumulate) {
   bool spun = false;
-  copas::loop([&] {
-    auto t = copas::addnamedthread("spinner", [&] {
-      for (int i = 0; i < 200; ++i) {
-        auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
-        while (std::chrono::steady_clock::now() < until) {
+  std::uint64_t switches = 0;
+  double cpu = -1;
+  std::thread runner([&] {
+    copas::dispatcher::create({.fiber_cpu_time = true});
+    copas::loop([&] {
+      auto t = copas::addnamedthread("spinner", [&] {
+        for (int i = 0; i < 200; ++i) {
+          auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+          while (std::chrono::steady_clock::now() < until) {
+          }
+          copas::pause();
         }
-        copas::pause();
+        spun = true;
+        copas::pause(60);
+      });
+      while (!spun) copas::pause(0.01);
+      auto all = copas::fibers();
+      if (const auto* spinner = find(all, "spinner")) {
+        switches = spinner->switches;
+        cpu = spinner->cpu_seconds;
       }
-      spun = true;
+      copas::removethread(t);
+    });
+  });
+  runner.join();
+  EXPECT_GE(switches, 200u);
+  // 200 turns of 200 us: 40 ms on the CPU; the coarse clock's sampling sees a share of its ticks.
+  EXPECT_GT(cpu, 0.0);
+}
+
+TEST(Fibers, CpuTimeIsOptIn) {
+  copas::loop([] {
+    auto t = copas::addnamedthread("idle-spinner", [] {
+      auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+      while (std::chrono::steady_clock::now() < until) {
+      }
       copas::pause(60);
     });
-    while (!spun) copas::pause(0.01);
+    copas::pause(0.05);
     auto all = copas::fibers();
-    const auto* spinner = find(all, "spinner");
-    ASSERT_NE(spinner, nullptr);
-    EXPECT_GE(spinner->switches, 200u);
-    // 200 turns of 200 us: 40 ms on the CPU; the coarse clock's sampling gets it to a few ticks.
-    EXPECT_GT(spinner->cpu_seconds, 0.0);
+    ASSERT_NE(find(all, "idle-spinner"), nullptr);
+    EXPECT_EQ(find(all, "idle-spinner")->cpu_seconds, 0.0);
     copas::removethread(t);
   });
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "structured.hpp"
+
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -11,25 +13,8 @@
 
 namespace {
 
-// Sets its flag when destroyed: proves a member was unwound, not abandoned.
-struct unwound {
-  bool* flag;
-  ~unwound() { *flag = true; }
-};
-
-// Counts loop rounds: one increment per pause(0) turn.
-struct round_counter {
-  long rounds = 0;
-  bool stop = false;
-  void start() {
-    copas::addthread([this] {
-      while (!stop) {
-        ++rounds;
-        copas::pause();
-      }
-    });
-  }
-};
+using copas::test::round_counter;
+using copas::test::unwound;
 
 TEST(TaskGroup, WaitReturnsWhenEveryMemberEnded) {
   std::vector<int> ended;

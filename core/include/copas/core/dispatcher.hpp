@@ -50,6 +50,9 @@ struct dispatcher_options {
   // one sees the post or the data at once. 0 = always block at once.
   std::chrono::microseconds spin_before_block{50};
 
+  // copas::fibers()' CPU time per fiber: a coarse-clock read at every switch (a few ns, a few per
+  // cent of a bare switch), so off by default (cpu_seconds stays 0).
+  bool fiber_cpu_time = false;
   // Opt-in watchdog: a fiber that runs longer than this without yielding (a busy loop, a
   // blocking system call) is reported once per such turn with its name and the stack it is busy
   // in, by a watchdog thread. 0 = off. The stack is captured by a signal (SIGRTMIN+5) sent to

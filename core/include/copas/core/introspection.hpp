@@ -7,7 +7,8 @@
 //
 // A snapshot: call it on the dispatcher's thread (from a fiber, or between loops); it reads only
 // bookkeeping the scheduler keeps anyway (a switch counter and a coarse-clock sample per switch,
-// the moment and object of each wait), so keeping it costs the hot path next to nothing.
+// the moment and object of each wait), so keeping it costs the hot path next to nothing; CPU
+// time per fiber is opt-in (dispatcher_options::fiber_cpu_time).
 
 #include <copas/core/time.hpp>
 #include <copas/core/wait.hpp>
@@ -38,7 +39,7 @@ struct fiber_info {
   double waiting_seconds = 0;  // since the wait began (coarse clock: to 1-4 ms)
   std::uint64_t switches = 0;  // times it was switched to
   // Time on the CPU, as the coarse clock sees it at each switch: exact on average over many
-  // turns, to a tick (1-4 ms) for a few.
+  // turns, to a tick (1-4 ms) for a few. Only with dispatcher_options::fiber_cpu_time (else 0).
   double cpu_seconds = 0;
   std::size_t stack_size = 0;  // usable bytes
   // The deepest point its stack ever reached, in bytes (whole pages, from the pages the kernel
