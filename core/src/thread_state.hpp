@@ -28,6 +28,8 @@ struct thread_state {
   error_handler handler;
   std::function<void()> body;
   boost::fibers::context* ctx = nullptr;  // set when the fiber first runs
+  std::uint64_t switches = 0;             // turns on the CPU (copas::fibers()); beside ctx, which
+                                          // every switch reads anyway
 
   bool alive = true;
   bool cancel_requested = false;
@@ -77,9 +79,8 @@ struct thread_state {
   clock::time_point scope_deadline = clock::time_point::max();
   const void* scope_owner = nullptr;
 
-  // Introspection (copas::fibers()): turns on the CPU, time on it (the coarse clock's view,
-  // sampled at each switch), what a wait_queue wait is for ("lock", "future", ...).
-  std::uint64_t switches = 0;
+  // Introspection (copas::fibers()): time on the CPU (the coarse clock's view, sampled at each
+  // switch, opt-in), what a wait_queue wait is for ("lock", "future", ...).
   clock::duration cpu{};
   const char* waits_for = nullptr;
   // Where the fiber was created, in debug builds (the leak ledger).
