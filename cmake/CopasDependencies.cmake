@@ -1,6 +1,6 @@
 # Every dependency comes from Debian 12 packages and is found through its own
 # CMake config (Boost, OpenSSL's FindOpenSSL) or its own pkg-config file (libevent).
-find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS fiber context system url)
+find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS fiber context system url stacktrace_backtrace)
 find_package(OpenSSL 3 REQUIRED)
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)

@@ -80,10 +80,26 @@ void job::check_owner() const {
         "copas::async: a future can only be used on the thread of the dispatcher that created it");
 }
 
-void job::wait_final() {
+bool job::wait_final() {
   check_owner();
+  // A fiber that leaves the wait by cancellation (removethread, a task_group) or at its deadline
+  // scope's deadline is the task's last observer if nobody else waits: the task is stopped then,
+  // as cancel() would (its worker told through its stop token), instead of running for nobody.
   // Spurious wake-ups (none are expected) re-check and park again.
-  while (!final()) waiters_.wait(clock::time_point::max(), wait_kind::external);
+  while (!final()) {
+    wake_reason why;
+    try {
+      why = waiters_.wait(clock::time_point::max(), wait_kind::external);
+    } catch (...) {
+      if (waiters_.empty()) cancel();
+      throw;
+    }
+    if (why == wake_reason::timeout) {
+      if (waiters_.empty()) cancel();
+      return false;
+    }
+  }
+  return true;
 }
 
 void job::fail_current() { fail(describe(std::current_exception())); }
@@ -112,8 +128,24 @@ bool job::cancel() {
   return true;
 }
 
+std::stop_token job::stop_token() const {
+  std::lock_guard lock(m_);
+  if (!stop_.stop_possible()) {
+    stop_ = std::stop_source();
+    if (stop_wanted_) stop_.request_stop();  // no callbacks can be registered yet
+  }
+  return stop_.get_token();
+}
+
 void job::on_cancel(bool started) {
-  stop_.request_stop();  // runs the task's stop callbacks (sleep wake-up, SIGTERM to a child)
+  std::stop_source source(std::nostopstate);
+  {
+    std::lock_guard lock(m_);
+    stop_wanted_ = true;
+    source = stop_;
+  }
+  // Runs the task's stop callbacks (sleep wake-up, SIGTERM to a child), outside m_.
+  if (source.stop_possible()) source.request_stop();
   double t = cancel_timeout.load();
   // A task still queued is skipped by its worker; only a running one may need forcing. forever
   // (or NaN) arms nothing at all.
@@ -170,7 +202,7 @@ bool job::run() {
       ~current_scope() { current_job = nullptr; }
     } scope(self);
     try {
-      self->execute(self->stop_.get_token());
+      self->execute(self->wants_stop_token() ? self->stop_token() : std::stop_token{});
     } catch (...) {
       // A forced stop (pthread_cancel) unwinds with a foreign exception, abi::__forced_unwind,
       // which must never be swallowed. libstdc++ gives foreign exceptions no exception_ptr; that
@@ -188,7 +220,7 @@ bool job::run() {
   {
     std::lock_guard lock(self->m_);
     if (self->lane_ == lane_status::running)
-      self->lane_ = self->stop_.stop_requested() ? lane_status::cancelled
+      self->lane_ = self->stop_wanted_ ? lane_status::cancelled
                     : threw                      ? lane_status::error
                                                  : lane_status::done;
   }

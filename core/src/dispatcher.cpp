@@ -1,6 +1,8 @@
 #include "dispatcher_impl.hpp"
 #include "reactor_algorithm.hpp"
+#include "ledger.hpp"
 #include "sanitizer.hpp"
+#include "watchdog.hpp"
 
 #include <copas/core/loop.hpp>
 
@@ -83,10 +85,19 @@ dispatcher::impl::impl(dispatcher& o, const dispatcher_options& opts)
   algo = new detail::reactor_algorithm(*this);
   boost::fibers::context::active()->get_scheduler()->set_algo(algo);
   detail::install_overflow_guard();
+
+#if defined(NDEBUG)
+  ledger_on = options.leak_ledger.value_or(false);
+#else
+  ledger_on = options.leak_ledger.value_or(true);
+#endif
+  if (options.watchdog.count() > 0)
+    watched = std::make_unique<detail::watchdog>(options.watchdog, options.watchdog_report);
 }
 
 void dispatcher::impl::shutdown() {
   shutting_down = true;
+  if (ledger_on) detail::report_leaks(*this);
   // Unwind every fiber still alive: each gets thread_cancelled at its suspension point, so its
   // destructors (sockets, locks, buffers) run before the event_base goes away.
   for (int round = 0; live_count > 0 && round < 1000; ++round) {
@@ -101,6 +112,7 @@ void dispatcher::impl::shutdown() {
 }
 
 dispatcher::impl::~impl() {
+  watched.reset();  // before the fibers it might look at are gone
   posted->close();  // remotes may keep the queue: from now on their posts return false
   algo->detach();
   main_state->release_events();

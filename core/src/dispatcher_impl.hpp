@@ -18,6 +18,7 @@ struct event;
 
 namespace copas::detail {
 class reactor_algorithm;
+class watchdog;
 }
 
 namespace copas {
@@ -45,7 +46,7 @@ struct dispatcher::impl {
   // Loop state.
   bool running = false;
   std::optional<bool> exiting;
-  wait_queue exit_waiters;
+  wait_queue exit_waiters{"exit"};
   detail::thread_state* driver = nullptr;  // parked in loop()/step() until the loop idles
   bool activity = false;                   // something ran since the driver last looked
   unsigned long events = 0;                // callbacks run (step()'s return value)
@@ -63,6 +64,12 @@ struct dispatcher::impl {
 
   // Debug logging.
   debug::logger logger;
+
+  // Introspection: when the running fiber was switched to (coarse clock), the watchdog, the leak
+  // ledger.
+  clock::time_point ran_since{};
+  std::unique_ptr<detail::watchdog> watched;
+  bool ledger_on = false;
 
   // Statistics (status(true)).
   struct stats_state {

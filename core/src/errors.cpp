@@ -3,6 +3,11 @@
 
 #include <copas/core/errors.hpp>
 
+#include "traceback.hpp"
+
+// The libbacktrace backend (libboost_stacktrace_backtrace) names frames that have no debug
+// information; traceback.cpp adds each frame's file and line.
+#define BOOST_STACKTRACE_LINK
 #include <boost/stacktrace.hpp>
 
 #include <cstdio>
@@ -10,17 +15,13 @@
 
 namespace copas {
 
-namespace {
+struct runtime_error::captured_stack {
+  boost::stacktrace::stacktrace frames;
+};
 
-std::string format_stack(const boost::stacktrace::stacktrace& st) {
-  std::ostringstream out;
-  out << "stack traceback:";
-  for (const auto& frame : st) {
-    std::string name = frame.name();
-    out << "\n\t" << (name.empty() ? "?" : name) << " [" << frame.address() << "]";
-  }
-  return out.str();
-}
+using detail::format_stack;
+
+namespace {
 
 std::string traceback_of(std::exception_ptr err) {
   try {
@@ -58,7 +59,10 @@ void default_handler(std::exception_ptr err, const thread& co, const socket_ref*
 runtime_error::runtime_error(std::string_view msg, boost::source_location where)
     : std::runtime_error(std::string(where.file_name()) + ":" + std::to_string(where.line()) +
                          ": " + std::string(msg)),
-      traceback_(format_stack(boost::stacktrace::stacktrace())) {}
+      // Only the addresses now: resolving names and lines is for whoever prints the traceback.
+      stack_(std::make_shared<const captured_stack>(captured_stack{boost::stacktrace::stacktrace()})) {}
+
+std::string runtime_error::traceback() const { return format_stack(stack_->frames); }
 
 void raise(std::string_view msg, boost::source_location where) { throw runtime_error(msg, where); }
 
@@ -93,7 +97,9 @@ error_handler geterrorhandler(const thread& co) {
 }
 
 std::string gettraceback(std::string_view msg, const thread& co, const socket_ref* skt) {
-  return header(msg, co, skt) + "\n" + format_stack(boost::stacktrace::stacktrace());
+  // Skips this function's own frame: the stack starts at its caller.
+  return header(msg, co, skt) + "\n" +
+         format_stack(boost::stacktrace::stacktrace(1, static_cast<std::size_t>(-1)));
 }
 
 void report_error(std::exception_ptr err, const thread& co, const socket_ref* skt) {

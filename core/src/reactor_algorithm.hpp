@@ -50,6 +50,7 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
   void start_switch(boost::fibers::context*) noexcept {}
 #endif
   bool poll_due() noexcept;
+  void account_switch(thread_state* next) noexcept;
   bool spin_for_post(std::chrono::steady_clock::time_point until) noexcept;
   bool spin_for_rest(std::chrono::steady_clock::time_point until) noexcept;
   std::chrono::steady_clock::time_point spin_stop(std::chrono::steady_clock::time_point until) const noexcept;

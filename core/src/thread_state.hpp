@@ -28,6 +28,8 @@ struct thread_state {
   error_handler handler;
   std::function<void()> body;
   boost::fibers::context* ctx = nullptr;  // set when the fiber first runs
+  std::uint64_t switches = 0;             // turns on the CPU (copas::fibers()); beside ctx, which
+                                          // every switch reads anyway
 
   bool alive = true;
   bool cancel_requested = false;
@@ -68,6 +70,23 @@ struct thread_state {
   // (timeout, cancellation), so that the queue never holds a departed waiter.
   void (*unlink_waiter)(void* node) = nullptr;
   void* waiter_node = nullptr;
+
+  // Structured concurrency (task_group, deadline_scope). While `shield` is non-zero, park ignores
+  // cancellation and the scope deadline: a group's teardown waits for its members even in a fiber
+  // that is itself being unwound. `scope_deadline` is the innermost deadline_scope's (or one
+  // inherited from the fiber that spawned this group member); `scope_owner` names the scope whose
+  // deadline it is, `scope_expired` says that deadline already ended one wait.
+  int shield = 0;
+  bool scope_expired = false;
+  clock::time_point scope_deadline = clock::time_point::max();
+  const void* scope_owner = nullptr;
+
+  // Introspection (copas::fibers()): time on the CPU (the coarse clock's view, sampled at each
+  // switch, opt-in), what a wait_queue wait is for ("lock", "future", ...).
+  clock::duration cpu{};
+  const char* waits_for = nullptr;
+  // Where the fiber was created, in debug builds (the leak ledger).
+  std::shared_ptr<const void> creation_site;
 
   std::string display_name() const;
   void disarm_timeout() noexcept;   // drops a pending copas::timeout()

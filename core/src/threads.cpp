@@ -1,5 +1,6 @@
 // Creating, running, naming and removing fibers.
 #include "dispatcher_impl.hpp"
+#include "ledger.hpp"
 #include "reactor_algorithm.hpp"
 
 #include <copas/core/errors.hpp>
@@ -70,6 +71,7 @@ thread spawn(thread_options options, std::function<void()> body) {
   s->guard_page = where.guard;
   s->guard_size = where.guard_size;
   f.properties<fiber_props>().state = s;
+  if (d.ledger_on) s->creation_site = capture_creation_site();
   f.detach();
   d.link_live(s.get());
   return thread(std::move(s));

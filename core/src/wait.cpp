@@ -2,6 +2,7 @@
 #include "dispatcher_impl.hpp"
 #include "reactor_algorithm.hpp"
 
+#include <copas/core/deadline_scope.hpp>
 #include <copas/core/wait.hpp>
 
 #include <event2/event.h>
@@ -100,6 +101,17 @@ const char* kind_word(wait_kind k) {
   d.log(line);
 }
 
+// A wait that would outlast the fiber's deadline scope whose deadline has come: the first such
+// wait reports "timeout" at once (as its own timeout would); one begun after that unwinds the
+// fiber to the scope (copas::deadline_exceeded), so a caller that waits again and again cannot
+// outlive its deadline.
+[[gnu::noinline, gnu::cold]] wake_reason scope_timeout(thread_state* s) {
+  if (s->scope_expired) throw deadline_exceeded(s->scope_owner);
+  s->scope_expired = true;
+  s->reason = wake_reason::timeout;
+  return wake_reason::timeout;
+}
+
 }  // namespace
 
 void dispatcher::impl::count(thread_state* s, int delta) noexcept {
@@ -121,12 +133,19 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
                                    const socket_ref* on) {
   if (in_callback)
     throw std::logic_error("copas: a timeout callback must not block or yield");
-  if (s->cancel_requested) throw thread_cancelled{};
+  if (s->cancel_requested && !s->shield) throw thread_cancelled{};
+  bool scoped = false;
+  if (s->scope_deadline < deadline && !s->shield) [[unlikely]] {
+    if (s->scope_expired || clock::now() >= s->scope_deadline) return scope_timeout(s);
+    deadline = s->scope_deadline;
+    scoped = true;
+  }
 
   s->kind = kind;
   s->parked_on = on;
   s->has_deadline = deadline != clock::time_point::max();
   s->parked = true;
+  s->parked_at = coarse_now();  // for copas::fibers(): a few ns, where clock::now() costs 20+
   if (kind == wait_kind::read && on && on->awaits_rest()) rest_due = true;
   count(s, +1);
   if (s->has_deadline) arm_deadline(base, s, deadline);
@@ -138,7 +157,8 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
 
   ++s->generation;  // every waker of this wait is now stale
   if (logger && !s->is_driver) log_resuming(*this, s, kind, on);
-  if (s->cancel_requested) throw thread_cancelled{};
+  if (s->cancel_requested && !s->shield) throw thread_cancelled{};
+  if (scoped && s->reason == wake_reason::timeout) s->scope_expired = true;
   return s->reason;
 }
 
@@ -199,7 +219,8 @@ wake_reason park(wait_kind kind, clock::time_point deadline, const socket_ref* o
 void check_cancelled() {
   auto& d = detail::current_impl();
   if (d.in_callback) return;
-  if (d.current_state()->cancel_requested) throw thread_cancelled{};
+  auto* s = d.current_state();
+  if (s->cancel_requested && !s->shield) throw thread_cancelled{};
 }
 
 }  // namespace this_thread
@@ -241,9 +262,11 @@ wake_reason wait_queue::wait(clock::time_point deadline, wait_kind kind, std::ui
     if (self->linked) self->queue->unlink(self);
   };
   s->waiter_node = &n;
+  s->waits_for = what_;
   struct unlink_on_exit {
     node* n;
     ~unlink_on_exit() {
+      n->w.state()->waits_for = nullptr;
       n->w.state()->unlink_waiter = nullptr;
       if (n->linked) n->queue->unlink(n);
     }

@@ -5,6 +5,7 @@
 
 #include "receive_buffer.hpp"
 
+#include <copas/core/ledger.hpp>
 #include <copas/core/socket_ref.hpp>
 #include <copas/core/time.hpp>
 #include <copas/core/wait.hpp>
@@ -45,6 +46,7 @@ class wait_hold;
 // state itself goes when the last parked call has returned.
 struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl> {
   explicit socket_impl(socket::type t) : type(t) {}
+  ledger::entry ledger_entry{"socket", this};  // debug builds: reported if alive at dispatcher end
   ~socket_impl() override;
   socket_impl(const socket_impl&) = delete;
   socket_impl& operator=(const socket_impl&) = delete;

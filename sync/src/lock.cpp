@@ -32,7 +32,7 @@ struct lock::state {
   thread owner;
   long count = 0;  // re-entrant depth of the owner
   bool destroyed = false;
-  wait_queue waiters;
+  wait_queue waiters{"lock"};
   // The waiter handed the lock that has not run yet: destroy() turns its success into
   // "destroyed", as Copas does for the owner's pending result.
   waiter* handed = nullptr;

@@ -40,7 +40,7 @@ struct semaphore::state {
   double timeout;
   std::int64_t requested_by_waiters = 0;
   bool destroyed = false;
-  wait_queue waiters;
+  wait_queue waiters{"semaphore"};
 
   // Adds resources, capped at max; reports whether the cap cut the gift.
   bool add(std::int64_t given) noexcept {

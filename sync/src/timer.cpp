@@ -3,9 +3,11 @@
 
 #include <copas/core/pause.hpp>
 #include <copas/core/thread.hpp>
+#include <copas/core/ledger.hpp>
 #include <copas/core/wait.hpp>
 
 #include <atomic>
+#include <optional>
 #include <stdexcept>
 
 namespace copas {
@@ -31,6 +33,7 @@ struct timer::state {
   std::any params;
   std::function<void(timer&, std::any&)> callback;
   error_handler errorhandler;
+  std::optional<ledger::entry> ledger_entry;  // debug builds: reported if alive at dispatcher end
 
   bool armed = false;
   // Each arm() is a generation; a fiber whose generation is not the current one is cancelled
@@ -62,6 +65,7 @@ timer::timer(timer_options options) : s_(std::make_shared<state>()) {
   if (!options.callback) throw std::invalid_argument("expected callback to be a function");
   state& s = *s_;
   s.name = options.name ? std::move(*options.name) : next_timer_name();
+  s.ledger_entry.emplace("timer", s.name);
   s.recurring = options.recurring;
   s.delay = *options.delay;
   s.params = std::move(options.params);

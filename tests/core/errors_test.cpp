@@ -103,6 +103,30 @@ TEST(Errors, FailingHandlerIsReportedAndLoopContinues) {  // H8
   EXPECT_TRUE(later);
 }
 
+TEST(Errors, TracebackNamesThisFileAndLineAlsoInsideALambda) {
+  std::string tb;
+  int line = 0;
+  copas::loop([&] {
+    auto inner = [&] {
+      line = __LINE__ + 1;
+      tb = copas::gettraceback("where");
+    };
+    inner();
+  });
+  EXPECT_THAT(tb, HasSubstr("errors_test.cpp:" + std::to_string(line) + ": in "));
+}
+
+TEST(Errors, DefaultHandlerTracebackNamesTheRaisingLine) {
+  testing::internal::CaptureStdout();
+  int line = 0;
+  copas::loop([&] {
+    line = __LINE__ + 1;
+    copas::raise("with a line");
+  });
+  std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_THAT(out, HasSubstr("errors_test.cpp:" + std::to_string(line) + ": in "));
+}
+
 TEST(Errors, GettracebackHeaderFormat) {  // H9, V10 (fixed form)
   EXPECT_THAT(copas::gettraceback(""), testing::StartsWith("(coroutine: nil, socket: nil)\nstack traceback:"));
   EXPECT_THAT(copas::gettraceback("boom"), testing::StartsWith("boom (coroutine: nil, socket: nil)\n"));

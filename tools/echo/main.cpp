@@ -10,6 +10,7 @@
 #include <event2/event.h>
 
 #include <csignal>
+#include <iostream>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -96,11 +97,15 @@ int main(int argc, char** argv) {
   event* sigterm = evsignal_new(base, SIGTERM, stop, &ctx);
   event_add(sigint, nullptr);
   event_add(sigterm, nullptr);
+  // SIGUSR1: what every fiber is doing, as a table on stderr.
+  event* sigusr1 = evsignal_new(base, SIGUSR1, [](evutil_socket_t, short, void*) { copas::dump(std::cerr); }, nullptr);
+  event_add(sigusr1, nullptr);
 
   copas::addserver(*server, copas::handler(echo, tls), std::nullopt, "echo");
   copas::loop();
   event_free(sigint);
   event_free(sigterm);
+  event_free(sigusr1);
   std::printf("copas-echo: stopped\n");
   return 0;
 }

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -26,6 +27,10 @@ namespace {
 // Lock-free, so the handler may set it; atomic, since every serving thread reads it.
 std::atomic<bool> stop_requested{false};
 void on_signal(int) { stop_requested = true; }
+// SIGUSR1: each serving thread prints copas::dump() of its dispatcher to stderr.
+std::atomic<int> dumps_requested{0};
+void on_dump_signal(int) { dumps_requested.fetch_add(1); }
+std::mutex dump_turn;  // one thread's table at a time
 
 bool split(const std::string& s, std::string& host, std::uint16_t& port) {
   auto colon = s.rfind(':');
@@ -57,7 +62,15 @@ void serve(copas::socket server, const copas::connection_handler& handle, double
     handle(client);  // a copy: `open` keeps pointing at this handle
   });
   copas::addthread([&] {
-    while (!stop_requested) copas::pause(0.05);
+    int dumped = dumps_requested.load();
+    while (!stop_requested) {
+      copas::pause(0.05);
+      if (int now = dumps_requested.load(); now != dumped) {
+        dumped = now;
+        std::lock_guard lock(dump_turn);
+        copas::dump(std::cerr);
+      }
+    }
     copas::removeserver(server);
     auto until = copas::gettime() + grace;
     while (!open.empty() && copas::gettime() < until) copas::pause(0.05);
@@ -94,6 +107,7 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::signal(SIGUSR1, on_dump_signal);
   std::signal(SIGPIPE, SIG_IGN);
   // Two descriptors per proxied connection: thousands of them need more than the usual 1024.
   if (rlimit r{}; ::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {

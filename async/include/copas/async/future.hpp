@@ -43,10 +43,12 @@ class future {
   // on one future; all are released together. Idempotent: every call returns the same outcome.
   // Returns the task's values, or an error whose message() is the exception's what() (category
   // copas::async, errc::task_failed) or "cancelled" (copas::errc::cancelled).
-  // Throws copas::thread_cancelled if the waiting fiber is removed (the task keeps running; see
-  // run() for the form that cancels it).
+  // Throws copas::thread_cancelled if the waiting fiber is removed (removethread, a task_group's
+  // cancel). Inside a deadline_scope (with_timeout) it returns "timeout" at the deadline. Either
+  // way, when no other fiber still waits on it, the task is cancelled as by cancel() (its worker
+  // is told through its stop token): nobody is left to observe it.
   copas::result<std::tuple<T...>> get() const {
-    slot_->wait_final();
+    if (!slot_->wait_final()) return copas::error(copas::errc::timeout);
     return slot_->outcome();
   }
   copas::result<std::tuple<T...>> operator()() const { return get(); }

@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 struct event_base;
 
@@ -48,6 +49,22 @@ struct dispatcher_options {
   // kernel: a sleeping thread's wake-up costs tens of microseconds (more on a VM), a spinning
   // one sees the post or the data at once. 0 = always block at once.
   std::chrono::microseconds spin_before_block{50};
+
+  // copas::fibers()' CPU time per fiber: a coarse-clock read at every switch (a few ns, a few per
+  // cent of a bare switch), so off by default (cpu_seconds stays 0).
+  bool fiber_cpu_time = false;
+  // Opt-in watchdog: a fiber that runs longer than this without yielding (a busy loop, a
+  // blocking system call) is reported once per such turn with its name and the stack it is busy
+  // in, by a watchdog thread. 0 = off. The stack is captured by a signal (SIGRTMIN+5) sent to
+  // the dispatcher's thread; the fiber itself is not disturbed.
+  std::chrono::milliseconds watchdog{0};
+  // Receives each watchdog report (called on the watchdog thread); empty = standard error.
+  std::function<void(const std::string& report)> watchdog_report;
+  // The leak ledger (<copas/core/ledger.hpp>): what is alive when the dispatcher ends, with its
+  // creation site. nullopt = on in debug builds of copas (no NDEBUG), off otherwise.
+  std::optional<bool> leak_ledger;
+  // Receives the ledger's report (only when something is left); empty = standard error.
+  std::function<void(const std::string& report)> leak_report;
 };
 
 class dispatcher {

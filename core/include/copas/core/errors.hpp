@@ -13,6 +13,7 @@
 
 #include <exception>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -31,8 +32,10 @@ void seterrorhandler(error_handler handler, bool is_default = false);
 error_handler geterrorhandler(const thread& co = running_thread());
 
 // "<msg> (coroutine: <name>, socket: <name>)\nstack traceback:\n\t..." -- the fixed Copas
-// header (names are "nil" where absent), then the stack: the one captured where copas::raise()
-// threw, else the caller's.
+// header (names are "nil" where absent), then the caller's stack, one frame a line, innermost
+// first: "<file>:<line>: in <function>" where the binary has debug information (Debug and
+// RelWithDebInfo builds; lambdas too), else "<function> [<address>]". The default error handler
+// prints the stack captured where copas::raise() threw instead.
 std::string gettraceback(std::string_view msg = {}, const thread& co = {},
                          const socket_ref* skt = nullptr);
 
@@ -44,10 +47,13 @@ std::string error_message(std::exception_ptr err);
 class runtime_error : public std::runtime_error {
  public:
   runtime_error(std::string_view msg, boost::source_location where);
-  const std::string& traceback() const noexcept { return traceback_; }
+  // "stack traceback:\n\t<file>:<line>: in <function>..." for the stack where it was raised
+  // (file and line where the binary has debug information: Debug and RelWithDebInfo builds).
+  std::string traceback() const;
 
  private:
-  std::string traceback_;
+  struct captured_stack;
+  std::shared_ptr<const captured_stack> stack_;
 };
 
 // (boost::source_location rather than std's: clang 14 with libstdc++ 12 lacks the latter.)

@@ -116,6 +116,9 @@ void check_cancelled();
 class wait_queue {
  public:
   wait_queue() = default;
+  // `what` names what its waiters wait for in copas::fibers() ("lock", "future", ...); a
+  // string literal (it is kept, not copied).
+  explicit wait_queue(const char* what) noexcept : what_(what) {}
   wait_queue(const wait_queue&) = delete;
   wait_queue& operator=(const wait_queue&) = delete;
   ~wait_queue();  // wakes any remaining waiter
@@ -144,6 +147,7 @@ class wait_queue {
   node* head_ = nullptr;
   node* tail_ = nullptr;
   std::size_t size_ = 0;
+  const char* what_ = "wait queue";
 };
 
 }  // namespace copas

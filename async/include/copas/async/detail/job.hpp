@@ -10,6 +10,7 @@
 #include <copas/async/state.hpp>
 #include <copas/core/dispatcher.hpp>
 #include <copas/core/error.hpp>
+#include <copas/core/ledger.hpp>
 #include <copas/core/wait.hpp>
 
 #include <sys/types.h>
@@ -37,8 +38,10 @@ class job : public std::enable_shared_from_this<job> {
   // Throws std::logic_error unless called on the thread of the dispatcher that created the job:
   // its waiters can only be parked and woken there.
   void check_owner() const;
-  // Parks the calling fiber until the outcome is final (result, error or cancel).
-  void wait_final();
+  // Parks the calling fiber until the outcome is final (result, error or cancel): true; false if
+  // its deadline scope ended the wait first. Leaving by cancellation or deadline with no other
+  // fiber waiting cancels the task.
+  bool wait_final();
   // True (and final) once a result, an error or a cancel is stored.
   bool final() const;
   // Stores "cancelled", releases waiters, then stops the task (on_cancel).
@@ -58,7 +61,8 @@ class job : public std::enable_shared_from_this<job> {
   static void notify(std::shared_ptr<job> self);
 
   // ---- task side (this_task helpers, on the worker) ----
-  std::stop_token stop_token() const noexcept { return stop_.get_token(); }
+  // Made on first use: most tasks never look at theirs, and a stop state is an allocation.
+  std::stop_token stop_token() const;
   // A child process group the forced stop must kill instead of cancelling the worker thread.
   void set_child(pid_t pgid);
   void clear_child();
@@ -75,6 +79,8 @@ class job : public std::enable_shared_from_this<job> {
   // Runs the user function and stores its values with settle() (on the dispatcher thread) or
   // stage() (on a worker); exceptions propagate to run().
   virtual void execute(std::stop_token token) = 0;
+  // Whether execute() hands its token to the user function (else run() passes an empty one).
+  virtual bool wants_stop_token() const noexcept { return true; }
   // Stops the task after cancel() made the outcome final. The default, for worker tasks: request
   // the stop token and, if the task already `started` running, arm the forced stop.
   virtual void on_cancel(bool started);
@@ -118,8 +124,12 @@ class job : public std::enable_shared_from_this<job> {
   void store_failure(std::string message, state& into);
 
   std::shared_ptr<dispatcher::remote> remote_;  // also names the owning dispatcher
-  copas::wait_queue waiters_;
-  std::stop_source stop_;
+  copas::wait_queue waiters_{"future"};
+  copas::ledger::entry ledger_entry_{"offload job"};  // debug builds: alive at dispatcher end?
+  // Empty until stop_token() or a cancel needs it; stop_wanted_ remembers a cancel that came
+  // first. Both under m_.
+  mutable std::stop_source stop_{std::nostopstate};
+  bool stop_wanted_ = false;
   lane_status lane_ = lane_status::pending;
   state staged_ = PENDING;  // the outcome a worker stored, until notify() publishes it
   pid_t child_ = 0;
@@ -203,6 +213,9 @@ class task final : public result_slot<T...> {
   ~task() override { this->destroying(); }
 
  private:
+  bool wants_stop_token() const noexcept override {
+    return std::is_invocable_v<F&, std::stop_token>;
+  }
   void execute(std::stop_token token) override {
     std::optional<std::tuple<T...>> values;
     {
