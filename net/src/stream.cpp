@@ -78,7 +78,7 @@ result<void> socket::connect(std::string_view host, std::uint16_t port) {
     if (ok) {
       s.connected = true;
       s.peer_host = std::string(host);
-      if (s.params && s.params->wrap) dohandshake();
+      if (s.params && (s.params->wrap || s.params->context)) dohandshake();
       return {};
     }
     last = ok.error();
