@@ -7,6 +7,7 @@
 //  (2) with resumption (nginx issuing TLS 1.3 tickets): copas's per-thread session cache vs
 //      libcurl with one easy handle, its connection never reused (FORBID_REUSE), its session
 //      cache (and loaded bundle) kept across requests.
+#include "libcurl_baseline.hpp"
 #include "nginx_server.hpp"
 
 #include <copas/core.hpp>
@@ -25,12 +26,9 @@
 
 namespace {
 
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using copas::bench::discard;
+using copas::bench::median;
+using copas::bench::now;
 
 void curl_setup(CURL* c, const std::string& url, const std::string& bundle) {
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
