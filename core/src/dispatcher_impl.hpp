@@ -42,6 +42,7 @@ struct dispatcher::impl {
   int reading = 0, writing = 0, sleeping = 0, lethargic = 0, sync_waiting = 0, external = 0;
   int timeouts = 0;         // armed copas::timeout() slots
   int sync_deadlines = 0;   // sync waits with a deadline (Copas arms a timeout for them)
+  long failed_handshakes = 0;  // server-side TLS handshakes that failed (status())
 
   // Loop state.
   bool running = false;

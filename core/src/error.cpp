@@ -26,6 +26,8 @@ class category final : public std::error_category {
       case errc::handshake_failed: return "TLS/SSL handshake failed";
       case errc::protocol_error: return "protocol error";
       case errc::invalid_argument: return "invalid argument";
+      case errc::local_certificate: return "local certificate or key cannot be loaded";
+      case errc::certificate_rejected: return "the peer rejected or required a certificate";
     }
     return "unknown copas error";
   }

@@ -32,6 +32,8 @@ void dispatcher::impl::after_poll() noexcept {
   stats.last_poll_end = clock::now();
 }
 
+void detail::count_failed_handshake() noexcept { ++detail::current_impl().failed_handshakes; }
+
 status_report status(std::optional<bool> enable_stats) {
   auto& d = detail::current_impl();
   status_report r;
@@ -42,6 +44,7 @@ status_report status(std::optional<bool> enable_stats) {
   r.timer = d.sleeping;
   r.inactive = d.lethargic + d.sync_waiting;
   r.timeout = d.timeouts + d.sync_deadlines;
+  r.failed_handshakes = d.failed_handshakes;
 
   auto& st = d.stats;
   auto reset = [&] {

@@ -90,11 +90,9 @@ result<connection> open(const request_params& p, const target& t, const std::opt
                    !std::get<std::string>(sp.sni->names).empty();
     if (!own_sni) c.sock.sni(sni_params{.names = t.host, .strict = false});
     tell(p, phase::handshake, &c);
-    try {
-      c.sock.dohandshake(sp);
-    } catch (const system_error& e) {
+    if (auto ok = c.sock.handshake(sp); !ok) {
       c.sock.close();
-      return error(e.code(), e.what());
+      return ok.error();
     }
   }
   return c;

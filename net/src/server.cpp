@@ -6,6 +6,7 @@
 
 #include <copas/core/errors.hpp>
 #include <copas/core/pause.hpp>
+#include <copas/core/status.hpp>
 #include <copas/core/thread.hpp>
 #include <copas/net/dns.hpp>
 #include <copas/net/server.hpp>
@@ -15,6 +16,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 
 namespace copas {
 
@@ -119,8 +123,9 @@ result<socket> accept_once(detail::socket_impl& s) {
   auto impl = detail::make_impl(socket::type::tcp);
   impl->adopt(c, a.family());
   impl->accepted = impl->connected = true;
+  impl->accepted_at = clock::now();
   impl->limits = s.limits;
-  return socket(impl);
+  return socket(std::move(impl));
 }
 }  // namespace
 
@@ -175,17 +180,50 @@ result<void> removeserver(const socket& server, bool keep_open) {
   return socket(server).close();
 }
 
-connection_handler handler(connection_handler connhandler, std::optional<ssl_params> params) {
-  if (!params || (!params->wrap && !params->sni)) {
-    return [h = std::move(connhandler)](socket s) { h(wrap(std::move(s))); };
-  }
-  auto contexts = detail::compile_server_tls(*params);
-  return [h = std::move(connhandler), params = *params, contexts](socket s) {
-    s = wrap(std::move(s), params);
-    s.impl()->server_contexts = contexts;
-    s.dohandshake();
+namespace {
+
+clock::time_point handshake_deadline(const detail::socket_impl& s, std::optional<double> timeout) {
+  if (!timeout || !(*timeout > 0) || std::isinf(*timeout)) return clock::time_point::max();
+  return s.accepted_at + std::chrono::duration_cast<clock::duration>(
+                             std::chrono::duration<double>(*timeout));
+}
+
+// One line per failed handshake, never a traceback: a port scan must not flood the log.
+void report_failed_handshake(socket& s, const error& why, const handler_options& opts) {
+  detail::count_failed_handshake();
+  std::string peer = "unknown peer";
+  if (auto p = s.getpeername()) peer = p->ip + ":" + std::to_string(p->port);
+  std::string reason = why.message();
+  constexpr std::string_view prefix = "TLS/SSL handshake failed: ";
+  if (reason.rfind(prefix, 0) == 0) reason.erase(0, prefix.size());
+  std::string line = s.getname() + ": TLS handshake with " + peer + " failed: " + reason;
+  if (opts.log) opts.log(line);
+  else std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+}  // namespace
+
+connection_handler handler(connection_handler connhandler, tls_server tls, handler_options opts) {
+  return [h = std::move(connhandler), tls = std::move(tls), opts = std::move(opts)](socket s) {
+    s = wrap(std::move(s));
+    auto& impl = *s.impl();
+    impl.server_contexts = tls.contexts();
+    if (auto ok = detail::tls_handshake(impl, nullptr, handshake_deadline(impl, opts.handshake_timeout));
+        !ok) {
+      report_failed_handshake(s, ok.error(), opts);
+      s.close();
+      return;
+    }
     h(s);
   };
+}
+
+connection_handler handler(connection_handler connhandler, std::optional<ssl_params> params,
+                           handler_options opts) {
+  if (!params || (!params->wrap && !params->sni && !params->context)) {
+    return [h = std::move(connhandler)](socket s) { h(wrap(std::move(s))); };
+  }
+  return handler(std::move(connhandler), tls_server(std::move(*params)), std::move(opts));
 }
 
 bool autoclose() noexcept { return autoclose_flag.load(); }

@@ -32,7 +32,7 @@ socket wrap(socket s, std::optional<ssl_params> params) {
   auto& impl = checked(s.shared_impl());
   if (impl->wrapped) return s;
   impl->wrapped = true;
-  if (impl->type == socket::type::tcp && params && (params->wrap || params->sni))
+  if (impl->type == socket::type::tcp && params && (params->wrap || params->sni || params->context))
     impl->params = std::move(params);
   return s;
 }

@@ -123,6 +123,7 @@ struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl>
   bool handshaken = false;
   std::string peer_host;  // the host connect() was given: SNI and host-name check
   std::string sni_name;   // set by sni() on a client
+  clock::time_point accepted_at{};  // accept() took it: a server's handshake deadline counts from here
 
   // Servers
   std::shared_ptr<server_state> serving;

@@ -81,7 +81,7 @@ result<void> socket::connect(std::string_view host, std::uint16_t port) {
     if (ok) {
       s.connected = true;
       s.peer_host = std::string(host);
-      if (s.params && s.params->wrap) detail::tls_handshake(s, &*s.params);
+      if (s.params && (s.params->wrap || s.params->context)) detail::handshake_or_throw(s, &*s.params);
       return {};
     }
     last = ok.error();

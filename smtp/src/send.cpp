@@ -66,12 +66,7 @@ class session {
     where_.phase = "TLS";
     tls_params settings = p_.tls_settings.value_or(tls_params{});
     if (settings.mode.empty()) settings.mode = "client";
-    try {
-      conn_->getcontrol().dohandshake(ssl_params{.wrap = std::move(settings), .sni = std::nullopt});
-    } catch (const system_error& e) {
-      return error(copas::errc::handshake_failed, e.what());
-    }
-    return {};
+    return conn_->getcontrol().handshake(ssl_params{.wrap = std::move(settings), .sni = std::nullopt});
   }
 
   // Sends `cmd arg` and checks the reply; phase names the step for failure reports.

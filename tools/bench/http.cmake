@@ -19,3 +19,10 @@ if(TARGET copas-proxy)
     COMMAND ${CMAKE_CURRENT_LIST_DIR}/http_proxy_wrk.sh $<TARGET_FILE:copas-proxy>
     DEPENDS copas-proxy USES_TERMINAL)
 endif()
+if(TARGET copas::http AND CURL_FOUND)
+  # New HTTPS connection per GET, copas vs libcurl (full handshakes, and resumed).
+  add_executable(bench_https_connect ${CMAKE_CURRENT_LIST_DIR}/https_connect.cpp
+                 ${PROJECT_SOURCE_DIR}/tests/http/nginx_server.cpp)
+  target_include_directories(bench_https_connect PRIVATE ${PROJECT_SOURCE_DIR}/tests/http)
+  target_link_libraries(bench_https_connect PRIVATE copas::http CURL::libcurl)
+endif()

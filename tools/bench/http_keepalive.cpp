@@ -2,6 +2,7 @@
 //  (2) 2,000 GETs over keep-alive from one fiber, copas::http vs libcurl's easy interface reusing
 //      its connection (the baseline), req/s and the ratio (target >= 0.8x);
 //  (3) 100 fibers doing the same GETs concurrently, req/s.
+#include "libcurl_baseline.hpp"
 #include "nginx_server.hpp"
 
 #include <copas/core.hpp>
@@ -19,14 +20,9 @@
 
 namespace {
 
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-
-size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using copas::bench::discard;
+using copas::bench::median;
+using copas::bench::now;
 
 double curl_rate(const std::string& url, int n) {
   CURL* c = curl_easy_init();

@@ -238,6 +238,48 @@ figures median_of(const std::vector<figures>& runs) {
   return {median(rate), median(p99), median(cpu)};
 }
 
+
+long rss_kib(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  return 0;
+}
+
+// KiB of server RSS per idle connection: `n` connections opened (TLS when ctx is set), one
+// 1-byte echo each (handshakes and TLS 1.3 tickets done), then left idle.
+double idle_kib_per_conn(int port, pid_t pid, int n, SSL_CTX* ctx) {
+  long before = rss_kib(pid);
+  std::vector<int> fds;
+  std::vector<SSL*> ssls;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < n; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) std::exit(1);
+    char c = 'x';
+    if (ctx) {
+      SSL* ssl = SSL_new(ctx);
+      SSL_set_fd(ssl, fd);
+      if (SSL_connect(ssl) != 1 || SSL_write(ssl, &c, 1) != 1 || SSL_read(ssl, &c, 1) != 1) {
+        std::fprintf(stderr, "TLS connection %d failed\n", i);
+        std::exit(1);
+      }
+      ssls.push_back(ssl);
+    } else if (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1) {
+      std::exit(1);
+    }
+    fds.push_back(fd);
+  }
+  usleep(200 * 1000);
+  long after = rss_kib(pid);
+  for (auto* ssl : ssls) SSL_free(ssl);
+  for (int fd : fds) close(fd);
+  return static_cast<double>(after - before) / n;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -289,11 +331,14 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   stop(raw);
-  stop(copas);
   const char* tls_row = "TLS: 50 conns, 64 B ping-pong";
-  if (!std::strstr(tls_row, only)) return 0;
+  if (!std::strstr(tls_row, only)) {
+    stop(copas);
+    return 0;
+  }
 
-  // TLS: copas-echo with a certificate made here, 50 connections; compared with plain copas-echo.
+  // TLS: copas-echo with a certificate made here, 50 connections; compared with plain copas-echo
+  // in the same run, interleaved, medians of --runs.
   char dir[] = "/tmp/copas-bench-tls-XXXXXX";
   std::string d = mkdtemp(dir);
   std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
@@ -304,12 +349,37 @@ int main(int argc, char** argv) {
                    1);
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);  // the generator's own side: a throwaway cert
-  auto t = run(tls.port, 50, 64, 1, seconds, tls.pid, ctx);
-  std::printf("%-40s %12.0f %12.0f %6.3f | %7.0fus %9s | %7.2fus %7.2fus %6.3f   (baseline: plain copas-echo)\n",
+  std::vector<figures> plain_runs, tls_runs;
+  for (int i = 0; i < runs; ++i) {
+    plain_runs.push_back(run(copas.port, 50, 64, 1, seconds, copas.pid, nullptr));
+    tls_runs.push_back(run(tls.port, 50, 64, 1, seconds, tls.pid, ctx));
+  }
+  plain50 = median_of(plain_runs);
+  auto t = median_of(tls_runs);
+  std::printf("%-40s %12.0f %12.0f %6.3f | %7.0fus %7.0fus | %7.2fus %7.2fus %6.3f   (baseline: plain copas-echo)\n",
               tls_row, t.msgs_per_s, plain50.msgs_per_s,
-              t.msgs_per_s / plain50.msgs_per_s, t.p99_us, "", t.cpu_us_per_msg,
+              t.msgs_per_s / plain50.msgs_per_s, t.p99_us, plain50.p99_us, t.cpu_us_per_msg,
               plain50.cpu_us_per_msg, t.cpu_us_per_msg / plain50.cpu_us_per_msg);
+  stop(copas);
   stop(tls);
+
+  // Idle memory: fresh servers (no high-water mark from the load rows), 1,000 connections each,
+  // plain and TLS interleaved, medians of --runs.
+  std::vector<double> plain_kib, tls_kib;
+  const int idle = 1000;
+  for (int i = 0; i < runs; ++i) {
+    auto p = start({COPAS_ECHO_PATH, "--listen", "127.0.0.1:0"}, 1);
+    plain_kib.push_back(idle_kib_per_conn(p.port, p.pid, idle, nullptr));
+    stop(p);
+    auto q = start({COPAS_ECHO_PATH, "--listen", "127.0.0.1:0", "--tls-cert", d + "/cert.pem",
+                    "--tls-key", d + "/key.pem"},
+                   1);
+    tls_kib.push_back(idle_kib_per_conn(q.port, q.pid, idle, ctx));
+    stop(q);
+  }
+  double pk = median(plain_kib), tk = median(tls_kib);
+  std::printf("idle RSS per connection, %d conns: TLS %.1f KiB, plain %.1f KiB, ratio %.2f (target: TLS <= 48 KiB)\n",
+              idle, tk, pk, tk / pk);
   SSL_CTX_free(ctx);
   std::system(("rm -rf " + d).c_str());
   return 0;

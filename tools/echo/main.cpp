@@ -1,8 +1,11 @@
-// copas-echo --listen HOST:PORT [--tls-cert FILE --tls-key FILE]
+// copas-echo --listen HOST:PORT [--tls-cert FILE --tls-key FILE [--handshake-timeout SECONDS]]
 //
 // Echoes every byte back on each connection, one fiber per connection. Prints
 // "listening on HOST:PORT" (the real port when 0 was asked) and closes every connection cleanly
-// on SIGINT or SIGTERM.
+// on SIGINT or SIGTERM. With TLS: a handshake not done within --handshake-timeout seconds of
+// the accept (default 10; 0: none) is dropped, and every failed handshake is one line on
+// stderr; SIGHUP reads the certificate and key files again (rotation without a restart) and
+// says "copas-echo: reloaded TLS certificate" (or why not, keeping the old one) on stderr.
 #include <copas/core.hpp>
 #include <copas/net.hpp>
 
@@ -44,6 +47,11 @@ int main(int argc, char** argv) {
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")->required();
   auto* cert_opt = app.add_option("--tls-cert", cert, "PEM certificate: serve TLS")->check(CLI::ExistingFile);
   auto* key_opt = app.add_option("--tls-key", key, "PEM private key")->check(CLI::ExistingFile);
+  double handshake_timeout = 10;
+  app.add_option("--handshake-timeout", handshake_timeout,
+                 "TLS: seconds from accept to the end of the handshake (0: no limit)")
+      ->check(CLI::NonNegativeNumber)
+      ->needs(cert_opt);
   cert_opt->needs(key_opt);
   key_opt->needs(cert_opt);
   CLI11_PARSE(app, argc, argv);
@@ -61,9 +69,16 @@ int main(int argc, char** argv) {
                  server.error().message().c_str());
     return 1;
   }
-  std::optional<copas::ssl_params> tls;
-  if (!cert.empty())
-    tls = copas::ssl_params{.wrap = copas::tls_params{.mode = "server", .certificate = cert, .key = key}};
+  std::optional<copas::tls_server> tls;
+  if (!cert.empty()) {
+    try {
+      tls.emplace(copas::ssl_params{
+          .wrap = copas::tls_params{.mode = "server", .certificate = cert, .key = key}});
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "copas-echo: bad TLS certificate or key: %s\n", e.what());
+      return 2;
+    }
+  }
 
   // The open connections, to close them on a signal (a socket handle is a shared pointer).
   auto clients = std::make_shared<std::set<std::shared_ptr<copas::detail::socket_impl>>>();
@@ -100,12 +115,25 @@ int main(int argc, char** argv) {
   // SIGUSR1: what every fiber is doing, as a table on stderr.
   event* sigusr1 = evsignal_new(base, SIGUSR1, [](evutil_socket_t, short, void*) { copas::dump(std::cerr); }, nullptr);
   event_add(sigusr1, nullptr);
+  auto reload = [](evutil_socket_t, short, void* arg) {
+    auto& t = *static_cast<std::optional<copas::tls_server>*>(arg);
+    if (!t) return;
+    if (auto ok = t->reload()) std::fprintf(stderr, "copas-echo: reloaded TLS certificate\n");
+    else std::fprintf(stderr, "copas-echo: TLS reload failed, keeping the old certificate: %s\n",
+                      ok.error().message().c_str());
+  };
+  event* sighup = evsignal_new(base, SIGHUP, reload, &tls);
+  event_add(sighup, nullptr);
 
-  copas::addserver(*server, copas::handler(echo, tls), std::nullopt, "echo");
+  copas::connection_handler serve =
+      tls ? copas::handler(echo, *tls, copas::handler_options{.handshake_timeout = handshake_timeout})
+          : copas::handler(echo);
+  copas::addserver(*server, serve, std::nullopt, "echo");
   copas::loop();
   event_free(sigint);
   event_free(sigterm);
   event_free(sigusr1);
+  event_free(sighup);
   std::printf("copas-echo: stopped\n");
   return 0;
 }

@@ -108,7 +108,6 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGUSR1, on_dump_signal);
-  std::signal(SIGPIPE, SIG_IGN);
   // Two descriptors per proxied connection: thousands of them need more than the usual 1024.
   if (rlimit r{}; ::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
     r.rlim_cur = r.rlim_max;

@@ -9,6 +9,7 @@
 #include <copas/net/server.hpp>
 #include <copas/net/socket.hpp>
 #include <copas/net/ssl_params.hpp>
+#include <copas/net/tls_server.hpp>
 #if __has_include(<copas/net/debug_socket.hpp>)
 #include <copas/net/debug_socket.hpp>
 #endif

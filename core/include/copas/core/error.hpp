@@ -30,6 +30,8 @@ enum class errc {
   handshake_failed,    // "TLS/SSL handshake failed"
   protocol_error,      // "protocol error" (malformed data from a peer)
   invalid_argument,    // "invalid argument"
+  local_certificate,   // "local certificate or key cannot be loaded" (TLS client; curl's 58)
+  certificate_rejected,  // "the peer rejected or required a certificate" (TLS; curl's 56)
 };
 
 const std::error_category& copas_category() noexcept;

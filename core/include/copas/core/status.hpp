@@ -13,6 +13,7 @@ struct status_report {
   int timer = 0;         // fibers in pause(t > 0)
   int inactive = 0;      // fibers in pauseforever() or waiting on a lock, semaphore or queue
   int timeout = 0;       // pending copas::timeout() timers and armed sync-wait deadlines
+  long failed_handshakes = 0;  // server-side TLS handshakes that failed on this dispatcher, ever
 
   // Present only with statistics on and at least one poll measured since the previous call.
   // Durations are milliseconds (microsecond precision); times are seconds (ms precision).
@@ -36,5 +37,10 @@ struct status_report {
 // returns only the basic fields). false switches them off. While on, each call without an argument
 // returns the statistics gathered since the previous call and resets them.
 status_report status(std::optional<bool> enable_stats = std::nullopt);
+
+namespace detail {
+// Counts one failed server-side TLS handshake on the running dispatcher (net's servers call it).
+void count_failed_handshake() noexcept;
+}  // namespace detail
 
 }  // namespace copas

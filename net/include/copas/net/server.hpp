@@ -14,6 +14,7 @@
 // UDP: one fiber "<server>:handler" gets the socket and loops on receive itself; never closed.
 
 #include <copas/net/socket.hpp>
+#include <copas/net/tls_server.hpp>
 
 #include <functional>
 #include <optional>
@@ -41,11 +42,28 @@ void addserver(socket server, connection_handler handler,
 // socket can be added again. Returns the close() result (success when kept open).
 result<void> removeserver(const socket& server, bool keep_open = false);
 
+// How handler() runs a server's TLS handshakes.
+struct handler_options {
+  // Seconds from accept() to the end of the handshake; then the connection is dropped. A peer
+  // that sends nothing, or half a ClientHello, holds an fd no longer. nullopt, 0 or less, or
+  // infinity: no deadline.
+  std::optional<double> handshake_timeout = 10.0;
+  // Where the one line about a failed handshake goes ("<client socket name>: TLS handshake with
+  // <ip>:<port> failed: <reason>"); empty: standard error.
+  std::function<void(std::string_view line)> log;
+};
+
 // Copas's handler(): wraps each connection with `params`; with TLS parameters it sets up SNI and
-// handshakes (a failure throws, ending the fiber through the error handler) before calling
-// `connhandler` with the wrapped socket. The TLS contexts are compiled once, here.
+// handshakes before calling `connhandler` with the wrapped socket. The TLS contexts are
+// compiled once, here. A handshake that fails or misses its deadline (see handler_options) is
+// quiet: one log line, counted in status().failed_handshakes, the connection closed, and
+// `connhandler` never runs for it (no error handler, no traceback).
 connection_handler handler(connection_handler connhandler,
-                           std::optional<ssl_params> params = std::nullopt);
+                           std::optional<ssl_params> params = std::nullopt,
+                           handler_options options = {});
+// The same with contexts that can be reloaded while serving (see tls_server.hpp).
+connection_handler handler(connection_handler connhandler, tls_server tls,
+                           handler_options options = {});
 
 // copas.autoclose (default true): close accepted TCP clients when their handler ends.
 bool autoclose() noexcept;

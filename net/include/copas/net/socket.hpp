@@ -164,6 +164,13 @@ class socket {
   // (using 'ssl.wrap()') without parameters/context") and copas::system_error
   // "TLS/SSL handshake failed: <reason>" on failure or timeout.
   socket& dohandshake(std::optional<ssl_params> params = std::nullopt);
+  // The same handshake, reporting instead of throwing: errc::handshake_failed ("TLS/SSL
+  // handshake failed: <reason>"), errc::certificate_rejected, errc::local_certificate (see
+  // ssl_params.hpp), errc::invalid_argument (no or bad parameters, LuaSec's message). On any
+  // failure but the last the socket is closed.
+  result<void> handshake(std::optional<ssl_params> params = std::nullopt);
+  // This TLS session was resumed (a ticket or session ID from an earlier connection).
+  bool session_reused() const noexcept;
   // Client: the server name to send (empty: the wrap parameters' sni or the connected host).
   // Server: contexts chosen by the client's name (see sni_params).
   result<void> sni(sni_params names);

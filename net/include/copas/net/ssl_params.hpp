@@ -12,6 +12,21 @@
 // Bad parameters throw std::invalid_argument with LuaSec's message: "invalid mode (x)",
 // "invalid protocol (x)", "invalid verify option (x)", "invalid option (x)", or the OpenSSL
 // reason for certificate/key loading ("private key does not match public key", ...).
+//
+// Protocol floor: "any" means TLS 1.2 and later, whatever the system's OpenSSL configuration
+// allows; TLS 1.0 or 1.1 only when asked for by name ("tlsv1", "tlsv1_1"; that context also
+// drops OpenSSL's security level to 0, as those versions need SHA-1).
+//
+// Client contexts are compiled once per dispatcher thread and parameter set (the files' paths
+// and modification times count) and reused; the system CA store is loaded once per process.
+// Client sessions (TLS 1.3 tickets, TLS 1.2 session IDs) are kept per thread by (host, port,
+// parameters) and offered on the next connection there (see socket::session_reused()).
+//
+// Client certificates: `certificate` / `key` / `password` (and `certificates`) are presented
+// when a server asks for one. A certificate or key that cannot be loaded fails the handshake
+// with errc::local_certificate (curl: 58); a server that rejects the certificate or requires
+// one that was not sent fails it (TLS 1.2) or the first receive (TLS 1.3, where the server's
+// verdict comes after the client's handshake ends) with errc::certificate_rejected (curl: 56).
 
 #include <map>
 #include <memory>
@@ -71,10 +86,12 @@ struct sni_params {
   bool strict = false;
 };
 
-// Copas's normalized sslparams: no wrap means plain TCP.
+// Copas's normalized sslparams: no wrap (and no context) means plain TCP.
 struct ssl_params {
   std::optional<tls_params> wrap;
   std::optional<sni_params> sni;
+  // A context the user compiled once (tls_context::create); used instead of compiling `wrap`.
+  std::optional<tls_context> context;
 };
 
 }  // namespace copas
