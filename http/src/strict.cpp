@@ -200,10 +200,10 @@ result<void> check_framing(const headers& h, int version, const side& s) {
   if (cl)
     if (auto n = parse_content_length(*cl, s); !n) return n.error();
   if (!te) return {};
+  auto chunked = check_transfer_encoding(*te, s);  // first: an unknown coding is 501 either way
+  if (!chunked) return chunked.error();
   if (cl) return reject(s.bad(), "Content-Length with Transfer-Encoding");
   if (version < 11) return reject(s.bad(), "Transfer-Encoding in an HTTP/1.0 message");
-  auto chunked = check_transfer_encoding(*te, s);
-  if (!chunked) return chunked.error();
   if (!*chunked && s.request) return reject(400, "Transfer-Encoding does not end in chunked");
   return {};
 }
