@@ -8,7 +8,9 @@
 
 #include <copas/http/server.hpp>
 
+#include <atomic>
 #include <string>
+#include <thread>
 
 using namespace copas;
 using namespace copas::test;
@@ -387,4 +389,51 @@ TEST(HttpServer, PythonHttpClientKeepsAliveWithExpectContinueAndChunkedBodies) {
   });
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "GET /x []|POST /body [abcd]|PUT /body [xyz]|200 10\n");
+}
+
+// copas::serve_threads: two dispatchers on one address, each with its own http::server; many
+// connections reach both (the kernel spreads them: 40 connections all on one of two listeners
+// would be a 2^-39 chance).
+TEST(HttpServer, ServeThreadsRunsOneServerPerThreadOnOneAddress) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> served[2] = {0, 0};
+  std::atomic<std::uint16_t> port{0};
+  std::jthread servers([&] {
+    auto ok = serve_threads({.host = "127.0.0.1", .port = 0, .threads = 2}, [&](socket listener, unsigned i) {
+      auto web = std::make_shared<http::server>([&, i](http::exchange& ex) {
+        ++served[i];
+        ex.respond(200, {}, "thread " + std::to_string(i));
+      });
+      web->serve(listener);
+      addthread([web, &stop] {
+        while (!stop) pause(0.02);
+        web->shutdown(1);
+      });
+    }, [&](std::uint16_t p) { port = p; });
+    EXPECT_TRUE(ok) << ok.error().message();
+  });
+  while (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  int answered = 0;
+  loop([&] {
+    for (int i = 0; i < 40; ++i) {
+      auto c = dial(port);
+      c.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      if (until_close(c).find("thread ") != std::string::npos) ++answered;
+    }
+  });
+  stop = true;
+  servers.join();
+  EXPECT_EQ(answered, 40);
+  EXPECT_GT(served[0], 0);
+  EXPECT_GT(served[1], 0);
+}
+
+TEST(HttpServer, ServeThreadsFailsAsAWholeOnABusyAddress) {
+  auto taken = bind("127.0.0.1", 0).value();
+  bool started = false;
+  auto ok = serve_threads({.host = "127.0.0.1", .port = port_of(taken), .threads = 2},
+                          [&](socket, unsigned) { started = true; });
+  ASSERT_FALSE(ok);
+  EXPECT_EQ(ok.error(), errc::address_in_use);
+  EXPECT_FALSE(started);
 }

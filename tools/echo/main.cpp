@@ -1,14 +1,14 @@
-// copas-echo --listen HOST:PORT [--tls-cert FILE --tls-key FILE]
+// copas-echo --listen HOST:PORT [--tls-cert FILE --tls-key FILE] [--threads N]
 //
 // Echoes every byte back on each connection, one fiber per connection. Prints
 // "listening on HOST:PORT" (the real port when 0 was asked) and closes every connection cleanly
-// on SIGINT or SIGTERM.
+// on SIGINT or SIGTERM. --threads N: N dispatchers on the address (copas::serve_threads).
 #include <copas/core.hpp>
 #include <copas/net.hpp>
 
 #include <CLI/CLI.hpp>
-#include <event2/event.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -16,6 +16,10 @@
 #include <string>
 
 namespace {
+
+// Lock-free, so the signal handler may set it; atomic, since every serving thread reads it.
+std::atomic<bool> stop_requested{false};
+void on_signal(int) { stop_requested = true; }
 
 struct endpoint_arg {
   std::string host;
@@ -45,6 +49,9 @@ int main(int argc, char** argv) {
   auto* key_opt = app.add_option("--tls-key", key, "PEM private key")->check(CLI::ExistingFile);
   cert_opt->needs(key_opt);
   key_opt->needs(cert_opt);
+  unsigned threads = 1;
+  app.add_option("--threads", threads, "dispatcher threads, each accepting on the address (default 1)")
+      ->check(CLI::Range(1u, 256u));
   CLI11_PARSE(app, argc, argv);
 
   endpoint_arg where;
@@ -54,53 +61,45 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "copas-echo: bad --listen '%s': %s\n", listen.c_str(), e.what());
     return 2;
   }
-  auto server = copas::bind(where.host, where.port, 1024);
-  if (!server) {
-    std::fprintf(stderr, "copas-echo: cannot listen on %s: %s\n", listen.c_str(),
-                 server.error().message().c_str());
-    return 1;
-  }
   std::optional<copas::ssl_params> tls;
   if (!cert.empty())
     tls = copas::ssl_params{.wrap = copas::tls_params{.mode = "server", .certificate = cert, .key = key}};
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
 
-  // The open connections, to close them on a signal (a socket handle is a shared pointer).
-  auto clients = std::make_shared<std::set<std::shared_ptr<copas::detail::socket_impl>>>();
-  copas::connection_handler echo = [clients](copas::socket c) {
-    clients->insert(c.shared_impl());
-    c.setoption("tcp-nodelay", true);  // an echo answers at once; no Nagle delay
-    for (;;) {
-      // receivepartial(all) hands over whatever arrived: the bytes go straight back.
-      auto r = c.receivepartial(copas::all);
-      const std::string& data = r.data_or_partial();
-      if (!data.empty() && !c.send(data)) break;
-      if (!r && r.error() != copas::errc::timeout) break;
-    }
-    clients->erase(c.shared_impl());
+  // Each thread: its listener, its open connections (to close them on a signal; a socket handle
+  // is a shared pointer), and a fiber that stops both once a signal came.
+  auto serve = [&](copas::socket server, unsigned) {
+    auto clients = std::make_shared<std::set<std::shared_ptr<copas::detail::socket_impl>>>();
+    copas::connection_handler echo = [clients](copas::socket c) {
+      clients->insert(c.shared_impl());
+      c.setoption("tcp-nodelay", true);  // an echo answers at once; no Nagle delay
+      for (;;) {
+        // receivepartial(all) hands over whatever arrived: the bytes go straight back.
+        auto r = c.receivepartial(copas::all);
+        const std::string& data = r.data_or_partial();
+        if (!data.empty() && !c.send(data)) break;
+        if (!r && r.error() != copas::errc::timeout) break;
+      }
+      clients->erase(c.shared_impl());
+    };
+    copas::addserver(server, copas::handler(echo, tls), std::nullopt, "echo");
+    copas::addthread([server, clients] {
+      while (!stop_requested) copas::pause(0.05);
+      copas::removeserver(server);
+      for (auto& impl : std::set(*clients)) copas::socket(impl).close();
+    });
   };
-
-  auto bound = server->getsockname().value();
-  std::printf("listening on %s:%u%s\n", bound.ip.c_str(), bound.port, tls ? " (tls)" : "");
-  std::fflush(stdout);
-
-  // SIGINT / SIGTERM arrive as libevent signal events on the dispatcher: stop accepting, close
-  // every connection (TLS sends close_notify), and let loop() return.
-  auto* base = copas::dispatcher::current().base();
-  auto stop = [](evutil_socket_t, short, void* arg) {
-    auto* ctx = static_cast<std::pair<copas::socket*, decltype(clients)*>*>(arg);
-    copas::removeserver(*ctx->first);
-    for (auto& impl : *(*ctx->second)) copas::socket(impl).close();
-  };
-  std::pair<copas::socket*, decltype(clients)*> ctx{&*server, &clients};
-  event* sigint = evsignal_new(base, SIGINT, stop, &ctx);
-  event* sigterm = evsignal_new(base, SIGTERM, stop, &ctx);
-  event_add(sigint, nullptr);
-  event_add(sigterm, nullptr);
-
-  copas::addserver(*server, copas::handler(echo, tls), std::nullopt, "echo");
-  copas::loop();
-  event_free(sigint);
-  event_free(sigterm);
+  auto ok = copas::serve_threads(
+      {.host = where.host, .port = where.port, .threads = threads, .backlog = 1024}, serve,
+      [&](std::uint16_t port) {
+        std::printf("listening on %s:%u%s\n", where.host.c_str(), port, tls ? " (tls)" : "");
+        std::fflush(stdout);
+      });
+  if (!ok) {
+    std::fprintf(stderr, "copas-echo: cannot listen on %s: %s\n", listen.c_str(), ok.error().message().c_str());
+    return 1;
+  }
   std::printf("copas-echo: stopped\n");
   return 0;
 }
