@@ -143,7 +143,7 @@ result<void> exchange::inform(int code, const http::headers& fields) {
 }
 
 result<void> exchange::send_head(int code, const http::headers& fields, std::string_view framing,
-                                 std::string_view body) {
+                                 std::string_view body, std::string_view reason) {
   if (state_ != response_state::none) return error(errc::invalid_argument, "a response was already sent");
   if (code < 200 || code > 599) return error(errc::invalid_argument, "a final status is 200..599");
   // A body the client was told to hold back (no 100 sent) is on its way or never comes: the
@@ -155,7 +155,7 @@ result<void> exchange::send_head(int code, const http::headers& fields, std::str
   out += "HTTP/1.1 ";
   out += std::to_string(code);
   out += ' ';
-  out += status_text(code);
+  out += reason.empty() ? status_text(code) : reason;
   out += "\r\n";
   for (auto& [k, v] : fields) {
     if (same_name(k, "connection") || same_name(k, "transfer-encoding") ||
@@ -172,6 +172,8 @@ result<void> exchange::send_head(int code, const http::headers& fields, std::str
   out += "\r\n";
   out += body;
   state_ = response_state::streaming;
+  status_ = code;
+  sent_ = body.size();
   auto ok = client_.send(out);
   if (!ok) {
     keep_alive_ = false;
@@ -180,16 +182,17 @@ result<void> exchange::send_head(int code, const http::headers& fields, std::str
   return {};
 }
 
-result<void> exchange::respond(int code, const http::headers& fields, std::string_view body) {
+result<void> exchange::respond(int code, const http::headers& fields, std::string_view body,
+                              std::string_view reason) {
   body_out_ = !(head_.method == "HEAD" || code == 204 || code == 304);
   std::string framing =
       code == 204 || code == 304 ? "" : "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  auto ok = send_head(code, fields, framing, body_out_ ? body : std::string_view());
+  auto ok = send_head(code, fields, framing, body_out_ ? body : std::string_view(), reason);
   state_ = response_state::done;
   return ok;
 }
 
-result<void> exchange::start(int code, const http::headers& fields) {
+result<void> exchange::start(int code, const http::headers& fields, std::string_view reason) {
   body_out_ = !(head_.method == "HEAD" || code == 204 || code == 304);
   std::string framing;
   if (!fields.contains("content-length") && body_out_) {
@@ -200,7 +203,14 @@ result<void> exchange::start(int code, const http::headers& fields) {
       keep_alive_ = false;  // the body ends with the connection
     }
   }
-  return send_head(code, fields, framing, {});
+  return send_head(code, fields, framing, {}, reason);
+}
+
+socket exchange::detach() {
+  state_ = response_state::done;
+  keep_alive_ = false;
+  body_read_ = true;
+  return client_;
 }
 
 result<void> exchange::write(std::string_view data) {
@@ -212,6 +222,7 @@ result<void> exchange::write(std::string_view data) {
     keep_alive_ = false;
     return ok.error();
   }
+  sent_ += data.size();
   return {};
 }
 

@@ -82,13 +82,22 @@ class exchange {
   // by hand. Not sent to an HTTP/1.0 client (RFC 9110 15.2), which returns success.
   result<void> inform(int code, const http::headers& fields = {});
   // A whole response; Content-Length is set from `body` (a HEAD request gets no body).
-  result<void> respond(int code, const http::headers& fields, std::string_view body);
+  // `reason`: the reason phrase (empty: status_text(code)).
+  result<void> respond(int code, const http::headers& fields, std::string_view body,
+                       std::string_view reason = {});
   // A streamed response: with a "Content-Length" in `fields` the body must be that long;
   // without one it goes chunked (an HTTP/1.0 client: until the connection closes).
-  result<void> start(int code, const http::headers& fields);
+  result<void> start(int code, const http::headers& fields, std::string_view reason = {});
   result<void> write(std::string_view data);
   result<void> finish();
+  // Takes the connection over (a CONNECT tunnel, an upgrade): the server sends nothing more on
+  // it and closes it once the handler returns. Bytes already read beyond the head are in
+  // take_buffered().
+  socket detach();
   bool responded() const noexcept { return state_ != response_state::none; }
+  // The final status sent (0 before), and the body bytes written.
+  int status() const noexcept { return status_; }
+  std::uint64_t body_bytes_sent() const noexcept { return sent_; }
   // Closes the connection after this response (also set when the client or framing needs it).
   void close_after() noexcept { keep_alive_ = false; }
   bool keeps_alive() const noexcept { return keep_alive_; }
@@ -104,7 +113,7 @@ class exchange {
  private:
   enum class response_state { none, streaming, done };
   result<void> send_head(int code, const http::headers& fields, std::string_view framing,
-                         std::string_view body);
+                         std::string_view body, std::string_view reason);
   socket client_;
   reader& in_;
   strict::request_head head_;
@@ -117,6 +126,8 @@ class exchange {
   const bool& stopping_;  // the server's: set by shutdown()
   std::uint64_t max_discard_;
   response_state state_ = response_state::none;
+  int status_ = 0;
+  std::uint64_t sent_ = 0;
 };
 
 using request_handler = std::function<void(exchange&)>;
