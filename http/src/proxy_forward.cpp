@@ -5,6 +5,7 @@
 #include <copas/net/ascii.hpp>
 #include <copas/net/url.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <optional>
@@ -34,14 +35,20 @@ bool has_token(const headers& h, std::string_view name, std::string_view token) 
 
 // RFC 9110 7.6.1: the fixed hop-by-hop fields and every field Connection names. The framing
 // fields go too: each hop frames the body itself.
-void drop_hop_by_hop(headers& h) {
+headers without_hop_by_hop(const headers& h) {
   static constexpr std::array<std::string_view, 10> fixed = {
       "connection", "proxy-connection", "keep-alive", "te", "trailer", "transfer-encoding",
       "upgrade", "proxy-authorization", "proxy-authenticate", "content-length"};
-  std::vector<std::string> named;
-  if (auto* c = h.find("connection")) each_token(*c, [&](std::string_view t) { named.push_back(ascii::lower(t)); });
-  for (auto name : fixed) h.erase(name);
-  for (auto& name : named) h.erase(name);
+  std::vector<std::string_view> named;
+  if (auto* c = h.find("connection")) each_token(*c, [&](std::string_view t) { named.push_back(t); });
+  headers out;
+  out.reserve(h.size() + 1);
+  for (auto& [k, v] : h) {
+    auto is = [&](std::string_view n) { return same_name(k, n); };
+    if (std::none_of(fixed.begin(), fixed.end(), is) && std::none_of(named.begin(), named.end(), is))
+      out.append(k, v);
+  }
+  return out;
 }
 
 void add_via(headers& h, const options& o) {
@@ -104,8 +111,7 @@ std::optional<destination> destination_of(const std::string& target) {
 // The request head as it goes upstream.
 std::string upstream_head(const exchange& ex, const std::string& path, const std::string* host,
                           const options& o) {
-  headers h = ex.fields();
-  drop_hop_by_hop(h);
+  headers h = without_hop_by_hop(ex.fields());
   if (host) h.set("host", *host);
   add_via(h, o);
   std::string framing;
@@ -125,6 +131,9 @@ result<void> send_body(exchange& ex, socket& up) {
   return {};
 }
 
+// Responses up to this size are relayed whole, head and body in one send.
+constexpr std::uint64_t small_body = 16 * 1024;
+
 int gateway_status(const error& e) { return e == errc::timeout ? 504 : 502; }
 
 // Relays the final response (its head read) and its body; false if the origin connection
@@ -137,12 +146,20 @@ bool relay_response(exchange& ex, upstream_pool::connection& up, strict::respons
   std::optional<std::string> length;
   if (f.how == framing::sized) length = std::to_string(f.length);
   else if (auto* cl = rh.fields.find("content-length"); cl && f.how == framing::none) length = *cl;
-  headers h = std::move(rh.fields);
-  drop_hop_by_hop(h);
+  headers h = without_hop_by_hop(rh.fields);
   add_via(h, o);
   if (length) h.set("content-length", std::move(*length));
-  if (auto ok = ex.start(rh.code, h, rh.reason); !ok) return false;
   up.deadline->per_read = o.idle_timeout;
+  if (f.how == framing::sized && f.length <= small_body) {
+    // Head and body in one send: one system call and one segment for a small response.
+    auto body = up.in->exactly(static_cast<std::size_t>(f.length));
+    if (!body) {
+      refuse(ex, 502, "upstream " + up.key + " cut the response: " + body.error().message());
+      return false;
+    }
+    return ex.respond(rh.code, h, *body, rh.reason) && reusable;
+  }
+  if (auto ok = ex.start(rh.code, h, rh.reason); !ok) return false;
   auto n = strict::read_body(*up.in, f, ltn12::sink([&](ltn12::chunk c, const std::optional<copas::error>&) -> result<void> {
     if (c) return ex.write(*c);
     return {};
@@ -174,7 +191,8 @@ void forward(exchange& ex, upstream_pool& pool, const options& o, const address*
   std::string key = dest->to.host + ":" + std::to_string(dest->to.port);
 
   for (int attempt = 0;; ++attempt) {
-    auto up = pool.take(dest->to, o);
+    // A request with a body cannot be retried: its connection is checked before use instead.
+    auto up = pool.take(dest->to, o, has_body);
     if (!up) {
       refuse(ex, gateway_status(up.error()), up.error().message());
       return;
@@ -241,9 +259,7 @@ void forward(exchange& ex, upstream_pool& pool, const options& o, const address*
         return;
       }
       if (rh->informational()) {
-        headers h = std::move(rh->fields);
-        drop_hop_by_hop(h);
-        ex.inform(rh->code, h);
+        ex.inform(rh->code, without_hop_by_hop(rh->fields));
         continue;
       }
       up->deadline->unbounded();

@@ -43,13 +43,13 @@ bool still_idle(const socket& s) {
 
 }  // namespace
 
-result<upstream_pool::connection> upstream_pool::take(const address& to, const options& o) {
+result<upstream_pool::connection> upstream_pool::take(const address& to, const options& o, bool verify) {
   std::string key = to.host + ":" + std::to_string(to.port);
   if (auto it = impl_->idle.find(key); it != impl_->idle.end()) {
     while (!it->second.empty()) {
       auto c = std::move(it->second.back());
       it->second.pop_back();
-      if (!still_idle(c.sock)) {
+      if (verify && !still_idle(c.sock)) {
         c.sock.close();
         continue;
       }

@@ -19,3 +19,13 @@ if(TARGET copas-proxy)
     COMMAND ${CMAKE_CURRENT_LIST_DIR}/http_proxy_wrk.sh $<TARGET_FILE:copas-proxy>
     DEPENDS copas-proxy USES_TERMINAL)
 endif()
+if(TARGET copas-proxy)
+  # (5) copas::http::server vs nginx, copas-proxy CPU per request vs HAProxy, reverse mode vs
+  # nginx proxy_pass, held relay connections and tunnels: `ninja bench_http_server_proxy`.
+  add_executable(bench_http_server_hello ${CMAKE_CURRENT_LIST_DIR}/http_server_hello.cpp)
+  target_link_libraries(bench_http_server_hello PRIVATE copas::http)
+  add_custom_target(bench_http_server_proxy
+    COMMAND ${CMAKE_CURRENT_LIST_DIR}/http_server_proxy.sh $<TARGET_FILE:copas-proxy>
+            $<TARGET_FILE:bench_http_server_hello>
+    DEPENDS copas-proxy bench_http_server_hello USES_TERMINAL)
+endif()

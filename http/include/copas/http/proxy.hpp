@@ -26,7 +26,8 @@
 // upstream_pool: kept-alive origin connections per host:port, for one dispatcher thread (each
 //   thread of serve_threads keeps its own). A connection goes back after a complete response the
 //   origin did not mark "close"; a request on a reused connection that fails before any
-//   response byte is retried once on a new one when it has no body.
+//   response byte is retried once on a new one when it has no body (one with a body takes a
+//   connection checked to be still open).
 
 #include <copas/http/reader.hpp>
 #include <copas/http/server.hpp>
@@ -54,7 +55,7 @@ struct address {
 
 class upstream_pool {
  public:
-  explicit upstream_pool(std::size_t max_idle_per_origin = 32);
+  explicit upstream_pool(std::size_t max_idle_per_origin = 256);
   ~upstream_pool();
   upstream_pool(const upstream_pool&) = delete;
   upstream_pool& operator=(const upstream_pool&) = delete;
@@ -74,7 +75,9 @@ class upstream_pool {
     bool reused = false;
   };
   // An idle connection to `to`, else a new one ("cannot connect to host:port: <why>").
-  result<connection> take(const address& to, const options& o);
+  // `verify`: first make sure (one non-blocking peek) the origin has not closed the idle one --
+  // for a request that could not be retried.
+  result<connection> take(const address& to, const options& o, bool verify = true);
   void put(connection c);
 
  private:
