@@ -205,20 +205,26 @@ void forward(exchange& ex, upstream_pool& pool, const options& o, const address*
       refuse(ex, gateway_status(e), "upstream " + key + ": " + e.message());
       return false;
     };
+    bool body_sent = !has_body;
+    // Streams the client's body (after a 100 to the client when it asked and waits); false,
+    // the client answered, when that fails.
+    auto pass_body = [&](bool say_continue) {
+      if (say_continue) ex.inform(100);
+      if (auto ok = send_body(ex, up->sock); !ok) {
+        up->sock.close();
+        refuse(ex, 502, "request body relay to " + key + " failed: " + ok.error().message());
+        return false;
+      }
+      body_sent = true;
+      up->deadline->within(o.head_timeout);
+      return true;
+    };
     if (auto ok = up->sock.send(head); !ok) {
       if (retry_or_fail(ok.error())) continue;
       return;
     }
     up->deadline->per_read = forever;
-    bool body_sent = !has_body;
-    if (has_body && !client_expects) {
-      if (auto ok = send_body(ex, up->sock); !ok) {
-        up->sock.close();
-        refuse(ex, 502, "request body relay to " + key + " failed: " + ok.error().message());
-        return;
-      }
-      body_sent = true;
-    }
+    if (has_body && !client_expects && !pass_body(false)) return;
     // The response head: informational ones relayed, until the final one.
     up->deadline->within(client_expects && !body_sent ? o.continue_timeout : o.head_timeout);
     for (;;) {
@@ -226,14 +232,7 @@ void forward(exchange& ex, upstream_pool& pool, const options& o, const address*
       if (!rh && rh.error() == errc::timeout && !body_sent) {
         // The origin said nothing within continue_timeout: it may not know 100 (RFC 9110
         // 10.1.1), so the body goes now.
-        ex.inform(100);
-        if (auto ok = send_body(ex, up->sock); !ok) {
-          up->sock.close();
-          refuse(ex, 502, "request body relay to " + key + " failed: " + ok.error().message());
-          return;
-        }
-        body_sent = true;
-        up->deadline->within(o.head_timeout);
+        if (!pass_body(true)) return;
         continue;
       }
       if (!rh) {
@@ -241,16 +240,7 @@ void forward(exchange& ex, upstream_pool& pool, const options& o, const address*
         return;
       }
       if (rh->code == 100) {
-        if (client_expects && !body_sent) {
-          ex.inform(100);
-          if (auto ok = send_body(ex, up->sock); !ok) {
-            up->sock.close();
-            refuse(ex, 502, "request body relay to " + key + " failed: " + ok.error().message());
-            return;
-          }
-          body_sent = true;
-          up->deadline->within(o.head_timeout);
-        }
+        if (client_expects && !body_sent && !pass_body(true)) return;
         continue;  // a 100 the client did not ask for is not passed on
       }
       if (rh->code == 101) {

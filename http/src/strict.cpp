@@ -345,18 +345,9 @@ framing response_framing(std::string_view method, const response_head& h) {
 
 namespace {
 
-constexpr std::size_t body_block = 64 * 1024;
-
+// Chunk data and sized bodies need no judging: the lenient reader's byte copy serves.
 result<std::uint64_t> copy_exactly(reader& in, std::uint64_t n, const ltn12::sink& sink) {
-  std::uint64_t done = 0;
-  while (done < n) {
-    auto part = in.some(static_cast<std::size_t>(std::min<std::uint64_t>(n - done, body_block)));
-    if (!part) return part.error();
-    done += part->size();
-    if (sink)
-      if (auto ok = sink(std::move(*part), std::nullopt); !ok) return ok.error();
-  }
-  return done;
+  return http::read_body(in, framing{.how = framing::sized, .length = n}, sink);
 }
 
 // chunk-size [ chunk-ext ] CRLF (RFC 9112 7.1): 1*HEXDIG, at most 16 digits' worth.
@@ -386,7 +377,7 @@ result<std::uint64_t> chunk_size(reader& in) {
 result<std::uint64_t> read_body(reader& in, const framing& f, const ltn12::sink& sink) {
   switch (f.how) {
     case framing::none: return std::uint64_t{0};
-    case framing::sized: return copy_exactly(in, f.length, sink);
+    case framing::sized:
     case framing::until_close: return http::read_body(in, f, sink);
     case framing::chunked: break;
   }

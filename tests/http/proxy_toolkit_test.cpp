@@ -4,6 +4,7 @@
 // the upstream pool, and the relay's half-close and two-way idle deadline.
 #include "fd_count.hpp"
 #include "http_test.hpp"
+#include "server_test.hpp"
 
 #include <copas/http/proxy.hpp>
 
@@ -15,18 +16,6 @@ using namespace copas::test;
 namespace {
 
 namespace proxy = copas::http::proxy;
-
-socket dial(std::uint16_t port) {
-  auto c = wrap(tcp());
-  c.settimeout(10);
-  EXPECT_TRUE(c.connect("127.0.0.1", port));
-  return c;
-}
-
-std::string until_close(socket& c) {
-  auto r = c.receive(all);
-  return r ? *r : r.partial();
-}
 
 // One response's head and a Content-Length body, read from `c`.
 std::string one_response(socket& c) {

@@ -5,6 +5,7 @@
 #include "child_process.hpp"
 #include "fd_count.hpp"
 #include "http_test.hpp"
+#include "server_test.hpp"
 
 #include <copas/http/server.hpp>
 
@@ -48,19 +49,6 @@ struct fixture {
     web.serve(listener);
   }
 };
-
-socket dial(std::uint16_t port) {
-  auto c = wrap(tcp());
-  c.settimeout(10);
-  EXPECT_TRUE(c.connect("127.0.0.1", port));
-  return c;
-}
-
-// Everything the server sends until it closes the connection.
-std::string until_close(socket& c) {
-  auto r = c.receive(all);
-  return r ? *r : r.partial();
-}
 
 std::size_t count(const std::string& s, const std::string& what) {
   std::size_t n = 0;
