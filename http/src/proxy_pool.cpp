@@ -1,7 +1,9 @@
+#include <copas/core/time.hpp>
 #include <copas/http/proxy.hpp>
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <unordered_map>
 #include <vector>
@@ -10,11 +12,14 @@ namespace copas::http::proxy {
 
 struct upstream_pool::impl {
   std::size_t max_idle;
+  double idle_seconds;
   std::unordered_map<std::string, std::vector<connection>> idle;
 };
 
-upstream_pool::upstream_pool(std::size_t max_idle_per_origin) : impl_(std::make_unique<impl>()) {
+upstream_pool::upstream_pool(std::size_t max_idle_per_origin, double idle_seconds)
+    : impl_(std::make_unique<impl>()) {
   impl_->max_idle = max_idle_per_origin;
+  impl_->idle_seconds = idle_seconds;
 }
 
 upstream_pool::~upstream_pool() { clear(); }
@@ -46,6 +51,14 @@ bool still_idle(const socket& s) {
 result<upstream_pool::connection> upstream_pool::take(const address& to, const options& o, bool verify) {
   std::string key = to.host + ":" + std::to_string(to.port);
   if (auto it = impl_->idle.find(key); it != impl_->idle.end()) {
+    // The oldest idle connections are at the front: those past their time go first.
+    auto& list = it->second;
+    double now = gettime();
+    auto stale = std::find_if(list.begin(), list.end(), [&](const connection& c) {
+      return now - c.idle_since < impl_->idle_seconds;
+    });
+    for (auto i = list.begin(); i != stale; ++i) i->sock.close();
+    list.erase(list.begin(), stale);
     while (!it->second.empty()) {
       auto c = std::move(it->second.back());
       it->second.pop_back();
@@ -77,6 +90,7 @@ void upstream_pool::put(connection c) {
     c.sock.close();
     return;
   }
+  c.idle_since = gettime();
   list.push_back(std::move(c));
 }
 

@@ -55,7 +55,9 @@ struct address {
 
 class upstream_pool {
  public:
-  explicit upstream_pool(std::size_t max_idle_per_origin = 256);
+  // An idle connection older than `idle_seconds` is closed rather than reused (origins close
+  // theirs too: nginx after 75 s).
+  explicit upstream_pool(std::size_t max_idle_per_origin = 256, double idle_seconds = 30);
   ~upstream_pool();
   upstream_pool(const upstream_pool&) = delete;
   upstream_pool& operator=(const upstream_pool&) = delete;
@@ -73,6 +75,7 @@ class upstream_pool {
     std::unique_ptr<reader> in;
     std::string key;
     bool reused = false;
+    double idle_since = 0;
   };
   // An idle connection to `to`, else a new one ("cannot connect to host:port: <why>").
   // `verify`: first make sure (one non-blocking peek) the origin has not closed the idle one --
