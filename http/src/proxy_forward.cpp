@@ -212,7 +212,10 @@ void forward(exchange& ex, upstream_pool& pool, const options& o, const address*
       if (say_continue) ex.inform(100);
       if (auto ok = send_body(ex, up->sock); !ok) {
         up->sock.close();
-        refuse(ex, 502, "request body relay to " + key + " failed: " + ok.error().message());
+        // A malformed body is the client's fault (400); anything else the relay's (502).
+        int client_fault = strict::status_of(ok.error());
+        refuse(ex, client_fault ? client_fault : 502,
+               client_fault ? ok.error().message() : "request body relay to " + key + " failed: " + ok.error().message());
         return false;
       }
       body_sent = true;

@@ -4,7 +4,11 @@
 #include "child_process.hpp"
 #include "http_test.hpp"
 #include "nginx_server.hpp"
+#include "server_test.hpp"
 
+#include <cstdio>
+#include <filesystem>
+#include <map>
 #include <memory>
 
 using namespace copas;
@@ -98,4 +102,83 @@ TEST_F(ProxyPeers, CurlThroughTheReverseProxyReusesItsConnection) {
   EXPECT_EQ(r.out, "<html>copas-cpp test page</html>\n<html>copas-cpp test page</html>\n");
   EXPECT_NE(r.err.find("Re-using existing connection"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("< Via: 1.1 copas-proxy"), std::string::npos) << r.err;
+}
+
+namespace {
+
+// squid, the reference proxy, from a private config in a temp dir: no cache, no DNS beyond the
+// loopback, logs in the dir. Stopped (SIGTERM) with the object.
+struct squid_proxy {
+  std::string dir = temp_dir("squid");
+  std::uint16_t port = pick_port();
+  std::unique_ptr<background_child> child;
+  squid_proxy() {
+    // Run as root, squid works as the "proxy" user: the dir must let it write.
+    std::filesystem::permissions(dir, std::filesystem::perms::all);
+    std::string conf = dir + "/squid.conf";
+    FILE* f = std::fopen(conf.c_str(), "w");
+    std::fprintf(f,
+                 "http_port 127.0.0.1:%u\nhttp_access allow all\ncache deny all\npid_filename %s/squid.pid\n"
+                 "cache_log %s/cache.log\naccess_log none\ncoredump_dir %s\nshutdown_lifetime 0 seconds\n"
+                 "dns_nameservers 127.0.0.1\n",
+                 port, dir.c_str(), dir.c_str(), dir.c_str());
+    std::fclose(f);
+    child = std::make_unique<background_child>(std::vector<std::string>{"/usr/sbin/squid", "-N", "-f", conf});
+    EXPECT_TRUE(wait_for_port(port, 30)) << "squid did not start";
+  }
+};
+
+// The status line a proxy answers `request` with, "+ka" when it says Connection: keep-alive.
+std::string first_answer(std::uint16_t port, const std::string& request) {
+  auto c = dial(port);
+  c.settimeout(5);
+  c.send(request);
+  std::string head, l;
+  for (auto r = c.receive(line); r && !r->empty(); r = c.receive(line)) {
+    if (head.empty()) head = *r;
+    if (*r == "Connection: keep-alive") head += " +ka";
+  }
+  c.close();
+  return head;
+}
+
+}  // namespace
+
+// squid as the oracle: every request squid refuses, copas-proxy refuses too (it may refuse
+// more: squid repairs obs-fold, bare CR and a second Host, RFC 9112 lets a proxy refuse them);
+// an HTTP/1.0 keep-alive request gets "Connection: keep-alive" from both.
+TEST_F(ProxyPeers, RefusesEverythingSquidRefusesAndAgreesOnHttp10KeepAlive) {
+  squid_proxy squid;
+  auto [proxy, port] = start();
+  auto o = origin();
+  std::vector<std::pair<std::string, std::string>> vectors = {
+      {"space before colon", "POST " + o + " HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nhello"},
+      {"unknown coding", "POST " + o + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n"},
+      {"gzip not chunked", "POST " + o + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"},
+      {"differing lengths", "POST " + o + " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"},
+      {"NUL in value", std::string("GET ") + o + " HTTP/1.1\r\nHost: x\r\nX-A: 1" + std::string(1, '\0') + "2\r\n\r\n"},
+      {"name not a token", "GET " + o + " HTTP/1.1\r\nHost: x\r\nX(A): 1\r\n\r\n"},
+      {"obs-fold", "GET " + o + " HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n 2\r\n\r\n"},
+      {"bare CR", "GET " + o + " HTTP/1.1\r\nHost: x\r\nX-A: 1\r2\r\n\r\n"},
+      {"duplicate Host", "GET " + o + " HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"},
+  };
+  std::map<std::string, std::pair<std::string, std::string>> answers;
+  std::string squid_ka, copas_ka;
+  loop([&, port = port] {
+    for (auto& [name, req] : vectors) answers[name] = {first_answer(squid.port, req), first_answer(port, req)};
+    std::string ka = "GET " + o + " HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+    squid_ka = first_answer(squid.port, ka);
+    copas_ka = first_answer(port, ka);
+  });
+  int squid_refused = 0;
+  for (auto& [name, a] : answers) {
+    bool squid_refuses = a.first.starts_with("HTTP/1.1 4") || a.first.starts_with("HTTP/1.1 5");
+    squid_refused += squid_refuses;
+    bool copas_refuses = a.second.starts_with("HTTP/1.1 4") || a.second.starts_with("HTTP/1.1 5");
+    if (squid_refuses) EXPECT_TRUE(copas_refuses) << name << ": squid " << a.first << ", copas-proxy " << a.second;
+    EXPECT_TRUE(copas_refuses) << name << ": " << a.second;  // RFC 9112: every one is refused
+  }
+  EXPECT_GE(squid_refused, 4);  // the oracle answered at all
+  EXPECT_EQ(squid_ka, "HTTP/1.1 200 OK +ka");
+  EXPECT_EQ(copas_ka, "HTTP/1.1 200 OK +ka");
 }

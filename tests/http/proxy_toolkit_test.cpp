@@ -384,3 +384,18 @@ TEST(ProxyToolkit, ConnectTunnelRelaysBothWaysWithHalfClose) {
   EXPECT_EQ(got, "tunnelled early bytes");
   EXPECT_EQ(open_fd_count(), before);
 }
+
+TEST(ProxyToolkit, Rfc9112_7_1_AClientsBadChunkSizeIs400NotABadGateway) {
+  std::string got;
+  loop([&] {
+    origin o([](const std::string&) { return ok_reply(); });
+    forward_proxy p;
+    auto c = dial(p.port);
+    c.send("POST " + o.url() + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n");
+    got = until_close(c);
+    p.web.shutdown(0);
+    removeserver(o.listener);
+  });
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 400 Bad Request\r\n")) << got;
+  EXPECT_NE(got.find("chunk size is not hex"), std::string::npos) << got;
+}
