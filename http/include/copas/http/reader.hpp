@@ -1,8 +1,9 @@
 #pragma once
 // copas::http::reader: reads HTTP/1.x messages from a byte stream, bounded.
 //
-// The client uses it on responses and copas-proxy on requests; it is I/O-free (it pulls bytes
-// through a `fill` function), so the fuzzer drives it from memory.
+// The client reads responses with it, leniently (below); a server or proxy reads through the
+// same buffer with http::strict (strict.hpp) on top. It is I/O-free (it pulls bytes through a
+// `fill` function), so the fuzzers drive it from memory.
 //
 //   copas::http::reader in(copas::http::socket_fill(sock));
 //   auto status = copas::http::read_status(in);     // "HTTP/1.1 200 OK", 200
