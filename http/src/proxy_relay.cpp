@@ -83,9 +83,10 @@ void tunnel(exchange& ex, const options& o) {
   auto colon = target.rfind(':');
   std::string host = target.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  auto digits = target.substr(colon + 1);  // digits only, checked by the strict parser
   unsigned port = 0;
-  for (char c : target.substr(colon + 1)) port = port * 10 + static_cast<unsigned>(c - '0');
-  if (port == 0 || port > 65535) {
+  for (char c : digits) port = port * 10 + static_cast<unsigned>(c - '0');
+  if (digits.size() > 5 || port == 0 || port > 65535) {
     ex.respond(400, {{"Connection", "close"}}, "CONNECT needs a port in 1..65535\n");
     return;
   }

@@ -399,3 +399,16 @@ TEST(ProxyToolkit, Rfc9112_7_1_AClientsBadChunkSizeIs400NotABadGateway) {
   EXPECT_TRUE(got.starts_with("HTTP/1.1 400 Bad Request\r\n")) << got;
   EXPECT_NE(got.find("chunk size is not hex"), std::string::npos) << got;
 }
+
+TEST(ProxyToolkit, Rfc9112_3_2_3_ConnectToAPortOutOfRangeIs400) {
+  std::string got;
+  loop([&] {
+    forward_proxy p;
+    auto c = dial(p.port);
+    // 4294967376 wraps to 80 in 32 bits: it must be refused, not connected.
+    c.send("CONNECT 127.0.0.1:4294967376 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    got = until_close(c);
+    p.web.shutdown(0);
+  });
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 400 Bad Request\r\n")) << got;
+}
