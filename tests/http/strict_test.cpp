@@ -93,7 +93,7 @@ TEST(rfc9112_5, field_name_with_space_is_400) { EXPECT_EQ(request_status(get("X 
 TEST(rfc9112_5, field_name_with_separator_is_400) { EXPECT_EQ(request_status(get("X(A): 1\r\n")), 400); }
 TEST(rfc9112_5, empty_field_name_is_400) { EXPECT_EQ(request_status(get(": 1\r\n")), 400); }
 TEST(rfc9112_5, line_without_colon_is_400) { EXPECT_EQ(request_status(get("NoColon\r\n")), 400); }
-TEST(rfc9110_5_5, nul_in_value_is_400) { EXPECT_EQ(request_status(get(std::string("X-A: a\0b\r\n", 10))), 400); }
+TEST(rfc9110_5_5, nul_in_value_is_400) { EXPECT_EQ(request_status(get("X-A: a" + std::string(1, '\0') + "b\r\n")), 400); }
 TEST(rfc9110_5_5, control_byte_in_value_is_400) { EXPECT_EQ(request_status(get("X-A: a\x01" "b\r\n")), 400); }
 TEST(rfc9110_5_5, del_in_value_is_400) { EXPECT_EQ(request_status(get("X-A: a\x7f" "b\r\n")), 400); }
 TEST(rfc9112_2_2, bare_cr_in_value_is_400) { EXPECT_EQ(request_status(post("Content-Length: 1\r0\r\n")), 400); }
@@ -152,7 +152,7 @@ TEST(rfc9112_3, space_in_target_is_400) { EXPECT_EQ(request_status("GET /a b HTT
 TEST(rfc9112_3, tab_in_target_is_400) { EXPECT_EQ(request_status("GET /a\tb HTTP/1.1\r\nHost: a\r\n\r\n"), 400); }
 TEST(rfc9112_3, control_in_target_is_400) { EXPECT_EQ(request_status("GET /a\x01 HTTP/1.1\r\nHost: a\r\n\r\n"), 400); }
 TEST(rfc9112_3, nul_in_target_is_400) {
-  EXPECT_EQ(request_status(std::string("GET /a\0 HTTP/1.1\r\nHost: a\r\n\r\n", 31)), 400);
+  EXPECT_EQ(request_status("GET /a" + std::string(1, '\0') + " HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
 }
 TEST(rfc9112_3, two_spaces_after_method_is_400) { EXPECT_EQ(request_status("GET  / HTTP/1.1\r\nHost: a\r\n\r\n"), 400); }
 TEST(rfc9112_3, method_not_a_token_is_400) { EXPECT_EQ(request_status("G(T / HTTP/1.1\r\nHost: a\r\n\r\n"), 400); }
