@@ -7,6 +7,7 @@ list(APPEND COPAS_NET_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/datagram.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/options.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/server.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/serve_threads.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/dns.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/tls_context.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/tls.cpp

@@ -52,6 +52,28 @@ fill_function socket_fill(socket s, std::size_t block) {
   };
 }
 
+void read_deadline::within(double seconds) noexcept {
+  if (!(seconds < forever)) {
+    unbounded();
+    return;
+  }
+  until = std::chrono::steady_clock::now() +
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+fill_function deadline_fill(socket s, std::shared_ptr<read_deadline> d, std::size_t block) {
+  return [s, d = std::move(d), inner = socket_fill(s, block)](std::string& buf) mutable -> result<void> {
+    double wait = d->per_read > 0 ? d->per_read : forever;
+    if (d->until != std::chrono::steady_clock::time_point::max()) {
+      double left = std::chrono::duration<double>(d->until - std::chrono::steady_clock::now()).count();
+      if (left <= 0) return errc::timeout;
+      wait = std::min(wait, left);
+    }
+    s.settimeouts(std::nullopt, std::nullopt, wait < forever ? wait : -1.0);
+    return inner(buf);
+  };
+}
+
 reader::reader(fill_function fill, http::limits lim) : fill_(std::move(fill)), lim_(lim) {}
 
 result<void> reader::fill() {
@@ -72,18 +94,25 @@ result<std::string> reader::line(std::string_view what) {
 }
 
 result<std::string_view> reader::line_view(std::string_view what) {
+  auto raw = raw_line_view(what);
+  if (!raw) return raw;
+  // LuaSocket drops every CR of a line; almost always the only one is the line end's. The line
+  // is consumed, so its bytes can be compacted where they are.
+  char* const first = const_cast<char*>(raw->data());
+  char* last = first + raw->size();
+  if (last != first && last[-1] == '\r') --last;
+  last = std::remove(first, last, '\r');
+  return std::string_view(first, static_cast<std::size_t>(last - first));
+}
+
+result<std::string_view> reader::raw_line_view(std::string_view what) {
   std::size_t off = 0;  // bytes after pos_ already searched (fill() may move pos_)
   for (;;) {
     auto nl = buf_.find('\n', pos_ + off);
     if (nl != std::string::npos && nl - pos_ <= lim_.max_line) {
-      char* const first = buf_.data() + pos_;
-      char* last = buf_.data() + nl;
+      std::string_view out(buf_.data() + pos_, nl - pos_);
       pos_ = nl + 1;
-      if (last != first && last[-1] == '\r') --last;
-      // LuaSocket drops every CR of a line; almost always the only one is the line end's. The
-      // line is consumed, so its bytes can be compacted where they are.
-      last = std::remove(first, last, '\r');
-      return std::string_view(first, static_cast<std::size_t>(last - first));
+      return out;
     }
     if (buf_.size() - pos_ > lim_.max_line)
       return protocol(std::string(what) + " too long (limit " + std::to_string(lim_.max_line) +

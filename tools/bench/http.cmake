@@ -26,3 +26,13 @@ if(TARGET copas::http AND CURL_FOUND)
   target_include_directories(bench_https_connect PRIVATE ${PROJECT_SOURCE_DIR}/tests/http)
   target_link_libraries(bench_https_connect PRIVATE copas::http CURL::libcurl)
 endif()
+if(TARGET copas-proxy)
+  # (5) copas::http::server vs nginx, copas-proxy CPU per request vs HAProxy, reverse mode vs
+  # nginx proxy_pass, held relay connections and tunnels: `ninja bench_http_server_proxy`.
+  add_executable(bench_http_server_hello ${CMAKE_CURRENT_LIST_DIR}/http_server_hello.cpp)
+  target_link_libraries(bench_http_server_hello PRIVATE copas::http)
+  add_custom_target(bench_http_server_proxy
+    COMMAND ${CMAKE_CURRENT_LIST_DIR}/http_server_proxy.sh $<TARGET_FILE:copas-proxy>
+            $<TARGET_FILE:bench_http_server_hello>
+    DEPENDS copas-proxy bench_http_server_hello USES_TERMINAL)
+endif()

@@ -1,5 +1,5 @@
-// The http section: copas::http::request fetching https://localhost through copas-proxy's
-// forward proxy (its CONNECT tunnel, run in-process) from a fiber HTTPS server, with a test CA
+// The http section: copas::http::request fetching https://localhost through a forward proxy
+// (copas::http::proxy's CONNECT tunnel, served in-process) from a fiber HTTPS server, with a test CA
 // made on the spot by the openssl CLI.
 #include "section.hpp"
 
@@ -12,11 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-// copas-proxy's forward proxy, compiled into the demo so that it runs in this dispatcher.
-#include "../proxy/forward.cpp"
-#include "../proxy/relay.cpp"
-
-COPAS_DEMO_SECTION(60, "http: https fetch through copas-proxy (CONNECT) from a fiber server") {
+COPAS_DEMO_SECTION(60, "http: https fetch through a copas::http::proxy forward proxy (CONNECT) from a fiber server") {
   std::string dir = "/tmp/copas-demo-http-XXXXXX";
   if (!::mkdtemp(dir.data())) throw std::runtime_error("mkdtemp failed");
   std::string cmd =
@@ -44,7 +40,9 @@ COPAS_DEMO_SECTION(60, "http: https fetch through copas-proxy (CONNECT) from a f
   }, copas::ssl_params{.wrap = server_tls, .sni = std::nullopt}));
 
   auto proxy = copas::bind("127.0.0.1", 0).value();
-  copas::addserver(proxy, [](copas::socket c) { copas::proxy::forward(c, {.idle_timeout = 5}); });
+  copas::http::proxy::upstream_pool upstreams;
+  copas::http::server forward_proxy(copas::http::proxy::forward_proxy(upstreams, {.idle_timeout = 5}));
+  forward_proxy.serve(proxy);
 
   copas::http::request_params p;
   p.url = "https://localhost:" + std::to_string(origin.getsockname()->port) + "/hello";
@@ -65,6 +63,6 @@ COPAS_DEMO_SECTION(60, "http: https fetch through copas-proxy (CONNECT) from a f
   for (auto& b : body) std::cout << b;
   copas::http::pool::clear();
   copas::removeserver(origin);
-  copas::removeserver(proxy);
+  forward_proxy.shutdown(1);
   std::system(("rm -rf " + dir).c_str());
 }

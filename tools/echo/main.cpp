@@ -1,17 +1,20 @@
 // copas-echo --listen HOST:PORT [--tls-cert FILE --tls-key FILE [--handshake-timeout SECONDS]]
+//            [--threads N]
 //
 // Echoes every byte back on each connection, one fiber per connection. Prints
 // "listening on HOST:PORT" (the real port when 0 was asked) and closes every connection cleanly
-// on SIGINT or SIGTERM. With TLS: a handshake not done within --handshake-timeout seconds of
-// the accept (default 10; 0: none) is dropped, and every failed handshake is one line on
-// stderr; SIGHUP reads the certificate and key files again (rotation without a restart) and
-// says "copas-echo: reloaded TLS certificate" (or why not, keeping the old one) on stderr.
+// on SIGINT or SIGTERM. --threads N: N dispatchers on the address (copas::serve_threads).
+// With TLS: a handshake not done within --handshake-timeout seconds of the accept (default 10;
+// 0: none) is dropped, and every failed handshake is one line on stderr; SIGHUP reads the
+// certificate and key files again (rotation without a restart) and says "copas-echo: reloaded
+// TLS certificate" (or why not, keeping the old one) on stderr. SIGUSR1 prints what every fiber
+// is doing, as a table on stderr.
 #include <copas/core.hpp>
 #include <copas/net.hpp>
 
 #include <CLI/CLI.hpp>
-#include <event2/event.h>
 
+#include <atomic>
 #include <csignal>
 #include <iostream>
 #include <cstdio>
@@ -20,6 +23,15 @@
 #include <string>
 
 namespace {
+
+// Lock-free, so the signal handler may set it; atomic, since every serving thread reads it.
+std::atomic<bool> stop_requested{false};
+std::atomic<unsigned> reloads_requested{0}, dumps_requested{0};
+void on_signal(int sig) {
+  if (sig == SIGHUP) ++reloads_requested;
+  else if (sig == SIGUSR1) ++dumps_requested;
+  else stop_requested = true;
+}
 
 struct endpoint_arg {
   std::string host;
@@ -54,6 +66,9 @@ int main(int argc, char** argv) {
       ->needs(cert_opt);
   cert_opt->needs(key_opt);
   key_opt->needs(cert_opt);
+  unsigned threads = 1;
+  app.add_option("--threads", threads, "dispatcher threads, each accepting on the address (default 1)")
+      ->check(CLI::Range(1u, 256u));
   CLI11_PARSE(app, argc, argv);
 
   endpoint_arg where;
@@ -63,12 +78,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "copas-echo: bad --listen '%s': %s\n", listen.c_str(), e.what());
     return 2;
   }
-  auto server = copas::bind(where.host, where.port, 1024);
-  if (!server) {
-    std::fprintf(stderr, "copas-echo: cannot listen on %s: %s\n", listen.c_str(),
-                 server.error().message().c_str());
-    return 1;
-  }
+  // One compiled server context for every thread (tls_server is safe to share and to reload).
   std::optional<copas::tls_server> tls;
   if (!cert.empty()) {
     try {
@@ -79,61 +89,59 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) std::signal(sig, on_signal);
 
-  // The open connections, to close them on a signal (a socket handle is a shared pointer).
-  auto clients = std::make_shared<std::set<std::shared_ptr<copas::detail::socket_impl>>>();
-  copas::connection_handler echo = [clients](copas::socket c) {
-    clients->insert(c.shared_impl());
-    c.setoption("tcp-nodelay", true);  // an echo answers at once; no Nagle delay
-    for (;;) {
-      // receivepartial(all) hands over whatever arrived: the bytes go straight back.
-      auto r = c.receivepartial(copas::all);
-      const std::string& data = r.data_or_partial();
-      if (!data.empty() && !c.send(data)) break;
-      if (!r && r.error() != copas::errc::timeout) break;
-    }
-    clients->erase(c.shared_impl());
+  // Each thread: its listener, its open connections (to close them on a signal; a socket handle
+  // is a shared pointer), and a fiber that stops both once a signal came.
+  auto serve = [&](copas::socket server, unsigned index) {
+    auto clients = std::make_shared<std::set<std::shared_ptr<copas::detail::socket_impl>>>();
+    copas::connection_handler echo = [clients](copas::socket c) {
+      clients->insert(c.shared_impl());
+      c.setoption("tcp-nodelay", true);  // an echo answers at once; no Nagle delay
+      for (;;) {
+        // receivepartial(all) hands over whatever arrived: the bytes go straight back.
+        auto r = c.receivepartial(copas::all);
+        const std::string& data = r.data_or_partial();
+        if (!data.empty() && !c.send(data)) break;
+        if (!r && r.error() != copas::errc::timeout) break;
+      }
+      clients->erase(c.shared_impl());
+    };
+    copas::connection_handler handle =
+        tls ? copas::handler(echo, *tls, copas::handler_options{.handshake_timeout = handshake_timeout})
+            : copas::handler(echo);
+    copas::addserver(server, handle, std::nullopt, "echo");
+    // The signals' flags, looked at a few times a second: the first thread reloads the shared
+    // certificate; each thread prints its own fibers.
+    copas::addthread([server, clients, index, &tls] {
+      unsigned reloads = 0, dumps = 0;
+      while (!stop_requested) {
+        copas::pause(0.05);
+        if (dumps != dumps_requested) {
+          dumps = dumps_requested;
+          copas::dump(std::cerr);
+        }
+        if (index == 0 && tls && reloads != reloads_requested) {
+          reloads = reloads_requested;
+          if (auto ok = tls->reload()) std::fprintf(stderr, "copas-echo: reloaded TLS certificate\n");
+          else std::fprintf(stderr, "copas-echo: TLS reload failed, keeping the old certificate: %s\n",
+                            ok.error().message().c_str());
+        }
+      }
+      copas::removeserver(server);
+      for (auto& impl : std::set(*clients)) copas::socket(impl).close();
+    });
   };
-
-  auto bound = server->getsockname().value();
-  std::printf("listening on %s:%u%s\n", bound.ip.c_str(), bound.port, tls ? " (tls)" : "");
-  std::fflush(stdout);
-
-  // SIGINT / SIGTERM arrive as libevent signal events on the dispatcher: stop accepting, close
-  // every connection (TLS sends close_notify), and let loop() return.
-  auto* base = copas::dispatcher::current().base();
-  auto stop = [](evutil_socket_t, short, void* arg) {
-    auto* ctx = static_cast<std::pair<copas::socket*, decltype(clients)*>*>(arg);
-    copas::removeserver(*ctx->first);
-    for (auto& impl : *(*ctx->second)) copas::socket(impl).close();
-  };
-  std::pair<copas::socket*, decltype(clients)*> ctx{&*server, &clients};
-  event* sigint = evsignal_new(base, SIGINT, stop, &ctx);
-  event* sigterm = evsignal_new(base, SIGTERM, stop, &ctx);
-  event_add(sigint, nullptr);
-  event_add(sigterm, nullptr);
-  // SIGUSR1: what every fiber is doing, as a table on stderr.
-  event* sigusr1 = evsignal_new(base, SIGUSR1, [](evutil_socket_t, short, void*) { copas::dump(std::cerr); }, nullptr);
-  event_add(sigusr1, nullptr);
-  auto reload = [](evutil_socket_t, short, void* arg) {
-    auto& t = *static_cast<std::optional<copas::tls_server>*>(arg);
-    if (!t) return;
-    if (auto ok = t->reload()) std::fprintf(stderr, "copas-echo: reloaded TLS certificate\n");
-    else std::fprintf(stderr, "copas-echo: TLS reload failed, keeping the old certificate: %s\n",
-                      ok.error().message().c_str());
-  };
-  event* sighup = evsignal_new(base, SIGHUP, reload, &tls);
-  event_add(sighup, nullptr);
-
-  copas::connection_handler serve =
-      tls ? copas::handler(echo, *tls, copas::handler_options{.handshake_timeout = handshake_timeout})
-          : copas::handler(echo);
-  copas::addserver(*server, serve, std::nullopt, "echo");
-  copas::loop();
-  event_free(sigint);
-  event_free(sigterm);
-  event_free(sigusr1);
-  event_free(sighup);
+  auto ok = copas::serve_threads(
+      {.host = where.host, .port = where.port, .threads = threads, .backlog = 1024}, serve,
+      [&](std::uint16_t port) {
+        std::printf("listening on %s:%u%s\n", where.host.c_str(), port, tls ? " (tls)" : "");
+        std::fflush(stdout);
+      });
+  if (!ok) {
+    std::fprintf(stderr, "copas-echo: cannot listen on %s: %s\n", listen.c_str(), ok.error().message().c_str());
+    return 1;
+  }
   std::printf("copas-echo: stopped\n");
   return 0;
 }

@@ -1,13 +1,15 @@
-// copas-proxy --listen HOST:PORT [--upstream HOST:PORT] [--threads N]: an HTTP/1.1 forward proxy
-// (with CONNECT) or, with --upstream, a plain TCP relay. SIGINT/SIGTERM stop accepting, let open
-// connections finish for --grace seconds, then close them and exit 0.
+// copas-proxy --listen HOST:PORT [--upstream HOST:PORT | --reverse http://HOST:PORT] [--threads N]
 //
-// --threads N runs N independent dispatchers, one per thread, each with its own listening socket
-// on the same address (SO_REUSEPORT: the kernel spreads new connections over them), as nginx's
-// worker_processes does. A connection stays on the thread that accepted it.
-#include "proxy.hpp"
-
+// An HTTP/1.1 forward proxy (with CONNECT tunnels), or with --reverse a reverse proxy to one
+// upstream (kept-alive connections to it), or with --upstream a plain TCP relay -- each a thin
+// shell over copas::http::proxy and copas::http::server. SIGINT/SIGTERM stop accepting, let open
+// connections finish for --grace seconds, then close them and exit 0. SIGUSR1 prints what every
+// fiber of every thread is doing, as tables on stderr.
+//
+// --threads N runs N dispatchers, one per thread, each accepting on the address
+// (copas::serve_threads: SO_REUSEPORT), as nginx's worker_processes do.
 #include <copas/core.hpp>
+#include <copas/http.hpp>
 #include <copas/net.hpp>
 
 #include <CLI/CLI.hpp>
@@ -17,20 +19,31 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <list>
+#include <memory>
 #include <mutex>
-#include <set>
-#include <thread>
-#include <vector>
 
 namespace {
 
 // Lock-free, so the handler may set it; atomic, since every serving thread reads it.
 std::atomic<bool> stop_requested{false};
 void on_signal(int) { stop_requested = true; }
-// SIGUSR1: each serving thread prints copas::dump() of its dispatcher to stderr.
 std::atomic<int> dumps_requested{0};
-void on_dump_signal(int) { dumps_requested.fetch_add(1); }
+void on_dump_signal(int) { ++dumps_requested; }
 std::mutex dump_turn;  // one thread's table at a time
+
+// Parks the calling fiber until a stop signal; prints this thread's fibers on each SIGUSR1.
+void wait_for_stop() {
+  int dumped = dumps_requested.load();
+  while (!stop_requested) {
+    copas::pause(0.05);
+    if (int now = dumps_requested.load(); now != dumped) {
+      dumped = now;
+      std::lock_guard lock(dump_turn);
+      copas::dump(std::cerr);
+    }
+  }
+}
 
 bool split(const std::string& s, std::string& host, std::uint16_t& port) {
   auto colon = s.rfind(':');
@@ -47,63 +60,62 @@ bool split(const std::string& s, std::string& host, std::uint16_t& port) {
   return !host.empty();
 }
 
-// Serves `server` on the calling thread's dispatcher until a signal, then lets open connections
-// finish for `grace` seconds and closes the rest.
-void serve(copas::socket server, const copas::connection_handler& handle, double grace) {
-  std::set<copas::socket*> open;  // live client connections, closed when the grace period ends
-  copas::autoclose(true);
-  copas::addserver(server, [&](copas::socket client) {
-    open.insert(&client);
-    struct leave {
-      std::set<copas::socket*>& set;
-      copas::socket* s;
-      ~leave() { set.erase(s); }
-    } guard{open, &client};
-    handle(client);  // a copy: `open` keeps pointing at this handle
-  });
-  copas::addthread([&] {
-    int dumped = dumps_requested.load();
-    while (!stop_requested) {
-      copas::pause(0.05);
-      if (int now = dumps_requested.load(); now != dumped) {
-        dumped = now;
-        std::lock_guard lock(dump_turn);
-        copas::dump(std::cerr);
-      }
-    }
-    copas::removeserver(server);
+// The TCP relay mode's connections, closed when the grace period ends.
+struct relay_server {
+  copas::http::proxy::address to;
+  copas::http::proxy::options options;
+  std::list<copas::socket> open;
+
+  void serve(copas::socket listener) {
+    copas::addserver(listener, [this](copas::socket client) {
+      auto me = open.insert(open.end(), client);
+      copas::http::proxy::relay_to(client, to, options);
+      open.erase(me);
+    });
+  }
+  void shutdown(double grace) {
     auto until = copas::gettime() + grace;
     while (!open.empty() && copas::gettime() < until) copas::pause(0.05);
-    for (auto* s : std::set<copas::socket*>(open)) s->close();
-  });
-  copas::loop();
-}
+    for (auto& s : std::list(open)) s.close();
+  }
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"copas-proxy: HTTP/1.1 forward proxy with CONNECT, or a TCP relay (--upstream)"};
-  std::string listen, upstream;
+  CLI::App app{"copas-proxy: HTTP/1.1 forward proxy with CONNECT, a reverse proxy (--reverse), or a TCP relay (--upstream)"};
+  std::string listen, upstream, reverse;
   double grace = 5;
-  copas::proxy::settings settings;
+  copas::http::proxy::options options;
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any; the port is printed)")->required();
-  app.add_option("--upstream", upstream, "relay every connection to HOST:PORT instead of proxying HTTP");
+  auto* up_opt = app.add_option("--upstream", upstream, "relay every connection to HOST:PORT instead of proxying HTTP");
+  app.add_option("--reverse", reverse, "reverse proxy to http://HOST:PORT (kept-alive connections)")->excludes(up_opt);
   app.add_option("--grace", grace, "seconds open connections may finish after SIGINT/SIGTERM (default 5)");
-  app.add_option("--timeout", settings.idle_timeout, "seconds one read or write may wait (default 60)");
+  app.add_option("--timeout", options.idle_timeout,
+                 "seconds a relay may stay idle both ways, and a body read or write may wait (default 60)");
   unsigned threads = 1;
   app.add_option("--threads", threads, "dispatcher threads, each accepting on the address (default 1)")
       ->check(CLI::Range(1u, 256u));
   CLI11_PARSE(app, argc, argv);
 
-  std::string lhost, uhost;
-  std::uint16_t lport = 0, uport = 0;
+  std::string lhost;
+  std::uint16_t lport = 0;
+  copas::http::proxy::address to;
   if (!split(listen, lhost, lport)) {
     std::cerr << "copas-proxy: --listen needs HOST:PORT\n";
     return 2;
   }
-  if (!upstream.empty() && !split(upstream, uhost, uport)) {
+  if (!upstream.empty() && !split(upstream, to.host, to.port)) {
     std::cerr << "copas-proxy: --upstream needs HOST:PORT\n";
     return 2;
+  }
+  if (!reverse.empty()) {
+    auto u = copas::url::parse(reverse);
+    std::string authority = u && u->scheme && *u->scheme == "http" && u->host ? *u->host + ":" + u->port.value_or("80") : "";
+    if (authority.empty() || !split(authority, to.host, to.port) || (u->path && *u->path != "/" && !u->path->empty())) {
+      std::cerr << "copas-proxy: --reverse needs http://HOST[:PORT]\n";
+      return 2;
+    }
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -114,47 +126,41 @@ int main(int argc, char** argv) {
     ::setrlimit(RLIMIT_NOFILE, &r);
   }
 
-  // Several listeners on one address need SO_REUSEPORT, set before bind. A single one goes
-  // without: the option would let any other process of this user bind the port too.
-  auto listener = [&](std::uint16_t port) -> copas::result<copas::socket> {
-    if (threads == 1) return copas::bind(lhost, port, 4096);
-    auto s = copas::tcp();
-    for (auto option : {"reuseaddr", "reuseport"})
-      if (auto ok = s.setoption(option, true); !ok) return ok.error();
-    if (auto ok = s.bind(lhost, port); !ok) return ok.error();
-    if (auto ok = s.listen(4096); !ok) return ok.error();
-    return s;
+  std::string mode = !upstream.empty() ? " (relay to " + upstream + ")"
+                     : !reverse.empty() ? " (reverse proxy to " + reverse + ")"
+                                        : " (HTTP forward proxy)";
+  auto serve = [&](copas::socket listener, unsigned) {
+    copas::autoclose(true);
+    // Each thread's own: its pool, its server; they live as long as its loop.
+    auto pool = std::make_shared<copas::http::proxy::upstream_pool>();
+    if (!upstream.empty()) {
+      auto relay = std::make_shared<relay_server>(relay_server{to, options, {}});
+      relay->serve(listener);
+      copas::addthread([=] {
+        wait_for_stop();
+        copas::removeserver(listener);
+        relay->shutdown(grace);
+      });
+      return;
+    }
+    auto handler = reverse.empty() ? copas::http::proxy::forward_proxy(*pool, options)
+                                   : copas::http::proxy::reverse_proxy(to, *pool, options);
+    auto web = std::make_shared<copas::http::server>(
+        handler, copas::http::server_options{.idle_timeout = options.idle_timeout, .body_timeout = options.idle_timeout});
+    web->serve(listener);
+    copas::addthread([=] {
+      wait_for_stop();
+      web->shutdown(grace);
+      pool->clear();
+    });
   };
-  auto first = listener(lport);
-  if (!first) {
-    std::cerr << "copas-proxy: cannot listen on " << listen << ": " << first.error().message() << "\n";
+  auto ok = copas::serve_threads({.host = lhost, .port = lport, .threads = threads}, serve, [&](std::uint16_t port) {
+    std::cout << "copas-proxy listening on " << lhost << ":" << port << mode
+              << (threads > 1 ? ", " + std::to_string(threads) + " threads" : "") << std::endl;
+  });
+  if (!ok) {
+    std::cerr << "copas-proxy: cannot listen on " << listen << ": " << ok.error().message() << "\n";
     return 1;
   }
-  lport = first->getsockname()->port;  // port 0: the others join the one the kernel chose
-  std::cout << "copas-proxy listening on " << lhost << ":" << lport
-            << (upstream.empty() ? " (HTTP forward proxy)" : " (relay to " + upstream + ")")
-            << (threads > 1 ? ", " + std::to_string(threads) + " threads" : "") << std::endl;
-
-  auto handle = [&](copas::socket client) {
-    if (upstream.empty()) copas::proxy::forward(client, settings);
-    else copas::proxy::relay_to(client, uhost, uport, settings);
-  };
-  std::vector<std::jthread> others;
-  std::atomic<int> failed{0};
-  for (unsigned i = 1; i < threads; ++i)
-    others.emplace_back([&] {
-      // Each thread's sockets belong to its own dispatcher: created on that thread.
-      auto server = listener(lport);
-      if (!server) {
-        std::cerr << "copas-proxy: thread cannot listen on " << lhost << ":" << lport << ": "
-                  << server.error().message() << "\n";
-        failed = 1;
-        stop_requested = true;  // all or nothing: the others stop too, and the exit says so
-        return;
-      }
-      serve(std::move(*server), handle, grace);
-    });
-  serve(std::move(*first), handle, grace);
-  others.clear();  // joins
-  return failed;
+  return 0;
 }

@@ -6,6 +6,7 @@
 #include <copas/net/io_result.hpp>
 #include <copas/net/receive_limits.hpp>
 #include <copas/net/receive_pattern.hpp>
+#include <copas/net/serve_threads.hpp>
 #include <copas/net/server.hpp>
 #include <copas/net/socket.hpp>
 #include <copas/net/ssl_params.hpp>

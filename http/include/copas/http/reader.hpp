@@ -1,8 +1,9 @@
 #pragma once
 // copas::http::reader: reads HTTP/1.x messages from a byte stream, bounded.
 //
-// The client uses it on responses and copas-proxy on requests; it is I/O-free (it pulls bytes
-// through a `fill` function), so the fuzzer drives it from memory.
+// The client reads responses with it, leniently (below); a server or proxy reads through the
+// same buffer with http::strict (strict.hpp) on top. It is I/O-free (it pulls bytes through a
+// `fill` function), so the fuzzers drive it from memory.
 //
 //   copas::http::reader in(copas::http::socket_fill(sock));
 //   auto status = copas::http::read_status(in);     // "HTTP/1.1 200 OK", 200
@@ -24,11 +25,14 @@
 // (tests/fuzz/http_response_fuzz.cpp).
 
 #include <copas/core/error.hpp>
+#include <copas/core/time.hpp>
 #include <copas/http/headers.hpp>
 #include <copas/net/ltn12/sink.hpp>
 #include <copas/net/socket.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <memory>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -53,6 +57,19 @@ using fill_function = std::function<result<void>(std::string& buf)>;
 // block by block reuses the same heap memory instead of mapping fresh pages for each block.
 fill_function socket_fill(socket s, std::size_t block = 64 * 1024);
 
+// What a deadline_fill waits by: each read at most `per_read` seconds, and all reads before
+// `until` -- a whole-message deadline a peer dripping one byte at a time cannot stretch.
+struct read_deadline {
+  double per_read = forever;  // seconds; forever (or <= 0) waits as long as `until` allows
+  std::chrono::steady_clock::time_point until = std::chrono::steady_clock::time_point::max();
+  // Sets `until` to `seconds` from now (forever: no whole-message deadline).
+  void within(double seconds) noexcept;
+  void unbounded() noexcept { until = std::chrono::steady_clock::time_point::max(); }
+};
+// socket_fill under `*d`, which the caller moves between messages. "timeout" once `until` has
+// passed, or a read waited `per_read`. Sets the socket's receive timeout itself.
+fill_function deadline_fill(socket s, std::shared_ptr<read_deadline> d, std::size_t block = 64 * 1024);
+
 class reader {
  public:
   explicit reader(fill_function fill, http::limits lim = {});
@@ -61,6 +78,9 @@ class reader {
   result<std::string> line(std::string_view what = "line");
   // line(), seen in place: valid until the next call on this reader.
   result<std::string_view> line_view(std::string_view what = "line");
+  // One line without its LF, every CR kept (a strict parser judges them), seen in place: valid
+  // until the next call on this reader.
+  result<std::string_view> raw_line_view(std::string_view what = "line");
   // Exactly `n` bytes ("closed" if the stream ends first; what came is in partial()).
   result<std::string> exactly(std::size_t n);
   // At least 1 and at most `max` bytes: what is buffered, else one fill.
