@@ -125,6 +125,9 @@ redirect_plan plan_redirect(const request_params& p, const target& t, int code, 
   n.deadline = p.deadline;
   n.expect_continue_above = p.expect_continue_above;
   n.received_names = p.received_names;
+  n.connect_to = p.connect_to;
+  n.without = p.without;
+  n.version = p.version;
 
   url::parsed dflt;
   dflt.scheme = "http";

@@ -192,7 +192,7 @@ struct deadline_clock {
     if (!l) return;
     auto t = p.timeout.resolve();
     double rest = std::max(*l, 0.001);
-    for (auto* o : {&t.connect, &t.send, &t.receive}) *o = std::min(o->value_or(TIMEOUT), rest);
+    for (auto* o : {&t.connect, &t.send, &t.receive}) *o = *o && **o >= 0 ? std::min(**o, rest) : rest;
     p.timeout = t;
   }
   // A sink that cuts the socket's receive timeout to what is left before each next read.

@@ -106,13 +106,14 @@ std::string request_head(const request_params& p, const target& t, const std::op
   if (absolute_form && px->authorization) h.set("proxy-authorization", *px->authorization);
   if (chunked_body) h.set("transfer-encoding", "chunked");
   for (auto& [name, value] : p.headers) h.set(name, value);
+  for (auto& name : p.without) h.erase(name);
 
   std::string head = p.method + " ";
   if (absolute_form && !p.uri)
     head += t.scheme + "://" + t.host_header + t.path_query;
   else
     head += t.path_query;
-  head += " HTTP/1.1\r\n";
+  head += " " + p.version + "\r\n";
   for (auto& [name, value] : h) {
     head += canonic(name);
     head += ": ";

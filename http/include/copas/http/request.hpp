@@ -206,6 +206,12 @@ struct request_params {
   std::optional<double> deadline;
   std::optional<std::uint64_t> expect_continue_above;
   bool received_names = false;  // fill response.received
+  // Where to connect for a host and port (curl --resolve, -4/-6): an address, or std::nullopt
+  // for the host itself. Host header, SNI and certificate check keep the URL's host.
+  std::function<std::optional<std::string>(std::string_view host, std::uint16_t port)> connect_to;
+  // Default header fields not to send at all (curl -H 'Accept:'), e.g. {"te", "user-agent"}.
+  std::vector<std::string> without;
+  std::string version = "HTTP/1.1";  // the request line's (curl --http1.0: "HTTP/1.0")
   int nredirects = 0;                  // internal counter, as in LuaSocket
 };
 
