@@ -93,41 +93,29 @@ redirect_plan plan_redirect(const request_params& p, const target& t, int code, 
     if (keeps_body && p.source) {
       if (!p.resend) return plan;  // the body cannot be sent twice: the 3xx is the answer
       plan.resend_body = true;
-      n.resend = p.resend;
     }
   }
   // LuaSocket carries url, source, sink, headers, proxy, maxredirects and the count; the
-  // method is not carried (a redirected HEAD becomes a GET). copas-cpp also keeps redirect,
-  // timeouts, TLS parameters and keep-alive, and drops the URL-part overrides; the curl policy
-  // also keeps the method as curl does.
+  // method is not carried (a redirected HEAD becomes a GET). copas-cpp carries every other
+  // option too (redirect, timeouts, TLS parameters, keep-alive, callbacks) and drops the body,
+  // the URL-part overrides, the request-target and the step; the curl policy keeps the method
+  // as curl does.
+  std::string method = std::move(n.method);
+  n = p;
+  n.method = curl ? std::move(method) : std::string("GET");
   n.url = next_url;
-  n.sink = p.sink;
-  n.headers = p.headers;
+  n.source = {};
+  if (!plan.resend_body) n.resend = {};
+  n.step = {};
+  n.uri.reset();
+  for (auto* part : {&n.scheme, &n.host, &n.port, &n.path, &n.params, &n.query, &n.user, &n.password}) part->reset();
+  if (!(next && next->scheme && ascii::lower(*next->scheme) == t.scheme)) n.create = {};
+  n.nredirects = p.nredirects + 1;
   if (curl && !plan.resend_body) {  // the body is dropped, and what described it
     n.headers.erase("content-length");
     n.headers.erase("transfer-encoding");
     n.headers.erase("expect");
   }
-  n.proxy = p.proxy;
-  n.redirect = p.redirect;
-  if (next && next->scheme && ascii::lower(*next->scheme) == t.scheme) n.create = p.create;
-  n.maxredirects = p.maxredirects;
-  n.timeout = p.timeout;
-  n.sslparams = p.sslparams;
-  n.keepalive = p.keepalive;
-  n.observer = p.observer;
-  n.limits = p.limits;
-  n.nredirects = p.nredirects + 1;
-  n.policy = p.policy;
-  n.rules = p.rules;
-  n.on_redirect = p.on_redirect;
-  n.strip_credentials = p.strip_credentials;
-  n.deadline = p.deadline;
-  n.expect_continue_above = p.expect_continue_above;
-  n.received_names = p.received_names;
-  n.connect_to = p.connect_to;
-  n.without = p.without;
-  n.version = p.version;
 
   url::parsed dflt;
   dflt.scheme = "http";

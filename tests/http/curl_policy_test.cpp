@@ -20,6 +20,15 @@ std::string path_of(const seen_request& r) {
 }
 std::string method_of(const seen_request& r) { return r.line.substr(0, r.line.find(' ')); }
 
+// A server that keeps every request it sees in `seen` and answers 200 `body`.
+copas::socket recording(std::vector<seen_request>& seen, std::string body = "ok") {
+  return serve([&seen, body](copas::socket& c, const seen_request& r) {
+    seen.push_back(r);
+    c.send(reply(200, body));
+    return true;
+  });
+}
+
 // "/final" answers "<METHOD> <body>"; "/<code>" redirects to /final with that code.
 copas::socket redirector(std::vector<seen_request>* seen = nullptr) {
   return serve([seen](copas::socket& c, const seen_request& r) {
@@ -174,11 +183,7 @@ TEST(HttpCurlPolicy, RedirectErrorsHaveTheirOwnCodes) {
 TEST(HttpCurlPolicy, CredentialsAreStrippedToAnotherHostOnlyWhenAsked) {
   loop([] {
     std::vector<seen_request> seen_b;
-    auto b = serve([&](copas::socket& c, const seen_request& r) {
-      seen_b.push_back(r);
-      c.send(reply(200, "b"));
-      return true;
-    });
+    auto b = recording(seen_b, "b");
     auto a = serve([&](copas::socket& c, const seen_request&) {
       c.send(reply(302, "", "Location: http://localhost:" + std::to_string(port_of(b)) + "/x\r\n"));
       return true;
@@ -273,11 +278,7 @@ TEST(HttpReceivedNames, KeptAsSentAndUnmerged) {
 TEST(HttpExpect, SentOnlyOverTheSizeAndOffByDefault) {
   loop([] {
     std::vector<seen_request> seen;
-    auto s = serve([&](copas::socket& c, const seen_request& r) {
-      seen.push_back(r);
-      c.send(reply(200, "ok"));
-      return true;
-    });
+    auto s = recording(seen);
     auto post = [&](std::size_t size, std::optional<std::uint64_t> above) {
       http::request_params p;
       p.url = base(s) + "/";
@@ -302,11 +303,7 @@ TEST(HttpExpect, SentOnlyOverTheSizeAndOffByDefault) {
 TEST(HttpCredentials, PercentEncodedUserAndProxyPasswordAreDecoded) {
   loop([] {
     std::vector<seen_request> seen;
-    auto s = serve([&](copas::socket& c, const seen_request& r) {
-      seen.push_back(r);
-      c.send(reply(200, "ok"));
-      return true;
-    });
+    auto s = recording(seen);
     auto port = std::to_string(port_of(s));
     ASSERT_TRUE(http::request("http://me%40example.com:p%3Aw@127.0.0.1:" + port + "/"));
     http::request_params p;
