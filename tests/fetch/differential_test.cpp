@@ -326,7 +326,7 @@ std::vector<diff_case> cases() {
       {"UploadFileToDirUrl", {"-s", "-T", "{I}/upload.txt", "{E}/echo/dir/"}},
       {"UploadStdin", {"-s", "-T", "-", "{E}/echo/stdin"}, "streamed\n"},
       {"UploadToNginx", {"-s", "-T", "{I}/upload.txt", "{N}/upload/up.txt"}},
-      {"LargePostExpect", {"-s", "--data-binary", "@{I}/big.bin", "-o", "/dev/null", "-w", "%{http_code}\\n", "{E}/echo/big"}},
+      {"LargePostExpect", {"-s", "--data-binary", "@{I}/big.bin", "-o", "echo.txt", "{E}/echo/big"}},
       {"FormField", {"-s", "-F", "name=value", "{E}/echo/form"}},
       {"FormFile", {"-s", "-F", "file=@{I}/upload.txt", "{E}/echo/form"}},
       {"FormFileTypeAndName", {"-s", "-F", "file=@{I}/upload.txt;type=text/x-mine;filename=other.txt", "{E}/echo/form"}},
@@ -405,6 +405,7 @@ std::vector<diff_case> cases() {
       {"Parallel", {"-s", "-Z", "-o", "a", "{N}/hello.txt", "-o", "b", "{N}/dir/a.txt", "-o", "c", "{N}/big.txt"}},
       {"ParallelMax", {"-s", "-Z", "--parallel-max", "2", "--remote-name-all", "{N}/hello.txt", "{N}/dir/a.txt", "{N}/big.txt"}},
       {"ParallelOneFails", {"-s", "-Z", "-o", "a", "{N}/hello.txt", "-o", "b", "http://127.0.0.1:1/"}},
+      {"ParallelReallyConcurrent", {"-s", "-Z", "--parallel-immediate", "--parallel-max", "4", "{E}/together/k/4", "{E}/together/k/4", "{E}/together/k/4", "{E}/together/k/4"}},
       {"ProgressBarOption", {"-#", "-o", "out.txt", "{N}/hello.txt"}},
       // FTP
       {"FtpDownload", {"-s", "{F}/pub/file.txt"}},

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 ECHOED = ("accept", "authorization", "content-type", "content-length", "cookie", "expect",
           "proxy-authorization", "range", "referer", "transfer-encoding")
 flaky = {}
+barriers = {}
 lock = threading.Lock()
 
 
@@ -85,6 +86,15 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(503, b"busy\n", [("Retry-After", "0")])
             else:
                 self.send(200, ("ok after %d\n" % (n - 1)).encode())
+        elif head == "together":  # /together/KEY/N: answers once N requests are in flight
+            key = (parts[1], self.headers.get("User-Agent", ""))
+            with lock:
+                b = barriers.setdefault(key, threading.Barrier(int(parts[2]), timeout=10))
+            try:
+                b.wait()
+                self.send(200, b"together\n")
+            except threading.BrokenBarrierError:
+                self.send(504, b"alone\n")
         elif head == "setcookie":
             self.send(200, b"cookies set\n", [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/echo; HttpOnly")])
         elif head == "cookieredir":

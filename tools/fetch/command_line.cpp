@@ -168,6 +168,9 @@ const std::vector<option_spec>& table() {
          if (n && *n >= 1) o.parallel_max = static_cast<int>(std::min(*n, 300.0));  // curl's cap
          return n.has_value();
        }},
+      // copas-fetch always connects at once (curl, without it, first waits to see whether the
+      // first connection can multiplex the others).
+      {"parallel-immediate", 0, false, [](options&, const std::string&, bool) { return true; }},
       {"config", 'K', true, [](options& o, const std::string& v, bool) { return parse_config(o, v, 0); }},
   };
   return all;
