@@ -76,8 +76,9 @@ class reader {
 
   // One line without its LF and with every CR removed. `what` names it in errors.
   result<std::string> line(std::string_view what = "line");
-  // line(), seen in place: valid until the next call on this reader.
-  result<std::string_view> line_view(std::string_view what = "line");
+  // line(), seen in place: valid until the next call on this reader. With keep_inner_cr only
+  // the CR before the LF is dropped.
+  result<std::string_view> line_view(std::string_view what = "line", bool keep_inner_cr = false);
   // One line without its LF, every CR kept (a strict parser judges them), seen in place: valid
   // until the next call on this reader.
   result<std::string_view> raw_line_view(std::string_view what = "line");
@@ -115,7 +116,9 @@ struct status_line {
 result<status_line> read_status(reader& in);
 
 // Reads header lines up to the empty line (LuaSocket's receiveheaders).
-result<headers> read_headers(reader& in);
+// With `as_received`, also appends each field there as sent: name not lower-cased, repeated
+// names not merged, a CR inside a value kept.
+result<headers> read_headers(reader& in, headers* as_received = nullptr);
 
 // How a body is delimited.
 struct framing {
