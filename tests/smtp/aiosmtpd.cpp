@@ -88,6 +88,7 @@ aiosmtpd::aiosmtpd(options o) : cert_(dir_.path) {
   if (!o.user.empty()) argv.insert(argv.end(), {"--user", o.user, "--password", o.password});
   for (auto& m : o.exclude_auth) argv.insert(argv.end(), {"--exclude-auth", m});
   if (o.smtputf8) argv.push_back("--smtputf8");
+  if (o.size_limit) argv.insert(argv.end(), {"--size-limit", std::to_string(o.size_limit)});
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t fa;
@@ -132,6 +133,13 @@ std::vector<received> aiosmtpd::messages() const {
     out.push_back(std::move(r));
   }
   return out;
+}
+
+int aiosmtpd::quits() const {
+  std::istringstream lines(slurp(fs::path(spool_.path) / "quits"));
+  int n = 0;
+  for (std::string l; std::getline(lines, l);) n += l == "quit";
+  return n;
 }
 
 }  // namespace copas::test

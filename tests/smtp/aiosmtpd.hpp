@@ -3,6 +3,7 @@
 // an ephemeral port, stopped (SIGTERM) by the destructor; plus a self-signed localhost
 // certificate made with the openssl command, for STARTTLS and SMTPS.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -41,6 +42,7 @@ class aiosmtpd {
     std::string user, password;  // AUTH when user is not empty
     std::vector<std::string> exclude_auth;
     bool smtputf8 = false;
+    std::size_t size_limit = 0;  // 552 for a message over this many bytes (0: aiosmtpd's 32 MiB)
   };
   aiosmtpd() : aiosmtpd(options{}) {}
   explicit aiosmtpd(options o);
@@ -52,6 +54,8 @@ class aiosmtpd {
   const std::string& cafile() const { return cert_.cert; }
   // The messages stored so far, in order of arrival.
   std::vector<received> messages() const;
+  // How many QUIT commands the server has answered.
+  int quits() const;
 
  private:
   temp_dir dir_;
