@@ -8,6 +8,7 @@
 #include <copas/core.hpp>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,12 +27,15 @@ inline std::string command_line(const std::vector<std::string>& args) {
 }
 
 // `server` names the peer in failure messages ("Apache httpd", "squid", "proftpd").
+// `between` runs after curl's run and before copas-fetch's (to remove what curl uploaded).
 inline void expect_same_as_curl(const std::string& server, const std::vector<std::string>& args,
-                                int curl_exit) {
+                                int curl_exit, const std::function<void()>& between = {}) {
   std::vector<std::string> curl{"curl", "-q", "-s"}, fetch{COPAS_FETCH, "-s"};
   curl.insert(curl.end(), args.begin(), args.end());
   fetch.insert(fetch.end(), args.begin(), args.end());
-  auto want = run_tool(curl), got = run_tool(fetch);
+  auto want = run_tool(curl);
+  if (between) between();
+  auto got = run_tool(fetch);
   ASSERT_EQ(want.exit_code, curl_exit) << "curl against " << server << ":" << command_line(args) << "\n" << want.err;
   EXPECT_EQ(got.exit_code, want.exit_code) << "copas-fetch against " << server << ":" << command_line(args)
                                            << "\nstderr: " << got.err;
