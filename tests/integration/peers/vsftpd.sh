@@ -51,5 +51,6 @@ isolate=NO
 isolate_network=NO
 xferlog_enable=NO
 dirmessage_enable=NO
+reverse_lookup_enable=NO
 CONF
 exec unshare -m sh -c 'mount --bind "$1/pam.d" /etc/pam.d && exec "$2" "$1/vsftpd.conf"' sh "$dir" "$vsftpd"
