@@ -72,7 +72,10 @@ result<connection> open(const request_params& p, const target& t, const std::opt
   c.sock = p.create ? p.create(p) : wrap(tcp());
   c.sock.settimeouts(to.connect, to.send, to.receive);
   tell(p, phase::connect, &c);
-  if (auto ok = c.sock.connect(c.peer_host, c.peer_port); !ok) {
+  std::string address = c.peer_host;
+  if (p.connect_to)
+    if (auto a = p.connect_to(c.peer_host, c.peer_port)) address = *a;
+  if (auto ok = c.sock.connect(address, c.peer_port); !ok) {
     c.sock.close();
     return ok.error();
   }

@@ -21,11 +21,12 @@ struct connection {
 
 // Tells params.observer what is happening (no-op without one).
 inline void tell(const request_params& p, phase what, const connection* c, std::string_view detail = {},
-                 const headers* fields = nullptr) {
+                 const headers* fields = nullptr, const headers* received = nullptr) {
   if (p.observer)
     p.observer(event{.what = what, .host = c ? std::string_view(c->peer_host) : std::string_view(),
                      .port = c ? c->peer_port : std::uint16_t{0}, .detail = detail,
-                     .reused = c && c->reused, .fields = fields});
+                     .reused = c && c->reused, .fields = fields,
+                     .received = received});
 }
 
 // A connection for `t`: a pooled one when allowed, else a new one -- connected to the proxy or

@@ -71,7 +71,7 @@ result<std::string> reader::line(std::string_view what) {
   return std::string(*l);
 }
 
-result<std::string_view> reader::line_view(std::string_view what) {
+result<std::string_view> reader::line_view(std::string_view what, bool keep_inner_cr) {
   std::size_t off = 0;  // bytes after pos_ already searched (fill() may move pos_)
   for (;;) {
     auto nl = buf_.find('\n', pos_ + off);
@@ -82,7 +82,7 @@ result<std::string_view> reader::line_view(std::string_view what) {
       if (last != first && last[-1] == '\r') --last;
       // LuaSocket drops every CR of a line; almost always the only one is the line end's. The
       // line is consumed, so its bytes can be compacted where they are.
-      last = std::remove(first, last, '\r');
+      if (!keep_inner_cr) last = std::remove(first, last, '\r');
       return std::string_view(first, static_cast<std::size_t>(last - first));
     }
     if (buf_.size() - pos_ > lim_.max_line)
@@ -162,12 +162,21 @@ result<status_line> read_status(reader& in) {
   return status_line{.text = std::move(*text), .code = code, .version = major * 10 + std::min(minor, 9)};
 }
 
-result<headers> read_headers(reader& in) {
+namespace {
+// LuaSocket's lines have every CR dropped; read_headers keeps them only in `as_received`.
+std::string without_cr(std::string_view s) {
+  std::string out(s);
+  std::erase(out, '\r');
+  return out;
+}
+}  // namespace
+
+result<headers> read_headers(reader& in, headers* as_received) {
   headers out;
   std::size_t bytes = 0;
   std::string last;  // name of the field a folded line continues
   for (std::size_t n = 0;; ++n) {
-    auto l = in.line_view("header line");
+    auto l = in.line_view("header line", as_received != nullptr);
     if (!l) return l.error();
     if (l->empty()) return out;
     if (n == 0) out.reserve(16);  // a typical response's fields, in one allocation
@@ -179,7 +188,8 @@ result<headers> read_headers(reader& in) {
     if ((*l)[0] == ' ' || (*l)[0] == '\t') {
       if (last.empty()) return protocol("malformed reponse headers");
       // LuaSocket appends the continuation with its own leading whitespace, nothing else.
-      *const_cast<std::string*>(out.find(last)) += *l;
+      if (as_received) as_received->back().second += *l;
+      *const_cast<std::string*>(out.find(last)) += without_cr(*l);
       continue;
     }
     auto colon = l->find(':');
@@ -187,7 +197,8 @@ result<headers> read_headers(reader& in) {
     last = ascii::lower(l->substr(0, colon));
     auto value = l->substr(colon + 1);
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
-    out.merge(last, std::string(value));
+    if (as_received) as_received->add(std::string(l->substr(0, colon)), std::string(value));
+    out.merge(last, without_cr(value));
   }
 }
 

@@ -1,9 +1,11 @@
 // The request, written top to bottom as LuaSocket's http.lua reads: resolve, connect, send the
 // head and the body, read the status and the headers, follow a redirect or read the body.
 #include "connection.hpp"
+#include "redirect.hpp"
 #include "target.hpp"
 
 #include <copas/http/body_sink.hpp>
+#include <copas/http/errors.hpp>
 #include <copas/net/ascii.hpp>
 #include <copas/http/pool.hpp>
 #include <copas/http/request.hpp>
@@ -11,6 +13,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <chrono>
 #include <stdexcept>
 
 namespace copas::http {
@@ -49,6 +53,7 @@ struct exchange {
   std::unique_ptr<reader> in;
   status_line status;
   headers fields;
+  headers received;  // params.received_names
   bool body_withheld = false;  // Expect: 100-continue answered with a final status
 };
 
@@ -71,16 +76,8 @@ result<void> await_answer(socket& s, reader& in) {
   auto first = in.peek(1);
   s.settimeouts(std::nullopt, std::nullopt, before.receive.value_or(-1));
   if (!first) return first.error();
-  if (first->empty()) return errc::closed;
+  if (first->empty()) return copas::errc::closed;
   return {};
-}
-
-bool is_redirect_code(int code) { return code == 301 || code == 302 || code == 303 || code == 307; }
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 // Sends the request and reads up to the end of the final (non-100) response's headers.
@@ -112,11 +109,11 @@ result<exchange> send_and_receive_head(request_params& p, const detail::target& 
   if (p.source && !awaiting_continue)
     if (auto ok = send_body(); !ok) return ok.error();
   auto in = std::make_unique<reader>(socket_fill(s), p.limits);  // before conn is moved from
-  exchange x{.conn = std::move(*conn), .in = std::move(in), .status = {}, .fields = {}};
+  exchange x{.conn = std::move(*conn), .in = std::move(in), .status = {}, .fields = {}, .received = {}};
   for (;;) {
     if (awaiting_continue) {
       auto spoke = await_answer(s, *x.in);
-      if (!spoke && spoke.error() != errc::timeout) {
+      if (!spoke && spoke.error() != copas::errc::timeout) {
         s.close();
         return spoke.error();
       }
@@ -128,13 +125,14 @@ result<exchange> send_and_receive_head(request_params& p, const detail::target& 
     tell(p, phase::status, &x.conn);
     auto st = read_status(*x.in);
     if (!st) {
-      retryable = x.conn.reused && !p.source && st.error() == errc::closed;
+      retryable = x.conn.reused && !p.source && st.error() == copas::errc::closed;
       s.close();
       return st.error();
     }
     x.status = std::move(*st);
     if (x.status.version == 9) return x;
-    auto h = read_headers(*x.in);
+    x.received = headers();
+    auto h = read_headers(*x.in, p.received_names ? &x.received : nullptr);
     if (!h) {
       s.close();
       return h.error();
@@ -147,7 +145,7 @@ result<exchange> send_and_receive_head(request_params& p, const detail::target& 
     }
   }
   x.body_withheld = awaiting_continue;
-  tell(p, phase::headers, &x.conn, x.status.text, &x.fields);
+  tell(p, phase::headers, &x.conn, x.status.text, &x.fields, p.received_names ? &x.received : nullptr);
   return x;
 }
 
@@ -176,15 +174,69 @@ void finish(const request_params& p, exchange& x, const framing& f) {
 
 }  // namespace
 
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// What is left of params.deadline; every wait of the request is cut to it.
+struct deadline_clock {
+  std::optional<clock::time_point> end;
+  std::optional<double> left() const {
+    if (!end) return std::nullopt;
+    return std::chrono::duration<double>(*end - clock::now()).count();
+  }
+  bool over() const { return end && clock::now() >= *end; }
+  // The per-call timeouts of `p`, each cut to what is left.
+  void cut(request_params& p) const {
+    auto l = left();
+    if (!l) return;
+    auto t = p.timeout.resolve();
+    double rest = std::max(*l, 0.001);
+    for (auto* o : {&t.connect, &t.send, &t.receive}) *o = *o && **o >= 0 ? std::min(**o, rest) : rest;
+    p.timeout = t;
+  }
+  // A sink that cuts the socket's receive timeout to what is left before each next read.
+  ltn12::sink guard(ltn12::sink inner, socket s) const {
+    if (!end) return inner;
+    return [this, inner = std::move(inner), s](ltn12::chunk c, const std::optional<error>& e) mutable
+           -> result<void> {
+      if (c) {
+        auto l = left();
+        if (*l <= 0) return copas::errc::timeout;
+        auto before = s.gettimeouts().receive;
+        s.settimeouts(std::nullopt, std::nullopt, std::min(before.value_or(*l), *l));
+      }
+      return inner ? inner(std::move(c), e) : result<void>();
+    };
+  }
+};
+
+// params.expect_continue_above: a body over the size (or of unknown size) waits for 100 Continue.
+void add_expect(request_params& p) {
+  if (!p.expect_continue_above || !p.source || p.headers.contains("expect")) return;
+  auto* cl = p.headers.find("content-length");
+  std::uint64_t n = 0;
+  if (cl) std::from_chars(cl->data(), cl->data() + cl->size(), n);
+  if (!cl || n > *p.expect_continue_above) p.headers.set("Expect", "100-continue");
+}
+
+}  // namespace
+
 request_result request(request_params p) {
   bool was_https = false;
   std::string last_location;
+  deadline_clock deadline;
+  if (p.deadline)
+    deadline.end = clock::now() + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(*p.deadline));
   for (;;) {
+    if (deadline.over()) return copas::errc::timeout;
+    deadline.cut(p);
     auto t = detail::resolve_target(p);
     if (!t) return t.error();
     auto px = detail::resolve_proxy(p);
     if (!px) return px.error();
     was_https = was_https || t->scheme == "https";
+    add_expect(p);
 
     bool retryable = false;
     auto x = send_and_receive_head(p, *t, *px, retryable, true);
@@ -192,9 +244,9 @@ request_result request(request_params p) {
     if (!x) return x.error();
 
     response r{.body = {}, .code = x->status.code, .headers = {}, .status = {}, .redirects = p.nredirects,
-               .redirect_limit_reached = false};
+               .redirect_limit_reached = false, .received = {}, .url = p.url};
     if (x->status.version == 9) {  // HTTP/0.9: the bytes are the body, up to the close
-      auto n = read_body(*x->in, framing{.how = framing::until_close}, p.sink);
+      auto n = read_body(*x->in, framing{.how = framing::until_close}, deadline.guard(p.sink, x->conn.sock));
       x->conn.sock.close();
       if (!n) return {n.error(), std::move(r)};
       if (p.sink) (void)p.sink(std::nullopt, std::nullopt);
@@ -202,53 +254,39 @@ request_result request(request_params p) {
     }
     r.status = x->status.text;
     r.headers = std::move(x->fields);
+    r.received = std::move(x->received);
     std::optional<error> limit_error;
 
-    auto* location = r.headers.find("location");
-    bool follow = location && !trimmed(*location).empty() && p.redirect != redirect_mode::none &&
-                  is_redirect_code(r.code) && (p.method == "GET" || p.method == "HEAD") && !p.source;
+    auto plan = detail::plan_redirect(p, *t, r.code, r.headers, r.received, was_https);
+    if (plan.what == detail::redirect_plan::fail) {
+      x->conn.sock.close();
+      return {plan.error, std::move(r)};
+    }
+    bool follow = plan.what == detail::redirect_plan::follow;
+    if (follow && p.maxredirects && p.nredirects >= *p.maxredirects) {
+      follow = false;
+      r.redirect_limit_reached = true;
+      limit_error = error(make_error_code(http::errc::too_many_redirects),
+                          "too many redirects (limit " + std::to_string(*p.maxredirects) + ")");
+    }
+    if (follow && p.on_redirect) {
+      redirect_hop hop{.code = r.code, .fields = r.headers, .from = p.url, .to = plan.next.url,
+                       .other_host = plan.other_host};
+      follow = p.on_redirect(hop, plan.next);
+    }
     if (follow) {
-      auto next_url = url::absolute(p.url, trimmed(*location));
-      auto next = url::parse(next_url);
-      std::string scheme = ascii::lower(next && next->scheme ? *next->scheme : "http");
-      if (was_https && scheme == "http" && p.redirect != redirect_mode::all) {
+      // Drain a small redirect body so that the connection can carry the next request.
+      auto f = response_framing(p.method, r.code, r.headers);
+      if (f && (f->how == framing::none || (f->how == framing::sized && f->length <= 64 * 1024)) &&
+          read_body(*x->in, *f, ltn12::sink()))
+        finish(p, *x, *f);
+      else
         x->conn.sock.close();
-        return error(errc::protocol_error, "Unallowed insecure redirect https to http");
-      }
-      if (p.maxredirects && p.nredirects >= *p.maxredirects) {
-        r.redirect_limit_reached = true;
-        limit_error = error(errc::protocol_error,
-                            "too many redirects (limit " + std::to_string(*p.maxredirects) + ")");
-      } else {
-        // Drain a small redirect body so that the connection can carry the next request.
-        auto f = response_framing(p.method, r.code, r.headers);
-        if (f && (f->how == framing::none || (f->how == framing::sized && f->length <= 64 * 1024)) &&
-            read_body(*x->in, *f, ltn12::sink()))
-          finish(p, *x, *f);
-        else
-          x->conn.sock.close();
-        tell(p, phase::redirect, &x->conn, next_url);
-        // LuaSocket carries url, source, sink, headers, proxy, maxredirects and the count; the
-        // method is not carried (a redirected HEAD becomes a GET). copas-cpp also keeps
-        // redirect, timeouts, TLS parameters and keep-alive, and drops the URL-part overrides.
-        request_params n;
-        n.url = next_url;
-        n.sink = std::move(p.sink);
-        n.headers = std::move(p.headers);
-        n.proxy = std::move(p.proxy);
-        n.redirect = p.redirect;
-        if (next && next->scheme && *next->scheme == t->scheme) n.create = std::move(p.create);
-        n.maxredirects = p.maxredirects;
-        n.timeout = p.timeout;
-        n.sslparams = std::move(p.sslparams);
-        n.keepalive = p.keepalive;
-        n.observer = std::move(p.observer);
-        n.limits = p.limits;
-        n.nredirects = p.nredirects + 1;
-        last_location = next_url;
-        p = std::move(n);
-        continue;
-      }
+      tell(p, phase::redirect, &x->conn, plan.next.url);
+      if (plan.resend_body && !plan.next.source) plan.next.source = plan.next.resend();
+      last_location = plan.next.url;
+      p = std::move(plan.next);
+      continue;
     }
 
     auto f = response_framing(p.method, r.code, r.headers);
@@ -257,7 +295,7 @@ request_result request(request_params p) {
       return {f.error(), std::move(r)};
     }
     tell(p, phase::body, &x->conn);
-    auto n = read_body(*x->in, *f, p.sink);
+    auto n = read_body(*x->in, *f, deadline.guard(p.sink, x->conn.sock));
     if (!n) {
       x->conn.sock.close();
       if (p.sink) (void)p.sink(std::nullopt, n.error());

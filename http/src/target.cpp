@@ -1,5 +1,6 @@
 #include "target.hpp"
 
+#include <copas/http/errors.hpp>
 #include <copas/net/mime.hpp>
 #include <copas/net/ascii.hpp>
 #include <copas/net/url.hpp>
@@ -7,7 +8,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <stdexcept>
 
 namespace copas::http::detail {
 
@@ -18,7 +18,7 @@ result<std::uint16_t> parse_port(const std::optional<std::string>& port, std::ui
   unsigned v = 0;
   auto [p, ec] = std::from_chars(port->data(), port->data() + port->size(), v);
   if (ec != std::errc() || p != port->data() + port->size() || v == 0 || v > 65535)
-    return error(errc::invalid_argument, "invalid port '" + *port + "'");
+    return error(copas::errc::invalid_argument, "invalid port '" + *port + "'");
   return static_cast<std::uint16_t>(v);
 }
 
@@ -40,7 +40,7 @@ result<target> resolve_target(const request_params& p) {
   defaults.path = "/";
   defaults.host = "";  // Copas: so that a URL without host reports "invalid host ''"
   auto u = url::parse(p.url, defaults);
-  if (!u) return error(errc::invalid_argument, "invalid url");
+  if (!u) return error(copas::errc::invalid_argument, "invalid url");
   auto pick = [](const std::optional<std::string>& over, std::optional<std::string>& part) {
     if (over) part = over;
   };
@@ -56,9 +56,9 @@ result<target> resolve_target(const request_params& p) {
   target t;
   t.scheme = ascii::lower(u->scheme.value_or("http"));
   if (t.scheme != "http" && t.scheme != "https")
-    throw std::invalid_argument("unknown scheme '" + t.scheme + "'");
+    return error(make_error_code(http::errc::unknown_scheme), "unknown scheme '" + t.scheme + "'");
   t.host = u->host.value_or("");
-  if (t.host.empty()) return error(errc::invalid_argument, "invalid host '" + t.host + "'");
+  if (t.host.empty()) return error(copas::errc::invalid_argument, "invalid host '" + t.host + "'");
   auto dflt = t.scheme == "https" ? SSLPORT : PORT;
   auto port = parse_port(u->port, dflt);
   if (!port) return port.error();
@@ -71,8 +71,9 @@ result<target> resolve_target(const request_params& p) {
     if (u->params) t.path_query += ";" + *u->params;
     if (u->query) t.path_query += "?" + *u->query;
   }
-  t.user = u->user;
-  t.password = u->password;
+  // Credentials come percent-encoded in a URL ("me%40example.com"); the server wants them plain.
+  if (u->user) t.user = url::unescape(*u->user);
+  if (u->password) t.password = url::unescape(*u->password);
   return t;
 }
 
@@ -83,11 +84,12 @@ result<std::optional<proxy>> resolve_proxy(const request_params& p) {
   defaults.scheme = "http";
   auto u = url::parse(text, defaults);
   if (!u || !u->host || u->host->empty())
-    return error(errc::invalid_argument, "invalid proxy '" + text + "'");
+    return error(copas::errc::invalid_argument, "invalid proxy '" + text + "'");
   auto port = parse_port(u->port, 3128);
   if (!port) return port.error();
   proxy px{.host = *u->host, .port = *port, .authorization = std::nullopt};
-  if (u->user && u->password) px.authorization = basic_authorization(*u->user, *u->password);
+  if (u->user)
+    px.authorization = basic_authorization(url::unescape(*u->user), url::unescape(u->password.value_or("")));
   return std::optional<proxy>(std::move(px));
 }
 
@@ -99,18 +101,19 @@ std::string request_head(const request_params& p, const target& t, const std::op
   h.set("connection", p.keepalive ? "TE" : "close, TE");
   h.set("te", "trailers");
   if (t.user && t.password)
-    h.set("authorization", basic_authorization(*t.user, url::unescape(*t.password)));
+    h.set("authorization", basic_authorization(*t.user, *t.password));
   bool absolute_form = px && t.scheme == "http";
   if (absolute_form && px->authorization) h.set("proxy-authorization", *px->authorization);
   if (chunked_body) h.set("transfer-encoding", "chunked");
   for (auto& [name, value] : p.headers) h.set(name, value);
+  for (auto& name : p.without) h.erase(name);
 
   std::string head = p.method + " ";
   if (absolute_form && !p.uri)
     head += t.scheme + "://" + t.host_header + t.path_query;
   else
     head += t.path_query;
-  head += " HTTP/1.1\r\n";
+  head += " " + p.version + "\r\n";
   for (auto& [name, value] : h) {
     head += canonic(name);
     head += ": ";

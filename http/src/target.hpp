@@ -26,8 +26,8 @@ struct proxy {
   std::optional<std::string> authorization;  // "Basic ..."
 };
 
-// Errors: "invalid url", "invalid host '<h>'", "invalid port '<p>'"; throws
-// std::invalid_argument "unknown scheme '<s>'" (LuaSocket raises).
+// Errors: "invalid url", "invalid host '<h>'", "invalid port '<p>'", "unknown scheme '<s>'"
+// (http::errc::unknown_scheme; LuaSocket raises it).
 result<target> resolve_target(const request_params& p);
 // The proxy to use (params.proxy, else PROXY), if any.
 result<std::optional<proxy>> resolve_proxy(const request_params& p);

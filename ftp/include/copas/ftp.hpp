@@ -3,6 +3,5 @@
 // session it is built on, and fetch(), the ftp:// half of copas-fetch.
 #include <copas/ftp/client.hpp>
 #include <copas/ftp/errors.hpp>
-#include <copas/ftp/fetch.hpp>
 #include <copas/ftp/request.hpp>
 #include <copas/ftp/session.hpp>

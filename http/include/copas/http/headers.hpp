@@ -40,6 +40,8 @@ class headers {
   void set(std::string name, std::string value);
   // As LuaSocket merges a repeated received header: appends ", value" to an existing one.
   void merge(std::string name, std::string value);
+  // Appends a field, even when `name` is already there (a header list as received).
+  void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
   // Removes every field called `name`; returns how many went.
   std::size_t erase(std::string_view name);
 

@@ -59,8 +59,9 @@ class reader {
 
   // One line without its LF and with every CR removed. `what` names it in errors.
   result<std::string> line(std::string_view what = "line");
-  // line(), seen in place: valid until the next call on this reader.
-  result<std::string_view> line_view(std::string_view what = "line");
+  // line(), seen in place: valid until the next call on this reader. With keep_inner_cr only
+  // the CR before the LF is dropped.
+  result<std::string_view> line_view(std::string_view what = "line", bool keep_inner_cr = false);
   // Exactly `n` bytes ("closed" if the stream ends first; what came is in partial()).
   result<std::string> exactly(std::size_t n);
   // At least 1 and at most `max` bytes: what is buffered, else one fill.
@@ -95,7 +96,9 @@ struct status_line {
 result<status_line> read_status(reader& in);
 
 // Reads header lines up to the empty line (LuaSocket's receiveheaders).
-result<headers> read_headers(reader& in);
+// With `as_received`, also appends each field there as sent: name not lower-cased, repeated
+// names not merged, a CR inside a value kept.
+result<headers> read_headers(reader& in, headers* as_received = nullptr);
 
 // How a body is delimited.
 struct framing {

@@ -37,6 +37,27 @@
 // redirect https to http" unless redirect == redirect_mode::all. The final headers get
 // "location" set to the last target when they have none.
 //
+// curl's redirect rules (params.policy = redirect_policy::curl, beyond LuaSocket): 301, 302, 303,
+// 307 and 308 are followed whatever the method. A POST redirected by 301/302 becomes a GET without
+// a body (unless params.rules keeps it, curl --post301/--post302), as does any method but HEAD
+// on a 303 (--post303 keeps a POST); 307 and 308 re-send the method and the body, which
+// params.resend makes again (without resend such a redirect is not followed: the 3xx is the
+// response). HEAD stays HEAD. Location bytes below 0x21 (a space) and above 0x7e are
+// percent-encoded; with received_names, a Location with a bare CR in it fails the request with
+// invalid_argument "malformed Location (a CR or LF in it)" (curl: a malformed URL). A redirect to a scheme other than http/https fails
+// with "unknown scheme '<s>'".
+// params.strip_credentials (beyond LuaSocket; copas-fetch sets it, as curl does unless
+// --location-trusted): a redirect to another host or port drops Authorization, Cookie and
+// the URL's credentials (CVE-2018-1000007, CVE-2022-27776). params.on_redirect sees each
+// hop before it is followed and may change the next request or refuse it.
+//
+// Expect: params.expect_continue_above = n adds "Expect: 100-continue" to a request whose
+// content-length is over n bytes (curl: 1 MiB). Default none, as LuaSocket.
+//
+// Header names: params.received_names keeps the response's header names as they came
+// (response.received, event.received: every field line in order, unmerged) for a client that
+// prints them (curl -i). The headers list keeps LuaSocket's lower-case names either way.
+//
 // https: TLS from copas::net, verified against the system store (or sslparams' cafile) with SNI
 // and host name set to the URL host; params.sslparams replaces the defaults (Copas's {wrap,sni}).
 // A failed handshake is an error "TLS/SSL handshake failed: <reason>" (never an exception).
@@ -49,13 +70,17 @@
 // params.keepalive = false opts out and sends "connection: close, TE".
 //
 // Timeouts bound each socket operation (connect, one send, one read of a block), not the whole
-// request; default TIMEOUT (60 s) each.
+// request; default TIMEOUT (60 s) each. params.deadline (beyond LuaSocket, curl -m) bounds the
+// whole request, redirects included: every wait is cut to what is left of it, and the request
+// fails with "timeout" when it is over.
 //
 // Errors (message() is the Copas string): "invalid host '<host>'", "timeout", "closed",
 // "connection refused", "host not found: <host>", "TLS/SSL handshake failed: ...",
 // "malformed reponse headers", "invalid chunk size", the status line when it has no code,
-// "unknown scheme '<s>'", "proxy CONNECT to <host>:<port> refused: <status line>", "too many
-// redirects (limit <n>)", the reader's limit errors (reader.hpp). A failure after the status
+// "unknown scheme '<s>'" (http::errc::unknown_scheme, errors.hpp; returned, not thrown as
+// LuaSocket does), "proxy CONNECT to <host>:<port> refused: <status line>", "too many
+// redirects (limit <n>)" (http::errc::too_many_redirects), "Unallowed insecure redirect https to
+// http" (http::errc::insecure_redirect), the reader's limit errors (reader.hpp). A failure after the status
 // line keeps what arrived in the result's partial() (response.hpp). params.observer sees each
 // phase with host and port, to tell where a failure happened.
 
@@ -113,6 +138,26 @@ class timeout_option {
 // `redirect` option: follow (default), none (Lua false), all (also https -> http).
 enum class redirect_mode { follow, none, all };
 
+// Which codes and methods are followed, and how (see the top of this file).
+enum class redirect_policy { luasocket, curl };
+
+// curl's --post301/--post302/--post303: keep a POST a POST (with its body) across that code.
+struct redirect_rules {
+  bool post301 = false, post302 = false, post303 = false;
+};
+
+struct request_params;
+// One redirect about to be followed: the 3xx, where it points, and the next request (already
+// rewritten by the policy; the callback may change its method, headers, source). Return false to
+// stop: the 3xx becomes the response.
+struct redirect_hop {
+  int code;
+  const http::headers& fields;  // the 3xx's headers
+  std::string_view from, to;    // URLs
+  bool other_host;              // host or port (or scheme) differs
+};
+using redirect_callback = std::function<bool(const redirect_hop&, request_params& next)>;
+
 // What a request is doing, for params.observer (verbose output, error context).
 enum class phase { connect, tunnel, handshake, send, status, headers, body, redirect, done };
 struct event {
@@ -124,9 +169,11 @@ struct event {
   std::string_view detail;  // send: the request head; headers: the status line; redirect: target
   bool reused = false;      // connect: a pooled connection was taken
   const http::headers* fields = nullptr;  // headers: the response headers of this hop
+  // headers, with params.received_names: the field lines as received (names not lower-cased,
+  // repeated names not merged).
+  const http::headers* received = nullptr;
 };
 
-struct request_params;
 // Makes the socket for a request (LuaSocket's `create`); it is connected by the request.
 using create_function = std::function<socket(const request_params&)>;
 
@@ -149,6 +196,22 @@ struct request_params {
   bool keepalive = true;               // take/return pooled connections
   std::function<void(const event&)> observer;
   http::limits limits = {};
+  redirect_policy policy = redirect_policy::luasocket;
+  redirect_rules rules = {};
+  // Makes the request body again for a 307/308 (curl policy) that re-sends it.
+  std::function<ltn12::source()> resend;
+  redirect_callback on_redirect;
+  bool strip_credentials = false;  // see the top of this file
+  // Seconds for the whole request, redirects included (std::nullopt: only the per-call timeouts).
+  std::optional<double> deadline;
+  std::optional<std::uint64_t> expect_continue_above;
+  bool received_names = false;  // fill response.received
+  // Where to connect for a host and port (curl --resolve, -4/-6): an address, or std::nullopt
+  // for the host itself. Host header, SNI and certificate check keep the URL's host.
+  std::function<std::optional<std::string>(std::string_view host, std::uint16_t port)> connect_to;
+  // Default header fields not to send at all (curl -H 'Accept:'), e.g. {"te", "user-agent"}.
+  std::vector<std::string> without;
+  std::string version = "HTTP/1.1";  // the request line's (curl --http1.0: "HTTP/1.0")
   int nredirects = 0;                  // internal counter, as in LuaSocket
 };
 

@@ -1,16 +1,98 @@
 // copas-fetch's ftp:// support: one session like get/put, plus SIZE for the progress total and
 // the partial-transfer check, and curl's exit codes.
-#include "target.hpp"
+#include "ftp_fetch.hpp"
 
 #include <copas/ftp/errors.hpp>
-#include <copas/ftp/fetch.hpp>
+#include <copas/net/ascii.hpp>
 #include <copas/net/tp.hpp>
+#include <copas/net/url.hpp>
 
+#include <charconv>
 #include <string>
 
-namespace copas::ftp {
+namespace copas::fetch {
+
+using ftp::phase;
+using ftp::session;
 
 namespace {
+
+// An ftp:// URL's parts, credentials and path unescaped (curl's reading; the library's own
+// parser is private to copas::ftp).
+struct ftp_target {
+  std::string host;
+  std::uint16_t port = ftp::PORT;
+  std::optional<std::string> user, password, path, type;
+};
+
+result<ftp_target> parse_url(const std::string& text) {
+  url::parsed dflt;
+  dflt.scheme = "ftp";
+  auto u = url::parse(text, dflt);
+  if (!u) return copas::error(copas::errc::invalid_argument, "invalid url");
+  if (ascii::lower(u->scheme.value_or("")) != "ftp")
+    return copas::error(ftp::make_error_code(ftp::errc::wrong_scheme), "wrong scheme '" + u->scheme.value_or("") + "'");
+  if (!u->host || u->host->empty()) return copas::error(ftp::make_error_code(ftp::errc::missing_hostname), "missing hostname");
+  ftp_target t;
+  t.host = *u->host;
+  if (u->port && !u->port->empty()) {
+    unsigned v = 0;
+    auto [e, ec] = std::from_chars(u->port->data(), u->port->data() + u->port->size(), v);
+    if (ec != std::errc() || e != u->port->data() + u->port->size() || v == 0 || v > 65535)
+      return copas::error(ftp::make_error_code(ftp::errc::invalid_port), "invalid port '" + *u->port + "'");
+    t.port = static_cast<std::uint16_t>(v);
+  }
+  if (u->user) t.user = url::unescape(*u->user);
+  if (u->password) t.password = url::unescape(*u->password);
+  t.path = u->path.value_or("/");
+  if (u->params) {
+    auto& prm = *u->params;
+    if (!prm.starts_with("type=") || (prm != "type=a" && prm != "type=i"))
+      return copas::error(ftp::make_error_code(ftp::errc::invalid_type), "invalid type '" + prm + "'");
+    t.type = prm.substr(5);
+  }
+  return t;
+}
+
+// The transfer argument: the path without its leading '/', unescaped; none when empty.
+std::optional<std::string> argument_of(const std::optional<std::string>& path) {
+  if (!path) return std::nullopt;
+  std::string_view p = *path;
+  if (!p.empty() && (p[0] == '/' || p[0] == '\\')) p.remove_prefix(1);
+  if (p.empty()) return std::nullopt;
+  return url::unescape(p);
+}
+
+// A listing in ASCII mode comes with CRLF line ends; curl prints LF (a CR before a chunk's end is
+// held until the next chunk shows whether an LF follows).
+ltn12::sink lf_lines(ltn12::sink inner) {
+  return [inner, held = false](ltn12::chunk c, const std::optional<copas::error>& e) mutable -> result<void> {
+    if (!c) {
+      if (held) {
+        held = false;
+        if (auto ok = inner(std::string("\r"), std::nullopt); !ok) return ok;
+      }
+      return inner(std::nullopt, e);
+    }
+    std::string out;
+    out.reserve(c->size() + 1);
+    if (held) out += '\r';
+    held = false;
+    for (char ch : *c) out += ch;
+    std::string fixed;
+    fixed.reserve(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i] == '\r' && i + 1 < out.size() && out[i + 1] == '\n') continue;
+      if (out[i] == '\r' && i + 1 == out.size()) {
+        held = true;
+        continue;
+      }
+      fixed += out[i];
+    }
+    if (fixed.empty()) return {};
+    return inner(std::move(fixed), std::nullopt);
+  };
+}
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -35,7 +117,7 @@ int rejected_exit_code(int code, phase p, bool upload, bool active) {
     case phase::type: return 17;
     case phase::data_channel: return active ? 30 : 13;
     case phase::transfer:
-      if (upload) return code == 530 || code == 532 || code == 550 || code == 553 ? 9 : 25;
+      if (upload) return 25;  // curl: STOR refused, whatever the code
       if (code == 550) return 78;
       if (code == 426 || code == 451) return 18;
       return 19;
@@ -50,13 +132,13 @@ int curl_exit_code(const copas::error& e, phase p, bool upload, bool active) {
   if (e.code() == tp::errc::unexpected_reply)
     return rejected_exit_code(tp::reply_code(e).value_or(0), p, upload, active);
   if (e.code().category() == tp::tp_category()) return 8;  // invalid or oversized reply
-  if (e.code().category() == ftp_category()) {
-    switch (static_cast<errc>(e.code().value())) {
-      case errc::wrong_scheme: return 1;
-      case errc::missing_hostname:
-      case errc::invalid_type:
-      case errc::invalid_port: return 3;
-      case errc::invalid_epsv: return 13;
+  if (e.code().category() == ftp::ftp_category()) {
+    switch (static_cast<ftp::errc>(e.code().value())) {
+      case ftp::errc::wrong_scheme: return 1;
+      case ftp::errc::missing_hostname:
+      case ftp::errc::invalid_type:
+      case ftp::errc::invalid_port: return 3;
+      case ftp::errc::invalid_epsv: return 13;
       default: return 8;
     }
   }
@@ -64,7 +146,7 @@ int curl_exit_code(const copas::error& e, phase p, bool upload, bool active) {
   return socket_exit_code(e, p, upload);
 }
 
-std::string fetch_outcome::describe() const {
+std::string ftp_fetch_outcome::describe() const {
   if (exit_code == 0) return "ok";
   std::string where = host.empty() ? std::string("ftp") : "ftp://" + host + ":" + std::to_string(port);
   std::string text = where + ": " + std::string(to_string(failed_in)) + ": " + error.message();
@@ -80,13 +162,13 @@ namespace {
 
 // The parts of fetch that need a session: on failure, the step is read from the session.
 struct attempt {
-  const fetch_options& o;
-  fetch_outcome& out;
+  const ftp_fetch_options& o;
+  ftp_fetch_outcome& out;
   bool sink_failed = false;
   bool source_failed = false;
 
-  copas::error run(const detail::target& t) {
-    auto opened = session::open(*t.host, t.port, {}, o.timeout);
+  copas::error run(const ftp_target& t) {
+    auto opened = session::open(t.host, t.port, {}, o.timeout);
     if (!opened) {
       out.failed_in = phase::connect;
       return opened.error();
@@ -109,17 +191,15 @@ struct attempt {
     if (auto ok = s.login(user, password); !ok) return fail(ok.error());
     const bool upload = static_cast<bool>(o.upload);
     const bool directory = !upload && (!t.path || t.path->empty() || t.path->back() == '/');
-    request r{.path = t.path};
-    if (directory) {
-      r.command = o.list_only ? "nlst" : "list";
-    } else if (auto ok = s.type(t.type.value_or("i")); !ok) {
-      return fail(ok.error());
-    }
+    ftp::request r{.path = t.path};
+    if (directory) r.command = o.list_only ? "nlst" : "list";
+    // A listing is text (TYPE A, as curl sends it); a file is binary unless ";type=a".
+    if (auto ok = s.type(directory ? "a" : t.type.value_or("i")); !ok) return fail(ok.error());
     if (upload) {
       out.expected = o.upload_size;
     } else if (!directory) {
       // Optional (RFC 3659): a refusal only costs the total; a broken connection is fatal.
-      auto arg = detail::transfer_argument(r);
+      auto arg = argument_of(r.path);
       if (arg) {
         auto size = s.size(*arg);
         if (size) out.expected = *size;
@@ -135,7 +215,7 @@ struct attempt {
       r.source = counted(o.upload);
       if (auto sent = s.send(r); !sent) return fail(sent.error());
     } else {
-      r.sink = counted(o.sink);
+      r.sink = directory ? lf_lines(counted(o.sink)) : counted(o.sink);
       if (auto ok = s.receive(r); !ok) return fail(ok.error());
     }
     out.bytes = s.bytes_transferred();
@@ -179,17 +259,17 @@ struct attempt {
 
 }  // namespace
 
-fetch_outcome fetch(const fetch_options& o) {
-  fetch_outcome out;
+ftp_fetch_outcome ftp_fetch(const ftp_fetch_options& o) {
+  ftp_fetch_outcome out;
   const bool upload = static_cast<bool>(o.upload);
-  auto t = detail::parse_ftp_url(o.url);
+  auto t = parse_url(o.url);
   if (!t) {
     out.failed_in = phase::connect;
     out.error = t.error();
     out.exit_code = curl_exit_code(out.error, out.failed_in, upload, o.active);
     return out;
   }
-  out.host = *t->host;
+  out.host = t->host;
   out.port = t->port;
   if (upload && (!t->path || t->path->empty() || t->path->back() == '/')) {
     out.failed_in = phase::connect;
@@ -208,4 +288,4 @@ fetch_outcome fetch(const fetch_options& o) {
   return out;
 }
 
-}  // namespace copas::ftp
+}  // namespace copas::fetch

@@ -1,16 +1,16 @@
 #pragma once
-// copas::ftp::fetch: the ftp:// half of copas-fetch in one call -- download to a sink or upload
-// from a source, with progress and curl's exit codes.
+// copas-fetch's ftp:// transfer in one call, on copas::ftp::session -- download to a sink or
+// upload from a source, with progress and curl's exit codes. (It was copas::ftp::fetch; curl's
+// exit codes are the tool's business, not the library's.)
 //
-//   auto out = copas::ftp::fetch({.url = "ftp://localhost:2121/pub/file.bin",
-//                                 .sink = copas::ltn12::sink::file(std::fopen("f", "wb")),
-//                                 .progress = [](std::uint64_t now, std::optional<std::uint64_t> total) {}});
+//   auto out = copas::fetch::ftp_fetch({.url = "ftp://localhost:2121/pub/file.bin",
+//                                       .sink = copas::ltn12::sink::file(std::fopen("f", "wb"))});
 //   if (out.exit_code != 0) std::cerr << "copas-fetch: " << out.describe() << "\n";
-//   return out.exit_code;
 //
 // Download: binary (TYPE I) unless the URL says ";type=a"; SIZE is asked first (when the server
 // answers, it feeds `total` and a shorter transfer is reported as partial, curl's 18). A URL whose
-// path ends in '/' lists the directory (LIST, or NLST with list_only) into the sink.
+// path ends in '/' lists the directory (TYPE A, then LIST, or NLST with list_only) into the sink
+// with LF line ends, as curl prints it.
 // Upload (`upload` set): STOR to the URL's path; a path ending in '/' is an error (curl appends
 // the local name; the caller should do that before calling).
 
@@ -25,12 +25,12 @@
 #include <optional>
 #include <string>
 
-namespace copas::ftp {
+namespace copas::fetch {
 
 // Called as data moves: bytes so far and, when known, the total.
 using progress_function = std::function<void(std::uint64_t now, std::optional<std::uint64_t> total)>;
 
-struct fetch_options {
+struct ftp_fetch_options {
   std::string url{};                       // "ftp://[user[:password]@]host[:port]/path[;type=a|i]"
   ltn12::sink sink{};                      // download target (ignored for uploads)
   ltn12::source upload{};                  // set: upload this (copas-fetch -T FILE)
@@ -42,13 +42,13 @@ struct fetch_options {
   std::optional<std::string> password{};
   bool list_only = false;                // directory URLs: NLST instead of LIST (curl -l)
   bool active = false;                   // PORT/EPRT instead of EPSV/PASV (curl -P)
-  double timeout = TIMEOUT;              // seconds per socket call
+  double timeout = ftp::TIMEOUT;              // seconds per socket call
 };
 
-struct fetch_outcome {
+struct ftp_fetch_outcome {
   copas::error error{};                    // empty on success
   int exit_code = 0;                     // curl's exit code; 0 on success
-  phase failed_in = phase::closed;       // the step that failed
+  ftp::phase failed_in = ftp::phase::closed;       // the step that failed
   std::string host{};                      // where it failed
   std::uint16_t port = 0;
   std::uint64_t bytes = 0;               // moved before the end (or the failure)
@@ -60,15 +60,14 @@ struct fetch_outcome {
 };
 
 // Runs inside a copas fiber. Never throws for network or server failures (see fetch_outcome).
-fetch_outcome fetch(const fetch_options& options);
+ftp_fetch_outcome ftp_fetch(const ftp_fetch_options& options);
 
-// The curl exit code for an error of copas::ftp in `p`:
+// The curl exit code for an error of copas::ftp in phase `p`:
 //   3 malformed URL, 1 unsupported protocol (wrong scheme), 6 host not resolved, 7 connect
-//   failed, 28 timeout, 8 unexpected server reply, 67 login denied, 9 access denied (STOR/APPE
-//   refused with 530/532/550/553; curl says 25 there), 25 upload refused otherwise, 78 file not
-//   found (550 to RETR/SIZE), 19 RETR refused otherwise, 18 partial transfer, 13 bad
+//   failed, 28 timeout, 8 unexpected server reply, 67 login denied, 25 upload refused (STOR),
+//   78 file not found (550 to RETR/SIZE), 19 RETR refused otherwise, 18 partial transfer, 13 bad
 //   PASV/EPSV reply, 30 PORT/EPRT refused, 23 sink failed, 26 source failed, 56 receive failure,
 //   55 send failure.
-int curl_exit_code(const copas::error& e, phase p, bool upload, bool active = false);
+int curl_exit_code(const copas::error& e, ftp::phase p, bool upload, bool active = false);
 
-}  // namespace copas::ftp
+}  // namespace copas::fetch
