@@ -115,6 +115,13 @@ void real_peer::stop() {
 
 std::string real_peer::read(const std::string& path) const { return slurp(fs::path(dir_) / path); }
 
+std::size_t real_peer::count(const std::string& path, const std::string& what) const {
+  std::string text = read(path);
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 void real_peer::write(const std::string& path, const std::string& content, unsigned mode) const {
   fs::path p = fs::path(dir_) / path;
   fs::create_directories(p.parent_path());

@@ -34,6 +34,8 @@ class real_peer {
   const std::string& dir() const { return dir_; }
   // The contents of DIR/<path> ("" when it does not exist).
   std::string read(const std::string& path) const;
+  // How many times `what` occurs in DIR/<path> (a log line the clients caused).
+  std::size_t count(const std::string& path, const std::string& what) const;
   // Writes DIR/<path> (parent directories created).
   void write(const std::string& path, const std::string& content, unsigned mode = 0644) const;
   // Polls DIR/<path> until `ready(contents)` holds (a log line written, a mail delivered),

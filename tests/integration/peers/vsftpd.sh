@@ -51,6 +51,7 @@ isolate=NO
 isolate_network=NO
 xferlog_enable=NO
 dirmessage_enable=NO
-reverse_lookup_enable=NO
 CONF
+# vsftpd writes its fatal "500 OOPS: ..." to fd 0: let it reach the log.
+exec 0>&1
 exec unshare -m sh -c 'mount --bind "$1/pam.d" /etc/pam.d && exec "$2" "$1/vsftpd.conf"' sh "$dir" "$vsftpd"
