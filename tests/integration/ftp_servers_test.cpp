@@ -4,6 +4,7 @@
 #include "ports.hpp"
 #include "real_peer.hpp"
 #include "same_as_curl.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -61,10 +62,10 @@ class RealFtpServer : public ::testing::TestWithParam<ftp_server> {
 
 TEST_P(RealFtpServer, AnonymousDownload) {
   same({url("/pub/hello.txt")});
-  if (GetParam() == ftp_server::proftpd) EXPECT_EQ(peer_->count("commands.log", "EPSV"), 2u) << commands();
+  if (GetParam() == ftp_server::proftpd) EXPECT_EQ(peer_->count("commands.log", "EPSV", 2), 2u) << commands();
   if (GetParam() == ftp_server::proftpd_without_epsv) {
-    EXPECT_EQ(peer_->count("commands.log", "EPSV"), 2u) << commands();
-    EXPECT_EQ(peer_->count("commands.log", "PASV"), 2u) << "the fallback, curl's and ours:\n" << commands();
+    EXPECT_EQ(peer_->count("commands.log", "EPSV", 2), 2u) << commands();
+    EXPECT_EQ(peer_->count("commands.log", "PASV", 2), 2u) << "the fallback, curl's and ours:\n" << commands();
   }
 }
 
@@ -80,12 +81,12 @@ TEST_P(RealFtpServer, DirectoryListing) {
   same({url("/pub/")});
   // TYPE's argument is case-insensitive (RFC 959 5.3): curl sends "A", copas-fetch "a".
   if (is_proftpd())
-    EXPECT_EQ(peer_->count("commands.log", "TYPE A") + peer_->count("commands.log", "TYPE a"), 2u)
+    EXPECT_EQ(peer_->count("commands.log", "TYPE A", 1) + peer_->count("commands.log", "TYPE a", 1), 2u)
         << "a listing is ASCII, curl's and ours:\n" << commands();
 }
 
 TEST_P(RealFtpServer, Upload) {
-  copas::test::scratch_dir dir;
+  copas::test::temp_dir dir;
   std::string file = dir.path + "/up.txt", content;
   for (int i = 0; i < 2000; ++i) content += "line " + std::to_string(i) + "\n";
   std::ofstream(file, std::ios::binary) << content;
@@ -98,7 +99,7 @@ TEST_P(RealFtpServer, Upload) {
 }
 
 TEST_P(RealFtpServer, RefusedUploadIs25) {
-  copas::test::scratch_dir dir;
+  copas::test::temp_dir dir;
   std::string file = dir.path + "/up.txt";
   std::ofstream(file) << "not allowed\n";
   same({"-T", file, url("/pub/up.txt")}, 25);

@@ -72,7 +72,7 @@ TEST_F(ApacheHttpd, TlsUntrustedIs60) { same({https("/hello.txt")}, 60); }
 
 TEST_F(ApacheHttpd, BasicAuthWithPercentEncodedUrlCredentials) {
   same({http("/private/secret.txt", APACHE_CREDENTIALS)});
-  EXPECT_EQ(apache_.count("logs/access.log", "\"GET /private/secret.txt HTTP/1.1\" 200 "), 2u)
+  EXPECT_EQ(apache_.count("logs/access.log", "\"GET /private/secret.txt HTTP/1.1\" 200 ", 2), 2u)
       << apache_.read("logs/access.log") << apache_.read("logs/error.log");
 }
 
@@ -104,12 +104,12 @@ TEST_F(ApacheHttpd, MissingFileWithDashFIs22) { same({"-f", http("/nothing-here"
 
 TEST_F(Squid, ProxyAuth) {
   same({"-x", proxy(), http("/hello.txt")});
-  EXPECT_EQ(squid_.count("access.log", " plain HIER_DIRECT/"), 2u) << "curl's and ours:\n" << squid_.read("access.log");
+  EXPECT_EQ(squid_.count("access.log", " plain HIER_DIRECT/", 2), 2u) << "curl's and ours:\n" << squid_.read("access.log");
 }
 
 TEST_F(Squid, ProxyAuthWithPercentEncodedCredentials) {
   same({"-x", proxy("proxy%20user:pa%20ss%25word@"), http("/hello.txt")});
-  EXPECT_EQ(squid_.count("access.log", " proxy user HIER_DIRECT/"), 2u) << "curl's and ours, decoded:\n"
+  EXPECT_EQ(squid_.count("access.log", " proxy user HIER_DIRECT/", 2), 2u) << "curl's and ours, decoded:\n"
                                                                             << squid_.read("access.log");
 }
 
@@ -121,7 +121,7 @@ TEST_F(Squid, ConnectWithPercentEncodedCredentials) {
 
 TEST_F(Squid, ConnectToApacheOverTls) {
   same({"-x", proxy(), "--cacert", copas::test::pki().ca, https("/hello.txt")});
-  EXPECT_EQ(squid_.count("access.log", " CONNECT localhost:" + std::to_string(https_) + " plain "), 2u)
+  EXPECT_EQ(squid_.count("access.log", " CONNECT localhost:" + std::to_string(https_) + " plain ", 2), 2u)
       << squid_.read("access.log");
 }
 

@@ -5,11 +5,12 @@
 #include "child_process.hpp"
 #include "ports.hpp"
 #include "real_peer.hpp"
+#include "sha256.hpp"
+#include "temp_dir.hpp"
 #include "tls_certs.hpp"
 
 #include <copas/core.hpp>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,7 @@
 
 namespace fs = std::filesystem;
 using copas::test::real_peer;
+using copas::test::sha256;
 
 namespace {
 
@@ -44,7 +46,7 @@ class Postfix : public ::testing::Test {
 
   // copas-sendmail with `body` on stdin.
   copas::test::child_result sendmail(const std::string& body, std::vector<std::string> args) {
-    copas::test::scratch_dir dir;
+    copas::test::temp_dir dir;
     std::string in = dir.path + "/body";
     std::ofstream(in, std::ios::binary) << body;
     args.insert(args.begin(), COPAS_SENDMAIL);
@@ -103,16 +105,6 @@ class Postfix : public ::testing::Test {
 std::string get(const std::multimap<std::string, std::string>& m, const std::string& key) {
   auto it = m.find(key);
   return it == m.end() ? "" : it->second;
-}
-
-std::string sha256(std::string_view data) {
-  unsigned char md[32];
-  unsigned len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) (out += hex[md[i] >> 4]) += hex[md[i] & 15];
-  return out;
 }
 
 const char* const UTF8_SUBJECT = "Gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93";
@@ -180,7 +172,7 @@ TEST_F(Postfix, ThreeRecipients) {
 }
 
 TEST_F(Postfix, AnAttachmentParsesBack) {
-  copas::test::scratch_dir dir;
+  copas::test::temp_dir dir;
   std::string file = dir.path + "/data.bin", blob;
   for (int i = 0; i < 30000; ++i) blob += static_cast<char>((i * 7) % 256);
   std::ofstream(file, std::ios::binary) << blob;

@@ -25,13 +25,6 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-std::string fresh_dir(const char* prefix) {
-  std::string t = std::string("/tmp/") + prefix + "-XXXXXX";
-  if (!::mkdtemp(t.data())) throw std::runtime_error("mkdtemp failed");
-  ::chmod(t.c_str(), 0755);
-  return t;
-}
-
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;
@@ -41,15 +34,10 @@ std::string slurp(const fs::path& p) {
 
 }  // namespace
 
-scratch_dir::scratch_dir() : path(fresh_dir("copas-scratch")) {}
-scratch_dir::~scratch_dir() {
-  std::error_code ec;
-  fs::remove_all(path, ec);
-}
-
 real_peer::real_peer(const std::string& launcher, const std::vector<std::string>& args,
                      const std::vector<std::uint16_t>& ports, double seconds)
-    : dir_(fresh_dir(("copas-" + launcher.substr(0, launcher.find('.'))).c_str())) {
+    : tmp_(launcher.substr(0, launcher.find('.'))) {
+  ::chmod(dir_.c_str(), 0755);  // servers that drop to nobody enter it
   std::vector<std::string> argv{std::string(COPAS_PEERS_DIR) + "/" + launcher, dir_};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargs;
@@ -90,11 +78,7 @@ real_peer::real_peer(const std::string& launcher, const std::vector<std::string>
   }
 }
 
-real_peer::~real_peer() {
-  stop();
-  std::error_code ec;
-  fs::remove_all(dir_, ec);
-}
+real_peer::~real_peer() { stop(); }
 
 void real_peer::stop() {
   if (pid_ <= 0) return;
@@ -115,10 +99,14 @@ void real_peer::stop() {
 
 std::string real_peer::read(const std::string& path) const { return slurp(fs::path(dir_) / path); }
 
-std::size_t real_peer::count(const std::string& path, const std::string& what) const {
-  std::string text = read(path);
+std::size_t real_peer::count(const std::string& path, const std::string& what, std::size_t expected,
+                             double seconds) const {
   std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  wait_for(path, [&](const std::string& text) {
+    n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n == expected;
+  }, seconds);
   return n;
 }
 

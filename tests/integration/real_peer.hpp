@@ -12,6 +12,8 @@
 // up within the deadline. The destructor stops the server's process group (SIGTERM, then
 // SIGKILL after 10 s) and removes the directory.
 
+#include "temp_dir.hpp"
+
 #include <sys/types.h>
 
 #include <cstdint>
@@ -34,8 +36,10 @@ class real_peer {
   const std::string& dir() const { return dir_; }
   // The contents of DIR/<path> ("" when it does not exist).
   std::string read(const std::string& path) const;
-  // How many times `what` occurs in DIR/<path> (a log line the clients caused).
-  std::size_t count(const std::string& path, const std::string& what) const;
+  // How many times `what` occurs in DIR/<path> (a log line the clients caused), once that is
+  // `expected` or `seconds` have passed: servers write their logs after the response.
+  std::size_t count(const std::string& path, const std::string& what, std::size_t expected,
+                    double seconds = 10) const;
   // Writes DIR/<path> (parent directories created).
   void write(const std::string& path, const std::string& content, unsigned mode = 0644) const;
   // Polls DIR/<path> until `ready(contents)` holds (a log line written, a mail delivered),
@@ -46,17 +50,9 @@ class real_peer {
  private:
   void stop();
 
-  std::string dir_;
+  temp_dir tmp_;
+  const std::string& dir_ = tmp_.path;
   pid_t pid_ = -1;
-};
-
-// A fresh directory under /tmp, removed with its contents by the destructor.
-struct scratch_dir {
-  scratch_dir();
-  ~scratch_dir();
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-  std::string path;
 };
 
 }  // namespace copas::test

@@ -39,17 +39,6 @@ pid_t spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t* fa
 
 }  // namespace
 
-temp_dir::temp_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "copas-smtp-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path = tmpl;
-}
-
-temp_dir::~temp_dir() {
-  std::error_code ec;
-  fs::remove_all(path, ec);
-}
-
 int run(const std::vector<std::string>& argv, const std::string& input, const std::string& errors) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);

@@ -3,6 +3,8 @@
 // an ephemeral port, stopped (SIGTERM) by the destructor; plus a self-signed localhost
 // certificate made with the openssl command, for STARTTLS and SMTPS.
 
+#include "temp_dir.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -10,15 +12,6 @@
 #include <vector>
 
 namespace copas::test {
-
-// A fresh temporary directory, removed with its contents by the destructor.
-struct temp_dir {
-  temp_dir();
-  ~temp_dir();
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  std::string path;
-};
 
 // cert.pem / key.pem for CN=localhost, subjectAltName localhost and 127.0.0.1, self-signed (so
 // cert.pem is its own CA file).

@@ -1,18 +1,19 @@
 // copas::smtp::send against a real server: aiosmtpd on 127.0.0.1 (tests/smtp/smtp_server.py).
 #include "fake_dns_server.hpp"
 #include "aiosmtpd.hpp"
+#include "sha256.hpp"
 
 #include <copas/core.hpp>
 #include <copas/net.hpp>
 #include <copas/smtp.hpp>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 
 namespace smtp = copas::smtp;
 namespace ltn12 = copas::ltn12;
 using copas::test::aiosmtpd;
+using copas::test::sha256;
 
 namespace {
 
@@ -31,15 +32,6 @@ smtp::params to(const aiosmtpd& server, std::string message) {
           .timeout = 10};
 }
 
-std::string sha256(std::string_view data) {
-  unsigned char md[32];
-  unsigned len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) (out += hex[md[i] >> 4]) += hex[md[i] & 15];
-  return out;
-}
 
 }  // namespace
 
