@@ -103,7 +103,7 @@ redirect_plan plan_redirect(const request_params& p, const target& t, int code, 
   n.url = next_url;
   n.sink = p.sink;
   n.headers = p.headers;
-  if (curl && !n.source) {
+  if (curl && !plan.resend_body) {  // the body is dropped, and what described it
     n.headers.erase("content-length");
     n.headers.erase("transfer-encoding");
     n.headers.erase("expect");

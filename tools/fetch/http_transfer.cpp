@@ -44,10 +44,25 @@ std::string host_of(const std::string& url) {
   return u && u->host ? *u->host : "";
 }
 
+const char* phase_name(http::phase p) {
+  switch (p) {
+    case http::phase::connect: return "connect";
+    case http::phase::tunnel: return "proxy CONNECT";
+    case http::phase::handshake: return "TLS handshake";
+    case http::phase::send: return "sending the request";
+    case http::phase::status: return "reading the status line";
+    case http::phase::headers: return "reading the headers";
+    case http::phase::body: return "reading the body";
+    case http::phase::redirect: return "redirect";
+    case http::phase::done: return "done";
+  }
+  return "?";
+}
+
 int exit_for(const copas::error& e, const where& at, std::string& msg, const options& o,
              std::uint64_t received) {
   auto text = e.message();
-  auto peer = at.host + " port " + std::to_string(at.port);
+  auto peer = at.host + " port " + std::to_string(at.port) + ", " + phase_name(at.what);
   if (http::is(e, http::errc::too_many_redirects)) {
     msg = "Maximum (" + std::to_string(o.max_redirs) + ") redirects followed";
     return too_many_redirects;
@@ -64,7 +79,7 @@ int exit_for(const copas::error& e, const where& at, std::string& msg, const opt
   }
   if (e == copas::errc::host_not_found || text.starts_with("host not found") ||
       text.starts_with("temporary failure in name resolution")) {
-    msg = "Could not resolve host: " + at.host;
+    msg = "Could not resolve host: " + at.host + " (" + text + ")";
     return host_not_resolved;
   }
   if (e == copas::errc::timeout) {
@@ -74,7 +89,7 @@ int exit_for(const copas::error& e, const where& at, std::string& msg, const opt
     return timed_out;
   }
   if (e == copas::errc::handshake_failed) {
-    msg = "TLS handshake with " + peer + " failed: " + text;
+    msg = "TLS handshake with " + at.host + " port " + std::to_string(at.port) + " failed: " + text;
     if (text.find("certificate verify") != std::string::npos || text.find("issuer") != std::string::npos ||
         text.find("self-signed") != std::string::npos || text.find("hostname mismatch") != std::string::npos)
       return cert_untrusted;
@@ -85,7 +100,7 @@ int exit_for(const copas::error& e, const where& at, std::string& msg, const opt
     return e == copas::errc::protocol_error ? recv_error : connect_failed;
   }
   if (at.what == http::phase::connect) {
-    msg = "Failed to connect to " + peer + ": " + text;
+    msg = "Failed to connect to " + at.host + " port " + std::to_string(at.port) + ": " + text;
     return connect_failed;
   }
   if (at.what == http::phase::status && !at.got_status && e == copas::errc::closed) {
@@ -160,7 +175,7 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   p.timeout = http::timeouts{.connect = o.connect_timeout.value_or(300), .send = -1, .receive = -1};
   p.deadline = o.max_time;
   p.connect_to = address_picker(o);
-  p.expect_continue_above = expect_threshold;
+  p.expect_continue_above = body.upload ? 0 : expect_threshold;
   if (body.make) {
     p.source = body.make();
     if (spec.upload != "-") p.resend = body.make;
@@ -268,6 +283,10 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
 
   where at;
   std::string effective = url;
+  int hops = 0;
+  bool user_content_type = false;
+  for (auto& h : o.headers)
+    if (ascii::lower(h.substr(0, h.find(':'))) == "content-type") user_content_type = true;
   bool suppressed = false;
   bool write_failed = false;
   bool range_ignored = false;
@@ -313,6 +332,10 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
       head += "\r\n";
       rep.size_header += head.size();
       suppressed = (o.fail && !o.fail_with_body && code >= 400);
+      // -L with the redirect limit reached: curl writes nothing of the 3xx it stops at.
+      bool redirect = code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+      if (o.location && redirect && e.fields->contains("location") && o.max_redirs >= 0 && hops >= o.max_redirs)
+        suppressed = true;
       if (resume_from && code == 200) {
         range_ignored = true;
         suppressed = true;
@@ -334,7 +357,9 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   p.on_redirect = [&](const http::redirect_hop& hop, http::request_params& next) {
     effective = std::string(hop.to);
     rep.url_effective = effective;
+    ++hops;
     if (o.method) next.method = *o.method;  // curl: -X applies to every hop
+    if (!next.resend && body.content_type && !user_content_type) next.headers.erase("content-type");
     if (jar_on || !literal_cookies.empty()) {  // the engine's cookies, matched to the new URL
       next.headers.erase("cookie");
       if (auto c = cookie_header(effective); !c.empty()) next.headers.set("Cookie", c);
@@ -360,7 +385,7 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   rep.time_total = copas::gettime() - started;
   rep.size_download = received;
   rep.url_effective = effective;
-  rep.scheme = ascii::lower(effective.substr(0, effective.find(':')));
+  rep.scheme = ascii::upper(effective.substr(0, effective.find(':')));  // curl: "HTTP"
   rep.remote_port = at.port;
   if (header_file) (void)header_file->finish();
   if (o.cookie_jar) jar->save(*o.cookie_jar);

@@ -109,7 +109,7 @@ int run_one(run_state& st, const transfer_spec& spec0) {
       schemes()[scheme](o, spec, out, rep);
       if (left <= 0 || !transient(rep, o)) break;
       double wait = rep.retry_after > 0 ? rep.retry_after : delay;
-      if (o.retry_max_time > 0 && copas::gettime() - start + wait > o.retry_max_time) break;
+      if (o.retry_max_time > 0 && copas::gettime() - start >= o.retry_max_time) break;  // curl: time spent so far
       if (!o.silent)
         std::cerr << "Warning: Problem : " << (rep.exit_code == timed_out ? "timeout" : "HTTP error")
                   << ". Will retry in " << static_cast<int>(wait) << " seconds. " << left

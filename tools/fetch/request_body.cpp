@@ -26,12 +26,15 @@ bool slurp(const std::string& file, std::string& out) {
 
 namespace {
 
-// curl's --data-urlencode escaping: everything but ALPHA / DIGIT / "-._~" as %XX.
+// curl's --data-urlencode escaping: a space as '+', everything else but ALPHA / DIGIT / "-._~"
+// as %XX.
 std::string form_escape(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
     if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
       out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
     } else {
       char buf[4];
       std::snprintf(buf, sizeof buf, "%%%02X", c);
@@ -42,13 +45,15 @@ std::string form_escape(std::string_view s) {
 }
 
 bool data_text(const data_part& d, std::string& out, std::string& error) {
+  // curl: a file that cannot be read makes an empty part, with a warning.
   auto from_file = [&](const std::string& name, std::string& into) {
     if (!slurp(name, into)) {
-      error = "Failed to open " + name;
-      return false;
+      std::cerr << "Warning: Couldn't read data from file \"" << name << "\", this makes an empty POST.\n";
+      into.clear();
     }
     return true;
   };
+  (void)error;
   switch (d.how) {
     case data_part::raw: out = d.text; return true;
     case data_part::binary:
@@ -157,6 +162,7 @@ request_body build_body(const options& o, const transfer_spec& t, std::string& e
   b.method = o.head ? "HEAD" : "GET";
   if (!t.upload.empty()) {
     b.method = "PUT";
+    b.upload = true;
     if (t.upload == "-") {  // stdin: streamed, chunked, once
       b.make = [] { return ltn12::source::file(stdin); };
       return b;

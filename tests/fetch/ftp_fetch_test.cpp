@@ -1,9 +1,11 @@
-// copas::ftp::fetch, the entry point of copas-fetch for ftp:// URLs: downloads, uploads,
+// copas-fetch's ftp_fetch (tools/fetch/ftp_fetch.hpp), the ftp:// transfer: downloads, uploads,
 // listings, progress, and curl's exit codes.
 #include "fake_server.hpp"
+#include "ftp_fetch.hpp"
 #include "ftp_test.hpp"
 
 namespace ftp = copas::ftp;
+using copas::fetch::ftp_fetch;
 using copas::test::ftp_server;
 using copas::test::run;
 
@@ -16,7 +18,7 @@ class FtpFetch : public ::testing::Test {
 
 struct progress_log {
   std::vector<std::pair<std::uint64_t, std::optional<std::uint64_t>>> calls;
-  ftp::progress_function fn() {
+  copas::fetch::progress_function fn() {
     return [this](std::uint64_t now, std::optional<std::uint64_t> total) { calls.emplace_back(now, total); };
   }
 };
@@ -29,7 +31,7 @@ TEST_F(FtpFetch, DownloadWithProgressAndTotal) {
   run([&] {
     std::vector<std::string> parts;
     progress_log p;
-    auto out = ftp::fetch({.url = server.url("/f.bin"), .sink = copas::ltn12::sink::table(parts),
+    auto out = ftp_fetch({.url = server.url("/f.bin"), .sink = copas::ltn12::sink::table(parts),
                            .progress = p.fn()});
     ASSERT_TRUE(out.ok()) << out.describe();
     EXPECT_EQ(out.exit_code, 0);
@@ -47,7 +49,7 @@ TEST_F(FtpFetch, UploadThenDownload) {
   const std::string body = copas::test::random_bytes(300000, 9);
   run([&] {
     progress_log p;
-    auto up = ftp::fetch({.url = server.url("/up.bin", "user:secret"),
+    auto up = ftp_fetch({.url = server.url("/up.bin", "user:secret"),
                           .upload = copas::ltn12::source::string(body),
                           .upload_size = body.size(),
                           .progress = p.fn()});
@@ -56,26 +58,27 @@ TEST_F(FtpFetch, UploadThenDownload) {
     ASSERT_FALSE(p.calls.empty());
     EXPECT_EQ(p.calls.back().first, body.size());
     std::vector<std::string> parts;
-    auto down = ftp::fetch({.url = server.url("/up.bin"), .sink = copas::ltn12::sink::table(parts)});
+    auto down = ftp_fetch({.url = server.url("/up.bin"), .sink = copas::ltn12::sink::table(parts)});
     ASSERT_TRUE(down.ok()) << down.describe();
     EXPECT_EQ(copas::test::sha256(copas::test::join(parts)), copas::test::sha256(body));
   });
 }
 
-TEST_F(FtpFetch, DirectoryUrlLists) {
+// A listing goes in ASCII mode (TYPE A, as curl) and is printed with LF line ends.
+TEST_F(FtpFetch, DirectoryUrlListsWithLfLineEnds) {
   copas::test::write_file(server.root / "d/x.txt", "x");
   run([&] {
     std::vector<std::string> parts;
-    auto out = ftp::fetch({.url = server.url("/d/"), .sink = copas::ltn12::sink::table(parts),
+    auto out = ftp_fetch({.url = server.url("/d/"), .sink = copas::ltn12::sink::table(parts),
                            .list_only = true});
     ASSERT_TRUE(out.ok()) << out.describe();
-    EXPECT_EQ(copas::test::join(parts), "x.txt\r\n");
+    EXPECT_EQ(copas::test::join(parts), "x.txt\n");
   });
 }
 
 TEST_F(FtpFetch, LoginDeniedIs67) {
   run([&] {
-    auto out = ftp::fetch({.url = server.url("/f", "user:bad"), .sink = copas::ltn12::sink::null()});
+    auto out = ftp_fetch({.url = server.url("/f", "user:bad"), .sink = copas::ltn12::sink::null()});
     EXPECT_EQ(out.exit_code, 67);
     EXPECT_EQ(out.failed_in, ftp::phase::login);
     EXPECT_EQ(out.describe(),
@@ -85,17 +88,17 @@ TEST_F(FtpFetch, LoginDeniedIs67) {
 
 TEST_F(FtpFetch, MissingFileIs78) {
   run([&] {
-    auto out = ftp::fetch({.url = server.url("/missing.bin"), .sink = copas::ltn12::sink::null()});
+    auto out = ftp_fetch({.url = server.url("/missing.bin"), .sink = copas::ltn12::sink::null()});
     EXPECT_EQ(out.exit_code, 78);
     EXPECT_EQ(out.failed_in, ftp::phase::transfer);
     EXPECT_EQ(out.error.message(), "550 No such file or directory.");
   });
 }
 
-TEST_F(FtpFetch, UploadDeniedIs9) {
+TEST_F(FtpFetch, UploadRefusedIs25) {
   run([&] {
-    auto out = ftp::fetch({.url = server.url("/nope.txt"), .upload = copas::ltn12::source::string("x")});
-    EXPECT_EQ(out.exit_code, 9);
+    auto out = ftp_fetch({.url = server.url("/nope.txt"), .upload = copas::ltn12::source::string("x")});
+    EXPECT_EQ(out.exit_code, 25);  // curl: upload refused, whatever the reply code
     EXPECT_EQ(out.error.message(), "550 Not enough privileges.");
   });
 }
@@ -104,7 +107,7 @@ TEST_F(FtpFetch, ActiveMode) {
   copas::test::write_file(server.root / "a.bin", "active data");
   run([&] {
     std::vector<std::string> parts;
-    auto out = ftp::fetch({.url = server.url("/a.bin"), .sink = copas::ltn12::sink::table(parts),
+    auto out = ftp_fetch({.url = server.url("/a.bin"), .sink = copas::ltn12::sink::table(parts),
                            .active = true});
     ASSERT_TRUE(out.ok()) << out.describe();
     EXPECT_EQ(copas::test::join(parts), "active data");
@@ -114,7 +117,7 @@ TEST_F(FtpFetch, ActiveMode) {
 TEST_F(FtpFetch, SinkFailureIs23) {
   copas::test::write_file(server.root / "f.bin", std::string(100000, 'q'));
   run([&] {
-    auto out = ftp::fetch({.url = server.url("/f.bin"),
+    auto out = ftp_fetch({.url = server.url("/f.bin"),
                            .sink = copas::ltn12::sink::error(copas::error(copas::errc::closed, "disk full"))});
     EXPECT_EQ(out.exit_code, 23);
     EXPECT_EQ(out.error.message(), "disk full");
@@ -123,10 +126,10 @@ TEST_F(FtpFetch, SinkFailureIs23) {
 
 TEST(FtpFetchArguments, BadUrlsAndRefusedConnection) {
   run([] {
-    EXPECT_EQ(ftp::fetch({.url = "http://x/"}).exit_code, 1);
-    EXPECT_EQ(ftp::fetch({.url = "ftp:///x"}).exit_code, 3);
-    EXPECT_EQ(ftp::fetch({.url = "ftp://h/x;type=z"}).exit_code, 3);
-    auto up = ftp::fetch({.url = "ftp://127.0.0.1/dir/", .upload = copas::ltn12::source::string("x")});
+    EXPECT_EQ(ftp_fetch({.url = "http://x/"}).exit_code, 1);
+    EXPECT_EQ(ftp_fetch({.url = "ftp:///x"}).exit_code, 3);
+    EXPECT_EQ(ftp_fetch({.url = "ftp://h/x;type=z"}).exit_code, 3);
+    auto up = ftp_fetch({.url = "ftp://127.0.0.1/dir/", .upload = copas::ltn12::source::string("x")});
     EXPECT_EQ(up.exit_code, 3);
     std::uint16_t port = 0;
     {
@@ -134,7 +137,7 @@ TEST(FtpFetchArguments, BadUrlsAndRefusedConnection) {
       port = l.getsockname().value().port;
       l.close();
     }
-    auto refused = ftp::fetch({.url = "ftp://127.0.0.1:" + std::to_string(port) + "/x",
+    auto refused = ftp_fetch({.url = "ftp://127.0.0.1:" + std::to_string(port) + "/x",
                                .sink = copas::ltn12::sink::null()});
     EXPECT_EQ(refused.exit_code, 7);
     EXPECT_EQ(refused.failed_in, ftp::phase::connect);
@@ -159,7 +162,7 @@ TEST(FtpFetchOddPeer, ShorterThanAnnouncedIsPartial18) {
   });
   run([&] {
     std::vector<std::string> parts;
-    auto out = ftp::fetch({.url = srv.url("/f"), .sink = copas::ltn12::sink::table(parts)});
+    auto out = ftp_fetch({.url = srv.url("/f"), .sink = copas::ltn12::sink::table(parts)});
     EXPECT_EQ(out.exit_code, 18);
     EXPECT_EQ(out.bytes, 60u);
     EXPECT_EQ(out.expected, 100u);
@@ -171,7 +174,7 @@ TEST(FtpFetchOddPeer, ShorterThanAnnouncedIsPartial18) {
 TEST(FtpFetchOddPeer, StalledServerIs28) {
   copas::test::fake_ftp_server srv([](copas::test::fake_control& c) { copas::pause(1); c.s.close(); });
   run([&] {
-    auto out = ftp::fetch({.url = srv.url("/f"), .sink = copas::ltn12::sink::null(), .timeout = 0.2});
+    auto out = ftp_fetch({.url = srv.url("/f"), .sink = copas::ltn12::sink::null(), .timeout = 0.2});
     EXPECT_EQ(out.exit_code, 28);
     EXPECT_EQ(out.failed_in, ftp::phase::greeting);
   });

@@ -88,11 +88,11 @@ TEST_F(FetchCli, BadPasswordIs67) {
   EXPECT_NE(r.errors.find("login: 530 Authentication failed."), std::string::npos) << r.errors;
 }
 
-TEST_F(FetchCli, AnonymousUploadIsAccessDenied9) {
+TEST_F(FetchCli, AnonymousUploadRefusedIs25) {
   const auto local = work / "local.txt";
   copas::test::write_file(local, "anonymous may only read\n");
   auto r = fetch({"-T", local.string(), server.url("/denied.txt")});
-  EXPECT_EQ(r.exit_code, 9) << r.errors;
+  EXPECT_EQ(r.exit_code, 25) << r.errors;
   EXPECT_NE(r.errors.find("550 Not enough privileges."), std::string::npos) << r.errors;
   EXPECT_FALSE(std::filesystem::exists(server.root / "denied.txt"));
 }
