@@ -2,7 +2,8 @@
 // The servers people run, as test peers: each is started by its launcher, a small shell script
 // in tests/integration/peers/ (postfix.sh, proftpd.sh, vsftpd.sh, apache.sh, squid.sh) that
 // writes a private config into a fresh temporary directory and execs the Debian binary in the
-// foreground on 127.0.0.1. Never /etc, never a system service.
+// foreground on 127.0.0.1 (through setpriv --pdeathsig TERM: a test that dies takes its server
+// with it). Never /etc, never a system service.
 //
 //   copas::test::real_peer apache("apache.sh", {std::to_string(port)}, {port});
 //   ... apache.dir() + "/www" ...

@@ -82,4 +82,4 @@ Redirect 302 /away https://localhost:$sport/hello.txt
   SSLCertificateKeyFile $dir/key.pem
 </VirtualHost>
 CONF
-exec /usr/sbin/apache2 -f "$dir/httpd.conf" -DFOREGROUND
+exec setpriv --pdeathsig TERM -- /usr/sbin/apache2 -f "$dir/httpd.conf" -DFOREGROUND

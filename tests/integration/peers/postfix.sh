@@ -104,4 +104,4 @@ anvil     unix - - n - 1 anvil
 scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 CONF
-exec /usr/lib/postfix/sbin/master -c "$dir/etc" -d >>"$dir/maillog" 2>&1
+exec setpriv --pdeathsig TERM -- /usr/lib/postfix/sbin/master -c "$dir/etc" -d >>"$dir/maillog" 2>&1

@@ -58,4 +58,4 @@ $deny_epsv
   </Limit>
 </Anonymous>
 CONF
-exec /usr/sbin/proftpd -n -q -c "$dir/proftpd.conf"
+exec setpriv --pdeathsig TERM -- /usr/sbin/proftpd -n -q -c "$dir/proftpd.conf"

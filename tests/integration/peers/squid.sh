@@ -34,4 +34,4 @@ acl authed proxy_auth REQUIRED
 http_access allow authed
 http_access deny all
 CONF
-exec /usr/sbin/squid -N -f "$dir/squid.conf"
+exec setpriv --pdeathsig TERM -- /usr/sbin/squid -N -f "$dir/squid.conf"

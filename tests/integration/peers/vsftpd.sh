@@ -54,4 +54,4 @@ dirmessage_enable=NO
 CONF
 # vsftpd writes its fatal "500 OOPS: ..." to fd 0: let it reach the log.
 exec 0>&1
-exec unshare -m sh -c 'mount --bind "$1/pam.d" /etc/pam.d && exec "$2" "$1/vsftpd.conf"' sh "$dir" "$vsftpd"
+exec setpriv --pdeathsig TERM -- unshare -m sh -c 'mount --bind "$1/pam.d" /etc/pam.d && exec "$2" "$1/vsftpd.conf"' sh "$dir" "$vsftpd"
