@@ -1,5 +1,7 @@
 #include "mail_headers.hpp"
 
+#include "encoded_words.hpp"
+
 #include <copas/net/header_names.hpp>
 
 #include <algorithm>
@@ -45,7 +47,8 @@ result<void> check_headers(const header_list& headers) {
 
 std::string header_block(const header_list& headers) {
   std::string out;
-  for (auto& [name, value] : headers) out += header_names::canonic(name) + ": " + value + "\r\n";
+  for (auto& [name, value] : headers)
+    out += header_names::canonic(name) + ": " + encoded_header_value(name, value) + "\r\n";
   return out + "\r\n";
 }
 

@@ -16,7 +16,8 @@ std::string* find_header(header_list& headers, std::string_view name);
 // outside 33-126 or a colon, a value with CR or LF other than a folding CRLF + space/tab.
 result<void> check_headers(const header_list& headers);
 
-// "Name: value\r\n" per header (names as header_names::canonic spells them), then "\r\n".
+// "Name: value\r\n" per header (names as header_names::canonic spells them, non-ASCII values as
+// RFC 2047 encoded-words: encoded_words.hpp), then "\r\n".
 std::string header_block(const header_list& headers);
 
 }  // namespace copas::smtp

@@ -4,10 +4,14 @@
 #include <copas/net/mime.hpp>
 #include <copas/smtp/message.hpp>
 
+#include "encoded_words.hpp"
 #include "mail_headers.hpp"
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <ctime>
 #include <random>
 
@@ -36,6 +40,22 @@ std::string random_boundary() {
   std::string b = "=_";
   for (int i = 0; i < 24; ++i) b += alphabet[rd() % alphabet.size()];
   return b;
+}
+
+// "<time.random@host>" (RFC 5322 §3.6.4): the time in seconds and 64 random bits make it
+// unique without state; the host name says who made it ("localhost" when it has no usable one).
+std::string message_id() {
+  char host[256] = {};
+  std::string right = "localhost";
+  if (::gethostname(host, sizeof host - 1) == 0 && host[0] &&
+      std::all_of(host, host + std::strlen(host), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.';
+      }))
+    right = host;
+  std::random_device rd;
+  char left[64];
+  std::snprintf(left, sizeof left, "%llx.%08x%08x", static_cast<unsigned long long>(std::time(nullptr)), rd(), rd());
+  return "<" + std::string(left) + "@" + right + ">";
 }
 
 bool mentions(const part& p, std::string_view b) {
@@ -139,6 +159,7 @@ ltn12::source message(part msg) {
   auto& h = msg.headers;
   if (!find_header(h, "date")) h.emplace_back("date", date_now(msg.zone.value_or(ZONE)));
   if (!find_header(h, "x-mailer")) h.emplace_back("x-mailer", VERSION);
+  if (!find_header(h, "message-id")) h.emplace_back("message-id", message_id());
   if (auto* v = find_header(h, "mime-version")) *v = "1.0";  // LuaSocket: not overridable
   else h.emplace_back("mime-version", "1.0");
   layout out;
@@ -147,9 +168,14 @@ ltn12::source message(part msg) {
 }
 
 part attachment(std::string filename, std::string type, ltn12::source data) {
+  // A non-ASCII name as RFC 2231 says (filename*=UTF-8''...), and as an encoded-word in the
+  // older name= parameter, which is what readers that predate RFC 2231 show.
+  bool plain = is_ascii(filename);
+  std::string name = plain ? quoted(filename) : quoted(encoded_words(filename));
+  std::string disposition = plain ? "filename=" + quoted(filename) : "filename*=" + extended_parameter(filename);
   return part{
-      .headers = {{"content-type", type + "; name=" + quoted(filename)},
-                  {"content-disposition", "attachment; filename=" + quoted(filename)},
+      .headers = {{"content-type", type + "; name=" + name},
+                  {"content-disposition", "attachment; " + disposition},
                   {"content-transfer-encoding", "base64"}},
       .body = ltn12::source::chain(std::move(data), mime::encode("base64"), mime::wrap("base64")),
       .zone = std::nullopt,

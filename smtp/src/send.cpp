@@ -2,6 +2,7 @@
 #include <copas/net/mime.hpp>
 #include <copas/smtp/send.hpp>
 
+#include "encoded_words.hpp"
 #include "extensions.hpp"
 
 #include <algorithm>
@@ -18,10 +19,6 @@ struct smtp_category_impl : std::error_category {
 };
 
 error not_supported(std::string what) { return error(make_error_code(errc::not_supported), std::move(what)); }
-
-bool is_ascii(std::string_view s) noexcept {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
 
 std::string b64(std::string_view s) { return mime::b64(s).out.value_or(""); }
 
@@ -41,7 +38,13 @@ class session {
     if (ok) ok = envelope();
     if (ok) ok = data();
     if (!ok) {
-      if (ok.error().code() == tp::errc::unexpected_reply) where_.reply = ok.error().message();
+      bool refused = ok.error().code() == tp::errc::unexpected_reply;
+      if (refused) where_.reply = ok.error().message();
+      // RFC 5321 §4.1.1.10: the session ends with QUIT, refused command or not (Postfix logs
+      // "lost connection after RCPT" otherwise). Not after 421, which closes the channel, nor
+      // when the connection itself failed or is mid-message.
+      if ((refused && !where_.reply.starts_with("421")) || ok.error().code() == errc::not_supported)
+        quit();
       close();
       return send_result(ok.error(), std::move(where_));
     }
@@ -168,7 +171,8 @@ class session {
     return checked("2..");
   }
 
-  // The message is delivered by now: QUIT is a courtesy whose failure changes nothing.
+  // After a delivery, or a refusal: a failing QUIT changes nothing (the message is delivered,
+  // or the refusal is what the caller learns).
   void quit() {
     if (conn_->command("QUIT")) (void)conn_->check("2..");
   }

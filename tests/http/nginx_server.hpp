@@ -4,6 +4,8 @@
 // openssl CLI). Started by the constructor (waits until both ports accept), stopped by the
 // destructor (SIGTERM, reaped).
 
+#include "ports.hpp"
+
 #include <sys/types.h>
 
 #include <cstdint>
@@ -38,10 +40,5 @@ class nginx_server {
   std::uint16_t http_port_ = 0, https_port_ = 0;
   pid_t pid_ = -1;
 };
-
-// A free loopback port picked by the kernel (bound with plain sockets, then released).
-std::uint16_t pick_port();
-// Blocks (no fibers) until 127.0.0.1:port accepts, up to `seconds`. Returns success.
-bool wait_for_port(std::uint16_t port, double seconds = 10);
 
 }  // namespace copas::test

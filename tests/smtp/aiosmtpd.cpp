@@ -39,17 +39,6 @@ pid_t spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t* fa
 
 }  // namespace
 
-temp_dir::temp_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "copas-smtp-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path = tmpl;
-}
-
-temp_dir::~temp_dir() {
-  std::error_code ec;
-  fs::remove_all(path, ec);
-}
-
 int run(const std::vector<std::string>& argv, const std::string& input, const std::string& errors) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
@@ -88,6 +77,7 @@ aiosmtpd::aiosmtpd(options o) : cert_(dir_.path) {
   if (!o.user.empty()) argv.insert(argv.end(), {"--user", o.user, "--password", o.password});
   for (auto& m : o.exclude_auth) argv.insert(argv.end(), {"--exclude-auth", m});
   if (o.smtputf8) argv.push_back("--smtputf8");
+  if (o.size_limit) argv.insert(argv.end(), {"--size-limit", std::to_string(o.size_limit)});
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t fa;
@@ -132,6 +122,13 @@ std::vector<received> aiosmtpd::messages() const {
     out.push_back(std::move(r));
   }
   return out;
+}
+
+int aiosmtpd::quits() const {
+  std::istringstream lines(slurp(fs::path(spool_.path) / "quits"));
+  int n = 0;
+  for (std::string l; std::getline(lines, l);) n += l == "quit";
+  return n;
 }
 
 }  // namespace copas::test

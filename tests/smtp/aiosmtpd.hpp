@@ -3,21 +3,15 @@
 // an ephemeral port, stopped (SIGTERM) by the destructor; plus a self-signed localhost
 // certificate made with the openssl command, for STARTTLS and SMTPS.
 
+#include "temp_dir.hpp"
+
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace copas::test {
-
-// A fresh temporary directory, removed with its contents by the destructor.
-struct temp_dir {
-  temp_dir();
-  ~temp_dir();
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  std::string path;
-};
 
 // cert.pem / key.pem for CN=localhost, subjectAltName localhost and 127.0.0.1, self-signed (so
 // cert.pem is its own CA file).
@@ -41,6 +35,7 @@ class aiosmtpd {
     std::string user, password;  // AUTH when user is not empty
     std::vector<std::string> exclude_auth;
     bool smtputf8 = false;
+    std::size_t size_limit = 0;  // 552 for a message over this many bytes (0: aiosmtpd's 32 MiB)
   };
   aiosmtpd() : aiosmtpd(options{}) {}
   explicit aiosmtpd(options o);
@@ -52,6 +47,8 @@ class aiosmtpd {
   const std::string& cafile() const { return cert_.cert; }
   // The messages stored so far, in order of arrival.
   std::vector<received> messages() const;
+  // How many QUIT commands the server has answered.
+  int quits() const;
 
  private:
   temp_dir dir_;

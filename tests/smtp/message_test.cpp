@@ -3,6 +3,7 @@
 #include <copas/smtp/message.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 namespace smtp = copas::smtp;
@@ -38,6 +39,7 @@ TEST(Message, StringBodyWithDefaultHeaders) {
       "X-Custom: 1\r\n"
       "Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} -0000\r\n"
       "X-Mailer: Copas 4.11.0\r\n"
+      "Message-ID: <[0-9a-f]+\\.[0-9a-f]{16}@[-.A-Za-z0-9]+>\r\n"
       "MIME-Version: 1.0\r\n"
       "Content-Type: text/plain; charset=\"iso-8859-1\"\r\n\r\n");
   EXPECT_TRUE(std::regex_match(head_of(*msg), head)) << *msg;
@@ -55,6 +57,79 @@ TEST(Message, GivenHeadersWinExceptMimeVersion) {
   EXPECT_EQ(*msg,
             "Date: Tue, 01 Jul 2025 10:00:00 +0200\r\nX-Mailer: me\r\nMIME-Version: 1.0\r\n"
             "Content-Type: text/html\r\nMessage-ID: <1@x>\r\n\r\nb");
+}
+
+TEST(Message, EachMessageGetsItsOwnMessageId) {
+  auto id = [](const std::string& msg) {
+    std::smatch m;
+    return std::regex_search(msg, m, std::regex("\r\nMessage-ID: (<[^>\r]+@[^>\r]+>)\r\n")) ? m[1].str() : "";
+  };
+  auto one = drain(smtp::message({.headers = {{"subject", "a"}}, .body = "b"}));
+  auto two = drain(smtp::message({.headers = {{"subject", "a"}}, .body = "b"}));
+  ASSERT_TRUE(one && two);
+  EXPECT_NE(id(*one), "");
+  EXPECT_NE(id(*one), id(*two));
+  auto parts = drain(smtp::message({.body = smtp::multipart{.parts = {{.body = "x"}}}}));
+  ASSERT_TRUE(parts);
+  EXPECT_EQ(std::count(parts->begin(), parts->end(), '@'), 1) << "parts get no Message-ID";
+}
+
+TEST(Message, AGivenMessageIdInAnyCaseIsKept) {
+  auto msg = drain(smtp::message({.headers = {{"MESSAGE-ID", "<mine@example.org>"}}, .body = "b"}));
+  ASSERT_TRUE(msg);
+  EXPECT_NE(msg->find("Message-ID: <mine@example.org>\r\n"), std::string::npos) << *msg;
+  EXPECT_EQ(msg->find("@", msg->find("<mine@") + 6), std::string::npos) << *msg;
+}
+
+TEST(Message, ANonAsciiSubjectBecomesEncodedWords) {
+  auto msg = drain(smtp::message({.headers = {{"subject", "Gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93"}}, .body = "b"}));
+  ASSERT_TRUE(msg);
+  EXPECT_EQ(msg->substr(0, msg->find("\r\n") + 2), "Subject: =?UTF-8?B?R3LDvMOfZSDinJM=?=\r\n");
+}
+
+TEST(Message, OnlyTheNonAsciiWordsOfASubjectAreEncoded) {
+  auto msg = drain(smtp::message({.headers = {{"subject", "Re: caf\xc3\xa9 at noon"}}, .body = "b"}));
+  ASSERT_TRUE(msg);
+  EXPECT_EQ(msg->substr(0, msg->find("\r\n") + 2), "Subject: Re: =?UTF-8?B?Y2Fmw6k=?= at noon\r\n");
+}
+
+TEST(Message, ALongValueIsFoldedIntoWordsOfWholeCharacters) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "\xc3\xa9";  // 80 bytes of 2-byte characters
+  auto msg = drain(smtp::message({.headers = {{"x-note", text}}, .body = "b"}));
+  ASSERT_TRUE(msg);
+  std::string line = msg->substr(0, msg->find("\r\nDate:"));
+  std::string decoded;
+  std::regex word("=\\?UTF-8\\?B\\?([A-Za-z0-9+/=]+)\\?=");
+  int words = 0;
+  for (std::sregex_iterator it(line.begin(), line.end(), word), end; it != end; ++it, ++words) {
+    EXPECT_LE((*it)[0].length(), 75);
+    auto bytes = copas::mime::unb64((*it)[1].str()).out.value_or("");
+    EXPECT_EQ(bytes.size() % 2, 0u) << "a word ends inside a character";
+    decoded += bytes;
+  }
+  EXPECT_EQ(words, 2);
+  EXPECT_EQ(decoded, text);
+  EXPECT_NE(line.find("?=\r\n =?UTF-8?B?"), std::string::npos) << line;
+}
+
+TEST(Message, DisplayNamesAreEncodedAddressesAreNot) {
+  auto msg = drain(smtp::message({.headers = {{"from", "\"J\xc3\xb6rg, Sr.\" <j@example.org>"},
+                                              {"to", "plain@example.org, Ren\xc3\xa9 <r@example.org>, "
+                                                     "m\xc3\xbc@example.org"}},
+                                  .body = "b"}));
+  ASSERT_TRUE(msg);
+  EXPECT_NE(msg->find("From: =?UTF-8?B?SsO2cmcsIFNyLg==?= <j@example.org>\r\n"), std::string::npos) << *msg;
+  EXPECT_NE(msg->find("To: plain@example.org, =?UTF-8?B?UmVuw6k=?= <r@example.org>, "
+                      "m\xc3\xbc@example.org\r\n"),
+            std::string::npos)
+      << *msg;
+}
+
+TEST(Message, StructuredHeadersAreNotEncoded) {
+  auto msg = drain(smtp::message({.headers = {{"content-type", "text/plain; x=\xc3\xa9"}}, .body = "b"}));
+  ASSERT_TRUE(msg);
+  EXPECT_NE(msg->find("Content-Type: text/plain; x=\xc3\xa9\r\n"), std::string::npos);
 }
 
 TEST(Message, Zone) {
@@ -182,6 +257,12 @@ TEST(Message, AttachmentIsBase64In76ColumnLines) {
     pos = nl + 2;
   }
   EXPECT_EQ(copas::mime::unb64(joined).out.value_or(""), data);
+}
+
+TEST(Message, ANonAsciiAttachmentNameFollowsRfc2231) {
+  auto p = smtp::attachment("r\xc3\xa9sum\xc3\xa9 1.txt", "text/plain", std::string("x"));
+  EXPECT_EQ(p.headers.at(0).second, "text/plain; name=\"=?UTF-8?B?csOpc3Vtw6kgMS50eHQ=?=\"");
+  EXPECT_EQ(p.headers.at(1).second, "attachment; filename*=UTF-8''r%C3%A9sum%C3%A9%201.txt");
 }
 
 TEST(Message, QuotedPrintablePart) {

@@ -117,6 +117,24 @@ TEST(OddPeer, NoHeloFallbackOnTemporaryFailure) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), "421 4.3.2 shutting down");
   EXPECT_EQ(r.where().phase, "EHLO");
+  EXPECT_EQ(peer.seen, (std::vector<std::string>{"EHLO client.example"})) << "no QUIT after 421";
+}
+
+TEST(OddPeer, ARefusedCommandIsFollowedByQuit) {
+  fiber_peer peer;
+  peer.serve([](copas::socket& c, fiber_peer& f) {
+    c.send("220 ready\r\n");
+    f.answer(c, "250 hello\r\n");
+    f.answer(c, "250 ok\r\n");                           // MAIL
+    f.answer(c, "550 5.1.1 no such user\r\n");           // RCPT
+    f.answer(c, "221 2.0.0 bye\r\n");                    // QUIT
+  });
+  auto r = run(peer, basic(peer.port));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.where().phase, "RCPT TO");
+  EXPECT_EQ(r.error().message(), "550 5.1.1 no such user");
+  EXPECT_EQ(peer.seen, (std::vector<std::string>{"EHLO client.example", "MAIL FROM:<a@example.org>",
+                                                 "RCPT TO:<b@example.org>", "QUIT"}));
 }
 
 TEST(OddPeer, AuthLoginIsPreferredAndBase64Encoded) {

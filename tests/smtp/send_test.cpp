@@ -1,16 +1,19 @@
 // copas::smtp::send against a real server: aiosmtpd on 127.0.0.1 (tests/smtp/smtp_server.py).
 #include "fake_dns_server.hpp"
 #include "aiosmtpd.hpp"
+#include "sha256.hpp"
 
 #include <copas/core.hpp>
 #include <copas/net.hpp>
 #include <copas/smtp.hpp>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
+
+#include <algorithm>
 
 namespace smtp = copas::smtp;
 namespace ltn12 = copas::ltn12;
 using copas::test::aiosmtpd;
+using copas::test::sha256;
 
 namespace {
 
@@ -29,15 +32,6 @@ smtp::params to(const aiosmtpd& server, std::string message) {
           .timeout = 10};
 }
 
-std::string sha256(std::string_view data) {
-  unsigned char md[32];
-  unsigned len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) (out += hex[md[i] >> 4]) += hex[md[i] & 15];
-  return out;
-}
 
 }  // namespace
 
@@ -116,6 +110,7 @@ TEST(Send, ARefusedRecipientFailsWithTheServerReply) {
   EXPECT_EQ(r.describe(), "smtp 127.0.0.1:" + std::to_string(server.port()) +
                               " RCPT TO: 550 5.1.1 <refused@example.org>: Recipient address rejected");
   EXPECT_TRUE(server.messages().empty());
+  EXPECT_EQ(server.quits(), 1) << "RFC 5321 4.1.1.10: QUIT after the refusal";
 }
 
 TEST(Send, AnInvalidFromReturnsTheServerError) {
@@ -127,6 +122,41 @@ TEST(Send, AnInvalidFromReturnsTheServerError) {
   EXPECT_EQ(r.where().phase, "MAIL FROM");
   EXPECT_EQ(r.error().message(), "553 5.1.8 <refused@example.org>: Sender address rejected");
   EXPECT_EQ(r.where().reply, r.error().message());
+  EXPECT_EQ(server.quits(), 1);
+}
+
+TEST(Send, AMessageOverTheSizeLimitGets552ThenQuit) {
+  aiosmtpd server({.size_limit = 1000});
+  std::string body;
+  for (int i = 0; i < 50; ++i) body += std::string(78, 'x') + "\r\n";
+  auto r = send_in_loop(to(server, "Subject: big\r\n\r\n" + body));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.where().phase, "end of data");
+  EXPECT_EQ(r.error().message().substr(0, 4), "552 ");
+  EXPECT_TRUE(server.messages().empty());
+  EXPECT_EQ(server.quits(), 1);
+}
+
+TEST(Send, ADeliveryEndsWithQuit) {
+  aiosmtpd server;
+  ASSERT_TRUE(send_in_loop(to(server, "Subject: x\r\n\r\nhi\r\n")));
+  EXPECT_EQ(server.quits(), 1);
+}
+
+TEST(Send, AUtf8SubjectAndDisplayNameParseBack) {
+  aiosmtpd server;
+  auto msg = smtp::message({.headers = {{"from", "J\xc3\xb6rg <sender@example.org>"},
+                                        {"subject", "Gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93"}},
+                            .body = "hi\r\n"});
+  auto p = to(server, "");
+  p.source = msg;
+  auto r = send_in_loop(p);
+  ASSERT_TRUE(r) << r.describe();
+  auto m = server.messages().at(0);
+  EXPECT_EQ(m.get("subject"), "Gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93");  // Python's email decodes it
+  EXPECT_TRUE(std::all_of(m.data.begin(), m.data.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+      << "no 8-bit byte on the wire";
+  EXPECT_TRUE(m.all("option").empty()) << "no SMTPUTF8 for ASCII addresses";
 }
 
 TEST(Send, MissingFromOrRcptThrows) {
@@ -189,6 +219,7 @@ TEST(Send, BadCredentials) {
   EXPECT_EQ(r.where().phase, "AUTH");
   EXPECT_EQ(r.error().message(), "535 5.7.8 Authentication credentials invalid");
   EXPECT_TRUE(server.messages().empty());
+  EXPECT_EQ(server.quits(), 1);
 }
 
 TEST(Send, StartTlsVerified) {
@@ -269,6 +300,7 @@ TEST(Send, SmtpUtf8NotOffered) {
   auto r = send_in_loop(p);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), "SMTPUTF8 not supported");
+  EXPECT_EQ(server.quits(), 1);
 }
 
 TEST(Send, NoOptionsUnlessAsked) {

@@ -6,6 +6,9 @@ gets SIGTERM. Each accepted message is stored in --dir as <n>.eml (the DATA byte
 exactly as received) and <n>.info ("key=value" lines: envelope, EHLO name, TLS and AUTH
 state, and the attachments as Python's email package parses them back, with their SHA-256).
 
+Every QUIT appends a line "quit" to --dir/quits (the tests check a refused command is followed
+by one). --size-limit N answers 552 to a message over N bytes (aiosmtpd's data_size_limit).
+
 Senders containing "refused" get "553 5.1.8 <addr>: Sender address rejected"; recipients
 containing "refused" get "550 5.1.1 <addr>: Recipient address rejected".
 """
@@ -42,6 +45,11 @@ class Store:
             return f"550 5.1.1 <{address}>: Recipient address rejected"
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    async def handle_QUIT(self, server, session, envelope):
+        with self.lock, open(os.path.join(self.directory, "quits"), "a") as f:
+            f.write("quit\n")
+        return "221 Bye"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -104,6 +112,7 @@ def main():
     ap.add_argument("--password")
     ap.add_argument("--exclude-auth", action="append", default=[])
     ap.add_argument("--smtputf8", action="store_true")
+    ap.add_argument("--size-limit", type=int, default=33554432)
     args = ap.parse_args()
 
     context = None
@@ -124,6 +133,7 @@ def main():
         auth_require_tls=False,
         auth_exclude_mechanism=args.exclude_auth,
         decode_data=False,
+        data_size_limit=args.size_limit,
     )
     if args.mode == "starttls":
         kwargs["tls_context"] = context

@@ -42,12 +42,13 @@ std::string slurp_and_remove(const std::string& name) {
 
 }  // namespace
 
-child_result run_child(const std::vector<std::string>& argv) {
+child_result run_child(const std::vector<std::string>& argv, const std::string& input) {
   std::string dir = "/tmp/copas-child-XXXXXX";
   if (!::mkdtemp(dir.data())) throw std::runtime_error("mkdtemp failed");
   const auto out = dir + "/out", err = dir + "/err";
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
+  if (!input.empty()) posix_spawn_file_actions_addopen(&fa, 0, input.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   auto pid = spawn(argv, fa);

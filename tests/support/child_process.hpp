@@ -23,9 +23,10 @@ struct child_result {
   std::string out, err;
 };
 
-// Runs argv to completion (inside a fiber, which polls for the exit), capturing stdout and stderr.
-// Throws std::runtime_error if argv[0] cannot be run.
-child_result run_child(const std::vector<std::string>& argv);
+// Runs argv to completion (inside a fiber, which polls for the exit), capturing stdout and stderr;
+// stdin is the file `input` (empty: the test's own). Throws std::runtime_error if argv[0]
+// cannot be run.
+child_result run_child(const std::vector<std::string>& argv, const std::string& input = {});
 
 enum class child_stdio {
   inherit,  // the test's own stdin, stdout, stderr

@@ -1,9 +1,11 @@
 // copas-sendmail --server HOST[:PORT] --from ADDR --to ADDR [--to ADDR ...] [--subject TEXT]
 //                [--attach FILE ...] [--user USER --password PASS] [--starttls | --smtps]
-//                [--cacert FILE] [-k/--insecure]
+//                [--cacert FILE] [-k/--insecure] [-H 'Name: value' ...]
 //
 // The body is read from stdin and sent as text/plain (us-ascii as is, anything else as UTF-8
-// quoted-printable). Exit 0 when the server accepted the message; 1 with the failure (step,
+// quoted-printable). Header values that are not ASCII (a UTF-8 --subject) go as RFC 2047
+// encoded-words; -H adds a header or replaces the one the tool would write (Message-ID, Date,
+// X-Mailer, From, To, Subject). Exit 0 when the server accepted the message; 1 with the failure (step,
 // host, port and the server's reply) on stderr otherwise; 2 for bad arguments.
 #include <copas/core.hpp>
 #include <copas/net/ascii.hpp>
@@ -92,7 +94,7 @@ smtp::part text_part(std::string body) {
 int main(int argc, char** argv) {
   CLI::App app{"Send the text on stdin as a mail message over SMTP (copas-cpp)", "copas-sendmail"};
   std::string server, from, subject, user, password, cacert, domain = smtp::default_domain();
-  std::vector<std::string> to, attach;
+  std::vector<std::string> to, attach, extra_headers;
   bool starttls = false, smtps = false, insecure = false;
   double timeout = smtp::TIMEOUT;
   app.add_option("--server", server, "SMTP server, HOST[:PORT] (port 25, or 465 with --smtps)")->required();
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
   app.add_flag("-k,--insecure", insecure, "do not verify the server's certificate or name");
   app.add_option("--domain", domain, "EHLO name (default $SERVER_NAME or localhost)");
   app.add_option("--timeout", timeout, "seconds per network operation (default 60)");
+  app.add_option("-H,--header", extra_headers, "extra header 'Name: value' (repeatable; replaces the default one)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -128,6 +131,17 @@ int main(int argc, char** argv) {
   for (auto& t : to) to_header += (to_header.empty() ? "" : ", ") + t;
   smtp::header_list headers = {{"from", from}, {"to", to_header}};
   if (!subject.empty()) headers.emplace_back("subject", subject);
+  for (auto& h : extra_headers) {
+    auto colon = h.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      std::cerr << "copas-sendmail: invalid --header '" << h << "' (Name: value)\n";
+      return 2;
+    }
+    std::string name = h.substr(0, colon), value = h.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    std::erase_if(headers, [&](auto& nv) { return copas::ascii::iequals(nv.first, name); });
+    headers.emplace_back(std::move(name), std::move(value));
+  }
 
   smtp::part msg;
   if (attach.empty()) {

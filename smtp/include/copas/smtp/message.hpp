@@ -22,11 +22,17 @@
 //   before each part; "\r\n--<b>--\r\n\r\n"; the epilogue and CRLF if given.
 //
 // Headers: the top level gets `date` (now, UTC, "Tue, 01 Jul 2025 10:00:00 -0000" with `zone`),
-// `x-mailer` (copas::VERSION) unless given, and `mime-version: 1.0` always; every body without
+// `x-mailer` (copas::VERSION) and `message-id` ("<time.random@hostname>", RFC 5322 §3.6.4: a
+// relay need not add one) unless given, and `mime-version: 1.0` always; every body without
 // a content-type gets `text/plain; charset="iso-8859-1"`. Parts get no date, mailer or version.
 // Names LuaSocket knows are written canonically (subject -> Subject, message-id -> Message-ID),
 // others as you spelled them, in your order (LuaSocket lower-cases them and writes them in hash
-// order). Values are sent as given: RFC 2047-encode non-ASCII text yourself. A name that is not
+// order). Values that are ASCII are sent as given; non-ASCII (UTF-8) text becomes RFC 2047
+// encoded-words ("Subject: =?UTF-8?B?R3LDvMOfZSDinJM=?="): the whole of unstructured values
+// such as Subject from the first to the last non-ASCII word, the display names in From, To,
+// Cc, Reply-To and the like, never an address itself (a UTF-8 address needs SMTPUTF8, which
+// smtp::send asks for) nor the structured Content-*, Message-ID, References or Date. A
+// non-ASCII attachment file name goes as RFC 2231's filename*=UTF-8''... A name that is not
 // a header name, or a value with a line break not followed by a space or tab (a folded line),
 // makes the source return errc::invalid_argument naming the header.
 //
@@ -69,7 +75,7 @@ inline constexpr const char* ZONE = "-0000";
 ltn12::source message(part msg);
 
 // A part carrying `data` base64-encoded in 76-column lines, with content-type `type` and
-// content-disposition attachment; filename="<filename>".
+// content-disposition attachment; filename="<filename>" (non-ASCII: filename*=UTF-8''<%-encoded>).
 part attachment(std::string filename, std::string type, ltn12::source data);
 part attachment(std::string filename, std::string type, std::string data);
 

@@ -28,6 +28,9 @@
 //   fails before MAIL FROM); BODY=8BITMIME when `eightbit` is set and the server offers it.
 // - A message that ends with CRLF is followed by ".\r\n" only, so the server stores exactly the
 //   bytes given (LuaSocket always sends "\r\n.\r\n", adding an empty line).
+// - A refused command (535 AUTH, 550 RCPT TO, 552 after the data, any other but 421) and a
+//   missing extension are followed by QUIT before the connection closes (RFC 5321 §4.1.1.10;
+//   LuaSocket just closes). A socket error, a timeout or a failed TLS handshake closes at once.
 // - Once the final dot is accepted the send succeeds: a failing QUIT does not turn a delivered
 //   message into an error (which would invite a duplicate re-send).
 // - A failed TLS handshake is returned as an error ("TLS/SSL handshake failed: <reason>") instead
