@@ -4,16 +4,21 @@
 #   2. the whole suite again under ASan+UBSan (fiber switches annotated, see core/src/sanitizer.hpp);
 #   3. the thread-offload and sync suites under TSan;
 #   4. an outside project that find_package(copas)s the installed tree and links copas::core;
-#   5. every libFuzzer target, briefly (clang).
+#   5. every libFuzzer target, briefly (clang);
+# and the release checks: the API reference and self-contained headers (docs), clang-format and
+# clang-tidy (style), a smoke run of every benchmark (bench), a project that pulls copas-cpp in
+# with FetchContent (subproject), and the shared libraries and Debian packages with a consumer
+# built against the installed packages (shared).
 # Ends with one line "N passed, N failed" over all suites; exits non-zero on any failure.
 #
-# Environment: COPAS_TEST_STAGES (default "normal asan tsan consumer fuzz"), COPAS_FUZZ_SECONDS (20),
+# Environment: COPAS_TEST_STAGES (default "normal docs style bench asan tsan consumer subproject
+# shared fuzz"; docs, style and bench reuse the normal stage's build), COPAS_FUZZ_SECONDS (20),
 # COPAS_JOBS (2).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh" || exit 1
 
-stages=${COPAS_TEST_STAGES:-"normal asan tsan consumer fuzz"}
+stages=${COPAS_TEST_STAGES:-"normal docs style bench asan tsan consumer subproject shared fuzz"}
 jobs=${COPAS_JOBS:-2}
 fuzz_seconds=${COPAS_FUZZ_SECONDS:-20}
 passed=0
@@ -60,11 +65,13 @@ configure_and_build() {  # DIR [cmake args...]
   return "${PIPESTATUS[0]}"
 }
 
+stage_times=()
 for stage in $stages; do
+  stage_start=$(date +%s)
   case $stage in
     normal)
       note "normal build: all tests"
-      if configure_and_build "$root/build/ci" -DCMAKE_INSTALL_PREFIX="$root/build/ci-install"; then
+      if configure_and_build "$root/build/ci" -DCMAKE_INSTALL_PREFIX="$root/build/ci-install" -DCOPAS_WERROR=ON; then
         run_ctest "$root/build/ci"
       else failures+=("normal build failed"); failed=$((failed + 1)); fi ;;
     asan)
@@ -109,11 +116,50 @@ for stage in $stages; do
           fi
         done
       else failures+=("fuzz build failed"); failed=$((failed + 1)); fi ;;
+    docs)
+      note "API reference (Doxygen, warnings are errors) and self-contained public headers"
+      if cmake --build "$root/build/ci" --target docs && cmake --build "$root/build/ci" -j"$jobs" --target checkheaders \
+           >"$root/build/ci/checkheaders.log" 2>&1; then
+        passed=$((passed + 1)); echo "docs: clean; reference in build/ci/docs/html; checkheaders: ok"
+      else grep -E "error|warning" "$root/build/ci/checkheaders.log" | head -30
+        failures+=("docs or checkheaders"); failed=$((failed + 1)); fi ;;
+    style)
+      note "clang-format and clang-tidy (library sources and public headers)"
+      if "$root/scripts/check-format.sh"; then passed=$((passed + 1))
+      else failures+=("clang-format"); failed=$((failed + 1)); fi
+      # The public headers are checked through the checkheaders translation units (one per header).
+      if run-clang-tidy-14 -quiet -j "$jobs" -p "$root/build/ci" \
+           "$root/(core|net|sync|async|http|ftp|smtp)/src/.*\.cpp\$" "checkheaders/.*\.cpp\$" \
+           >"$root/build/ci/clang-tidy.log" 2>&1; then
+        passed=$((passed + 1)); echo "clang-tidy: no findings"
+      else grep -E "(error|warning):" "$root/build/ci/clang-tidy.log" | sort -u | head -40
+        failures+=("clang-tidy"); failed=$((failed + 1)); fi ;;
+    bench)
+      note "every benchmark once, tiny sizes (tools/bench/run-all.sh --smoke)"
+      if "$root/tools/bench/run-all.sh" --smoke --build "$root/build/ci"; then passed=$((passed + 1))
+      else failures+=("benchmark smoke run"); failed=$((failed + 1)); fi ;;
+    subproject)
+      note "a project that pulls copas-cpp in with FetchContent: the libraries alone, no GoogleTest"
+      if cmake -S "$root/tests/consumer/fetchcontent" -B "$root/build/ci-subproject" -G Ninja \
+           -DCOPAS_SOURCE_DIR="$root" >"$root/build/ci-subproject.log" 2>&1 \
+         && cmake --build "$root/build/ci-subproject" -j"$jobs" --target consumer >>"$root/build/ci-subproject.log" 2>&1 \
+         && "$root/build/ci-subproject/consumer"; then
+        passed=$((passed + 1)); echo "subproject: ok"
+      else tail -30 "$root/build/ci-subproject.log"; failures+=("FetchContent consumer"); failed=$((failed + 1)); fi ;;
+    shared)
+      note "shared libraries, Debian packages, consumer against the installed packages"
+      if configure_and_build "$root/build/ci-shared" -DBUILD_SHARED_LIBS=ON -DCOPAS_WERROR=ON \
+           -DCOPAS_BUILD_TESTS=OFF -DCOPAS_BUILD_BENCH=OFF -DCMAKE_INSTALL_PREFIX=/usr \
+         && "$root/scripts/check-packages.sh" "$root/build/ci-shared"; then
+        passed=$((passed + 1)); echo "shared: ok"
+      else failures+=("shared libraries or packages"); failed=$((failed + 1)); fi ;;
     *) echo "unknown stage $stage"; exit 2 ;;
   esac
+  stage_times+=("$stage $(($(date +%s) - stage_start))s")
 done
 
 echo
+echo "stage times: ${stage_times[*]}"
 cat "$failed_output"
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
 echo "$passed passed, $failed failed"

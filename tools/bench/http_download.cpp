@@ -19,14 +19,17 @@ double timed(const std::string& cmd) {
 
 }  // namespace
 
-int main() {
+// bench_http_download [MIB [ROUNDS]]: a MIB MiB file (100), best of ROUNDS rounds (5).
+int main(int argc, char** argv) {
   std::string dir = "/tmp/copas-bench-dl-XXXXXX";
   if (!::mkdtemp(dir.data())) return 1;
   std::string cmd = "cd " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem"
                     " -out cert.pem -days 1 -subj /CN=localhost >/dev/null 2>&1";
   if (std::system(cmd.c_str()) != 0) return 1;
   copas::test::nginx_server nginx(dir + "/cert.pem", dir + "/key.pem");
-  const std::size_t size = 100u << 20;
+  const std::size_t mib = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 100;
+  const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
+  const std::size_t size = mib << 20;
   {
     std::ofstream f(nginx.www() + "/big.bin", std::ios::binary);
     std::string block(1 << 20, 'x');
@@ -34,13 +37,13 @@ int main() {
   }
   std::string url = "http://127.0.0.1:" + std::to_string(nginx.http_port()) + "/big.bin";
   double best_curl = 1e9, best_ours = 1e9;
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < rounds; ++i) {
     best_curl = std::min(best_curl, timed("curl -s -o /dev/null " + url));
     best_ours = std::min(best_ours, timed(std::string(COPAS_FETCH_BIN) + " -s -o /dev/null " + url));
   }
   double mb = static_cast<double>(size) / 1e6;
-  std::printf("100 MiB download: copas-fetch %.0f MB/s, curl %.0f MB/s, ratio %.2fx (target >= 0.9x)\n",
-              mb / best_ours, mb / best_curl, best_curl / best_ours);
+  std::printf("%zu MiB download: copas-fetch %.0f MB/s, curl %.0f MB/s, ratio %.2fx (target >= 0.9x)\n",
+              mib, mb / best_ours, mb / best_curl, best_curl / best_ours);
   std::system(("rm -rf " + dir).c_str());
   return 0;
 }

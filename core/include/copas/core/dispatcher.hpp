@@ -23,6 +23,8 @@
 
 struct event_base;
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 struct dispatcher_options {
@@ -109,3 +111,5 @@ class dispatcher::remote {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 using error_handler =
@@ -58,3 +60,5 @@ class runtime_error : public std::runtime_error {
 void report_error(std::exception_ptr err, const thread& co, const socket_ref* skt = nullptr);
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

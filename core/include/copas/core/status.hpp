@@ -3,6 +3,8 @@
 
 #include <optional>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 struct status_report {
@@ -38,3 +40,5 @@ struct status_report {
 status_report status(std::optional<bool> enable_stats = std::nullopt);
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -20,6 +20,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 // Why a park returned (cancellation throws instead).
@@ -114,3 +116,5 @@ class wait_queue {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -25,6 +25,8 @@
 #include <optional>
 #include <string>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ftp {
 
 // Called as data moves: bytes so far and, when known, the total.
@@ -72,3 +74,5 @@ fetch_outcome fetch(const fetch_options& options);
 int curl_exit_code(const copas::error& e, phase p, bool upload, bool active = false);
 
 }  // namespace copas::ftp
+
+#include <copas/core/api_suffix.hpp>

@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 using connection_handler = std::function<void(socket)>;
@@ -52,3 +54,5 @@ bool autoclose() noexcept;
 void autoclose(bool on) noexcept;
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -22,6 +22,8 @@
 
 typedef struct ssl_ctx_st SSL_CTX;
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 // LuaSec's `wrap` table.
@@ -78,3 +80,5 @@ struct ssl_params {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>
