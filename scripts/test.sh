@@ -77,13 +77,14 @@ for stage in $stages; do
     asan)
       note "ASan+UBSan build: all tests"
       export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
-      if configure_and_build "$root/build/ci-asan" -DCOPAS_SANITIZE=address,undefined -DCOPAS_BUILD_BENCH=OFF; then
+      if configure_and_build "$root/build/ci-asan" -DCOPAS_SANITIZE=address,undefined -DCOPAS_BUILD_BENCH=OFF \
+           -DCOPAS_BUILD_EXAMPLES=OFF; then
         run_ctest "$root/build/ci-asan"
       else failures+=("asan build failed"); failed=$((failed + 1)); fi ;;
     tsan)
       note "TSan build: core, sync and async tests"
       export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
-      if configure_and_build "$root/build/ci-tsan" -DCOPAS_SANITIZE=thread -DCOPAS_BUILD_BENCH=OFF \
+      if configure_and_build "$root/build/ci-tsan" -DCOPAS_SANITIZE=thread -DCOPAS_BUILD_BENCH=OFF -DCOPAS_BUILD_EXAMPLES=OFF \
            -DCOPAS_BUILD_TOOLS=OFF -DCOPAS_TEST_DIRS="core;sync;async"; then
         # Not under TSan (they run in the normal and ASan stages): death tests (a deliberate
         # SIGSEGV).
@@ -104,7 +105,8 @@ for stage in $stages; do
     fuzz)
       note "libFuzzer targets, ${fuzz_seconds}s each"
       if CC=clang CXX=clang++ configure_and_build "$root/build/ci-fuzz" -DCOPAS_BUILD_FUZZ=ON \
-           -DCOPAS_BUILD_TESTS=ON -DCOPAS_BUILD_TOOLS=OFF -DCOPAS_BUILD_BENCH=OFF -DCOPAS_TEST_DIRS=fuzz; then
+           -DCOPAS_BUILD_TESTS=ON -DCOPAS_BUILD_TOOLS=OFF -DCOPAS_BUILD_BENCH=OFF -DCOPAS_BUILD_EXAMPLES=OFF \
+           -DCOPAS_TEST_DIRS=fuzz; then
         for f in "$root"/build/ci-fuzz/tests/fuzz/*_fuzz; do
           [ -x "$f" ] || continue
           corpus="$root/build/ci-fuzz/corpus/$(basename "$f")"; mkdir -p "$corpus"
