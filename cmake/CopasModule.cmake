@@ -8,6 +8,9 @@
 # hidden unless declared in a public header between <copas/core/api_prefix.hpp> and
 # <copas/core/api_suffix.hpp> (see api_prefix.hpp: how to mark a new public header), so the
 # shared libraries export the public API and nothing else.
+file(RELATIVE_PATH COPAS_PC_PREFIX_FROM_PCDIR /${CMAKE_INSTALL_LIBDIR}/pkgconfig /)
+string(REGEX REPLACE "/$" "" COPAS_PC_PREFIX_FROM_PCDIR "${COPAS_PC_PREFIX_FROM_PCDIR}")
+
 function(copas_add_module name)
   cmake_parse_arguments(M "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS;PC_REQUIRES;PC_LIBS" ${ARGN})
   set(target copas_${name})

@@ -68,9 +68,9 @@ ldd "$build/package-consumer/consumer" | grep -q "$libdir/libcopas_core.so.$sove
   || fail "consumer is not linked to the packaged libcopas_core.so.$soversion"
 "$build/package-consumer/consumer" && "$build/package-consumer/consumer_all" \
   || fail "consumer built against the packages fails"
-# pkg-config: the .pc files say prefix=/usr; --define-variable points them at the unpacked root.
+# pkg-config: the .pc files find their prefix from where they are (${pcfiledir}).
 c++ -std=c++20 -o "$build/package-consumer/consumer-pc" "$root/tests/consumer/main.cpp" \
-  $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --define-variable=prefix="$prefix/usr" --cflags --libs copas-core) \
+  $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs copas-core) \
   && "$build/package-consumer/consumer-pc" || fail "pkg-config consumer against the packages fails"
 for tool in copas-fetch copas-proxy copas-sendmail copas-echo; do
   [ -f "$prefix/usr/share/man/man1/$tool.1" ] || [ -f "$prefix/usr/share/man/man1/$tool.1.gz" ] \
