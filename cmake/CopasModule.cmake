@@ -6,8 +6,9 @@
 # Static by default; with BUILD_SHARED_LIBS=ON a shared library libcopas_NAME.so.VERSION with
 # SONAME libcopas_NAME.so.COPAS_SOVERSION (cmake/CopasVersion.cmake). Either way symbols are
 # hidden unless declared in a public header between <copas/core/api_prefix.hpp> and
-# <copas/core/api_suffix.hpp> (see api_prefix.hpp: how to mark a new public header), so the
-# shared libraries export the public API and nothing else.
+# <copas/core/api_suffix.hpp> (see api_prefix.hpp: how to mark a new public header), and a linker
+# version script (cmake/copas.map) keeps everything outside namespace copas local, so the shared
+# libraries export the public API and nothing else.
 file(RELATIVE_PATH COPAS_PC_PREFIX_FROM_PCDIR /${CMAKE_INSTALL_LIBDIR}/pkgconfig /)
 string(REGEX REPLACE "/$" "" COPAS_PC_PREFIX_FROM_PCDIR "${COPAS_PC_PREFIX_FROM_PCDIR}")
 
@@ -21,6 +22,10 @@ function(copas_add_module name)
     set_target_properties(${target} PROPERTIES
       CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
       VERSION ${PROJECT_VERSION} SOVERSION ${COPAS_SOVERSION})
+    if(BUILD_SHARED_LIBS)
+      target_link_options(${target} PRIVATE "LINKER:--version-script=${PROJECT_SOURCE_DIR}/cmake/copas.map")
+      set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/copas.map)
+    endif()
     set(pc_own_lib "-lcopas_${name}")
   else()
     add_library(${target} INTERFACE)
