@@ -59,9 +59,11 @@ class read_format {
                 // (see descriptor::read_number)
   };
 
-  read_format(kind_t k) noexcept : kind_(k) {}  // NOLINT(google-explicit-constructor): implicit, read(read_format::all)
+  // NOLINTNEXTLINE(google-explicit-constructor): implicit, read(read_format::all)
+  read_format(kind_t k) noexcept : kind_(k) {}
   template <std::integral N>
-  read_format(N n) noexcept : kind_(count), n_(static_cast<std::size_t>(n)) {}  // NOLINT(google-explicit-constructor): read(4096)
+  // NOLINTNEXTLINE(google-explicit-constructor): read(4096)
+  read_format(N n) noexcept : kind_(count), n_(static_cast<std::size_t>(n)) {}
   // Lua spelling; throws std::invalid_argument "bad argument #1 to 'read' (invalid format)".
   read_format(const char* lua);  // NOLINT(google-explicit-constructor): read("l")
 
