@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   copas::loop([&] {
     for (int i = 1; i < argc; ++i) {
       std::string url = argv[i];
-      copas::addthread([&failures, url] {
+      copas::addthread([&failures, start, url] {
         std::size_t bytes = 0;
         copas::ltn12::sink count = [&bytes](copas::ltn12::chunk c,
                                             const auto&) -> copas::result<void> {
