@@ -66,9 +66,10 @@ configure_and_build() {  # DIR [cmake args...]
 }
 
 # run_tidy: clang-tidy (.clang-tidy) over the library sources, which include every public header,
-# with the normal build's compile commands.
+# with the normal build's compile commands (-Wno-error: compiler warnings are the compilers'
+# business, .clang-tidy leaves them out).
 run_tidy() {
-  run-clang-tidy-14 -quiet -j "$jobs" -p "$root/build/ci" "$root/(core|net|sync|async|http|ftp|smtp)/src/.*\.cpp\$"
+  run-clang-tidy-14 -quiet -j "$jobs" -p "$root/build/ci" -extra-arg=-Wno-error "$root/(core|net|sync|async|http|ftp|smtp)/src/.*\.cpp\$"
 }
 
 stage_times=()
