@@ -35,24 +35,23 @@ int main(int argc, char** argv) {
   std::map<int, copas::socket> clients;  // who is in the room, by client number
   int next_id = 0;
 
-  copas::loop([&] {
-    copas::queue<message> room({.name = "room"});
-    room.add_worker([&](message m) {
-      std::string line = "[" + std::to_string(m.from) + "] " + m.text + "\n";
-      for (auto& [id, c] : clients) {
-        // A client whose socket fails is dropped; its reader sees the close and leaves.
-        if (id != m.from && !c.send(line)) c.close();
-      }
-    });
-
-    copas::addserver(*server, [&](copas::socket client) {
-      int id = ++next_id;
-      clients.emplace(id, client);
-      client.send("welcome, you are [" + std::to_string(id) + "]\n");
-      room.push({id, "joined"});
-      while (auto line = client.receive()) room.push({id, *line});
-      clients.erase(id);
-      room.push({id, "left"});
-    });
+  copas::queue<message> room({.name = "room"});
+  room.add_worker([&](message m) {
+    std::string line = "[" + std::to_string(m.from) + "] " + m.text + "\n";
+    for (auto& [id, c] : clients) {
+      // A client whose socket fails is dropped; its reader sees the close and leaves.
+      if (id != m.from && !c.send(line)) c.close();
+    }
   });
+
+  copas::addserver(*server, [&](copas::socket client) {
+    int id = ++next_id;
+    clients.emplace(id, client);
+    client.send("welcome, you are [" + std::to_string(id) + "]\n");
+    room.push({id, "joined"});
+    while (auto line = client.receive()) room.push({id, *line});
+    clients.erase(id);
+    room.push({id, "left"});
+  });
+  copas::loop();
 }
