@@ -46,8 +46,9 @@ ltn12::source until_closed(copas::socket data, std::uint64_t& counter) {
       counter += r->size();
       return ltn12::chunk(std::move(r).value());
     }
+    copas::error err = r.error();  // taken before the data is moved out of r
     std::string partial = std::move(r).data_or_partial();
-    if (r.error() == copas::errc::closed) {
+    if (err == copas::errc::closed) {
       done = true;
       data.close();
       if (partial.empty()) return ltn12::chunk{};
@@ -55,7 +56,7 @@ ltn12::source until_closed(copas::socket data, std::uint64_t& counter) {
       return ltn12::chunk(std::move(partial));
     }
     // receivepartial returns fresh bytes with a "timeout"-coded error; no bytes is the failure.
-    if (partial.empty()) return r.error();
+    if (partial.empty()) return err;
     counter += partial.size();
     return ltn12::chunk(std::move(partial));
   };

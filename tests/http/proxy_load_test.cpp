@@ -45,7 +45,9 @@ TEST(ProxyLoad, ThousandsOfIdleClientsAndAStalledReaderDoNotStallBusyOnes) {
     for (int i = 0; i < idle_clients; ++i) {
       auto s = copas::wrap(copas::tcp());
       ASSERT_TRUE(s.connect("127.0.0.1", port)) << "idle client " << i;
-      if (i % 2) ASSERT_TRUE(s.send("GET " + origin + "/index.html HTTP/1.1\r\nHost: loc"));
+      if (i % 2) {
+        ASSERT_TRUE(s.send("GET " + origin + "/index.html HTTP/1.1\r\nHost: loc"));
+      }
       idle.push_back(s);
     }
     // A stalled reader: asks for 32 MiB and never reads, so the proxy's writes to it block.

@@ -116,7 +116,9 @@ TEST_F(NetTest, AllOfExactlyTheLimitIsNotTooLong) {
     auto s = client_of(server);
     s.set_receive_limits({.all = 10});
     auto r = s.receive(all);
-    if (!r) EXPECT_EQ(r.error().message(), "closed");  // Copas's "*a": closed with the data
+    if (!r) {
+      EXPECT_EQ(r.error().message(), "closed");  // Copas's "*a": closed with the data
+    }
     EXPECT_EQ(r.data_or_partial(), "0123456789");
     s.close();
   });

@@ -68,7 +68,8 @@ double copas_concurrent_rate(const std::string& url, int fibers, int each) {
 
 }  // namespace
 
-int main() {
+// bench_http_keepalive [GETS [RUNS]]: GETS requests per run (2000), RUNS alternating runs (7).
+int main(int argc, char** argv) {
   std::string dir = "/tmp/copas-bench-http-XXXXXX";
   if (!::mkdtemp(dir.data())) return 1;
   std::string cmd = "cd " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem"
@@ -77,10 +78,10 @@ int main() {
   copas::test::nginx_server nginx(dir + "/cert.pem", dir + "/key.pem");
   nginx.put_file("small.txt", std::string(100, 's'));
   std::string url = "http://127.0.0.1:" + std::to_string(nginx.http_port()) + "/small.txt";
-  const int n = 2000;
+  const int n = argc > 1 ? std::atoi(argv[1]) : 2000;
   // Alternating runs, medians of each side: one run lasts a fraction of a second, and this
   // machine's speed drifts more than that between runs.
-  const int runs = 7;
+  const int runs = argc > 2 ? std::atoi(argv[2]) : 7;
   std::vector<double> bases, ourses;
   for (int i = 0; i < runs; ++i) {
     bases.push_back(curl_rate(url, n));

@@ -1,9 +1,12 @@
 #pragma once
 // copas::net: sockets, servers, TLS and DNS that block only their fiber; plus the codecs the
 // protocol clients share (url, mime, ltn12).
+#include <copas/net/debug_socket.hpp>
 #include <copas/net/dns.hpp>
 #include <copas/net/free_functions.hpp>
 #include <copas/net/io_result.hpp>
+#include <copas/net/ltn12.hpp>
+#include <copas/net/mime.hpp>
 #include <copas/net/receive_limits.hpp>
 #include <copas/net/receive_pattern.hpp>
 #include <copas/net/serve_threads.hpp>
@@ -11,15 +14,4 @@
 #include <copas/net/socket.hpp>
 #include <copas/net/ssl_params.hpp>
 #include <copas/net/tls_server.hpp>
-#if __has_include(<copas/net/debug_socket.hpp>)
-#include <copas/net/debug_socket.hpp>
-#endif
-#if __has_include(<copas/net/url.hpp>)
 #include <copas/net/url.hpp>
-#endif
-#if __has_include(<copas/net/mime.hpp>)
-#include <copas/net/mime.hpp>
-#endif
-#if __has_include(<copas/net/ltn12.hpp>)
-#include <copas/net/ltn12.hpp>
-#endif

@@ -46,6 +46,8 @@
 #include <type_traits>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::async {
 
 // Seconds between cancel() and the forced stop of a task still running (copas-async's
@@ -92,3 +94,5 @@ auto run(F&& fn) {
 }
 
 }  // namespace copas::async
+
+#include <copas/core/api_suffix.hpp>

@@ -12,6 +12,8 @@
 
 #include <system_error>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::async {
 
 enum class errc {
@@ -37,3 +39,5 @@ inline bool operator==(const copas::error& a, errc b) noexcept {
 
 template <>
 struct std::is_error_code_enum<copas::async::errc> : std::true_type {};
+
+#include <copas/core/api_suffix.hpp>

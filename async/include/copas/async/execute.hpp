@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::async {
 
 // The results of os.execute (and of closing an io_popen descriptor) as Lua 5.2+ returns them.
@@ -41,3 +43,5 @@ exit_status execute(std::string_view command);
 }  // namespace this_task
 
 }  // namespace copas::async
+
+#include <copas/core/api_suffix.hpp>

@@ -38,6 +38,8 @@
 #include <type_traits>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::async::detail {
 
 // A copas::future task: run by a fiber of the owning dispatcher, never by the worker pool.
@@ -135,3 +137,5 @@ auto addnamedthread(std::string name, F&& fn, Args&&... args) {
 }
 
 }  // namespace copas::future
+
+#include <copas/core/api_suffix.hpp>

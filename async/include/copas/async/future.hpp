@@ -22,6 +22,8 @@
 #include <tuple>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::async {
 
 // What try_get() found.
@@ -78,3 +80,5 @@ class future {
 };
 
 }  // namespace copas::async
+
+#include <copas/core/api_suffix.hpp>

@@ -12,6 +12,8 @@
 
 #include <cstddef>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::async {
 
 struct pool_options {
@@ -47,3 +49,5 @@ struct pool_stats {
 pool_stats stats();
 
 }  // namespace copas::async
+
+#include <copas/core/api_suffix.hpp>

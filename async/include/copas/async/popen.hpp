@@ -11,7 +11,7 @@
 // wait_kind::read / write park, so it keeps the loop alive); only close() borrows a worker to
 // wait for the child.
 //
-// Differences from copas-async (each a fix of one of its quirks, async.md §3.6):
+// Differences from copas-async (each a fix of one of its quirks):
 // - a failure to start the shell is reported by every operation (`spawn failed: <reason>`);
 // - a bad read format throws std::invalid_argument at once instead of hanging the task;
 // - write() returns success or the write error instead of hanging;
@@ -40,6 +40,8 @@
 #include <string_view>
 #include <variant>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::async {
 
 // A number as Lua 5.4 reads one: an integer, or a float.
@@ -57,11 +59,13 @@ class read_format {
                 // (see descriptor::read_number)
   };
 
-  read_format(kind_t k) noexcept : kind_(k) {}  // NOLINT: implicit, read(read_format::all)
+  // NOLINTNEXTLINE(google-explicit-constructor): implicit, read(read_format::all)
+  read_format(kind_t k) noexcept : kind_(k) {}
   template <std::integral N>
-  read_format(N n) noexcept : kind_(count), n_(static_cast<std::size_t>(n)) {}  // NOLINT
+  // NOLINTNEXTLINE(google-explicit-constructor): read(4096)
+  read_format(N n) noexcept : kind_(count), n_(static_cast<std::size_t>(n)) {}
   // Lua spelling; throws std::invalid_argument "bad argument #1 to 'read' (invalid format)".
-  read_format(const char* lua);  // NOLINT
+  read_format(const char* lua);  // NOLINT(google-explicit-constructor): read("l")
 
   kind_t kind() const noexcept { return kind_; }
   std::size_t size() const noexcept { return n_; }
@@ -168,3 +172,5 @@ inline descriptor::line_range descriptor::lines() { return line_range(this); }
 descriptor io_popen(std::string command, std::string_view mode = "r");
 
 }  // namespace copas::async
+
+#include <copas/core/api_suffix.hpp>

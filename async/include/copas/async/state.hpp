@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::async {
 
 // What try_get() reports (copas-async's PENDING = false, SUCCESS = true, ERROR = "error").
@@ -38,3 +40,5 @@ constexpr std::string_view to_string(lane_status s) noexcept {
 }
 
 }  // namespace copas::async
+
+#include <copas/core/api_suffix.hpp>

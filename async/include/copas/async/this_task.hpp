@@ -14,6 +14,8 @@
 #include <chrono>
 #include <stop_token>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::async::this_task {
 
 // The running task's stop token: stop is requested when its future is cancelled.
@@ -31,3 +33,5 @@ bool sleep(std::chrono::duration<Rep, Period> d) {
 }
 
 }  // namespace copas::async::this_task
+
+#include <copas/core/api_suffix.hpp>

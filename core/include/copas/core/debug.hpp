@@ -7,6 +7,8 @@
 #include <functional>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::debug {
 
 using logger = std::function<void(std::string_view line)>;
@@ -20,3 +22,5 @@ void start(logger log = {}, bool core = false);
 void stop();
 
 }  // namespace copas::debug
+
+#include <copas/core/api_suffix.hpp>

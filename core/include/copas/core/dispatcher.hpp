@@ -24,6 +24,8 @@
 
 struct event_base;
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 struct dispatcher_options {
@@ -126,3 +128,5 @@ class dispatcher::remote {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -9,6 +9,8 @@
 #include <system_error>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 // Every error string Copas (and LuaSocket underneath it) hands back, one enumerator each.
@@ -46,8 +48,8 @@ inline std::error_code make_error_code(errc e) noexcept {
 class error {
  public:
   error() = default;
-  error(errc e) : code_(make_error_code(e)) {}  // NOLINT: implicit, like Lua's nil, "timeout"
-  error(std::error_code code) : code_(code) {}  // NOLINT
+  error(errc e) : code_(make_error_code(e)) {}  // NOLINT(google-explicit-constructor): implicit, like Lua's nil, "timeout"
+  error(std::error_code code) : code_(code) {}  // NOLINT(google-explicit-constructor): implicit, like errc
   error(std::error_code code, std::string detail) : code_(code), detail_(std::move(detail)) {}
   error(errc e, std::string detail) : code_(make_error_code(e)), detail_(std::move(detail)) {}
 
@@ -82,3 +84,5 @@ using result = boost::system::result<T, error>;
 
 template <>
 struct std::is_error_code_enum<copas::errc> : std::true_type {};
+
+#include <copas/core/api_suffix.hpp>

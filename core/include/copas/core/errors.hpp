@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 using error_handler =
@@ -64,3 +66,5 @@ class runtime_error : public std::runtime_error {
 void report_error(std::exception_ptr err, const thread& co, const socket_ref* skt = nullptr);
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -10,6 +10,8 @@
 #include <functional>
 #include <optional>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 // Runs fibers until finished() holds twice in a row: the first time it calls exit() (releasing
@@ -50,3 +52,5 @@ void waitforexit();
 void cancelall();
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

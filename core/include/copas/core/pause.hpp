@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 // Yields. delay <= 0: runs again in the next round, after every fiber already ready.
@@ -31,3 +33,5 @@ double pauseforever();
 bool wakeup(const thread& t);
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

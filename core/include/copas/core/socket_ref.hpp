@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 class socket_ref {
@@ -20,3 +22,5 @@ class socket_ref {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 // Tells the CPU this is a spin loop (x86 PAUSE, ARM YIELD): cheaper for a sibling hyperthread
@@ -32,3 +34,5 @@ bool spin_until(Ready&& ready, std::chrono::steady_clock::time_point stop) {
 }
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

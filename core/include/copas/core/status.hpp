@@ -3,6 +3,8 @@
 
 #include <optional>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 struct status_report {
@@ -44,3 +46,5 @@ void count_failed_handshake() noexcept;
 }  // namespace detail
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -19,6 +19,8 @@
 #include <tuple>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 namespace detail {
@@ -108,3 +110,5 @@ template <>
 struct std::hash<copas::thread> {
   std::size_t operator()(const copas::thread& t) const noexcept { return t.hash(); }
 };
+
+#include <copas/core/api_suffix.hpp>

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <limits>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 using clock = std::chrono::steady_clock;
@@ -33,3 +35,5 @@ clock::time_point deadline_after(double s) noexcept;
 clock::time_point coarse_now() noexcept;
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -3,6 +3,8 @@
 
 #include <functional>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 class thread;
@@ -19,3 +21,5 @@ class thread;
 bool timeout(double delay, std::function<void(const thread&)> callback = {});
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

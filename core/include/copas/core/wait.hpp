@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 // Why a park returned (cancellation throws instead).
@@ -151,3 +153,5 @@ class wait_queue {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

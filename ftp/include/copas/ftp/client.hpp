@@ -27,6 +27,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ftp {
 
 // Simple form: downloads the file the URL names and returns its contents. The URL defaults to
@@ -44,3 +46,5 @@ result<std::size_t> put(const request& r);
 result<void> command(const command_request& r);
 
 }  // namespace copas::ftp
+
+#include <copas/core/api_suffix.hpp>

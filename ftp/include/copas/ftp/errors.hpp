@@ -13,6 +13,8 @@
 
 #include <system_error>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ftp {
 
 enum class errc {
@@ -38,3 +40,5 @@ inline bool is(const copas::error& e, errc k) noexcept { return e.code() == make
 
 template <>
 struct std::is_error_code_enum<copas::ftp::errc> : std::true_type {};
+
+#include <copas/core/api_suffix.hpp>

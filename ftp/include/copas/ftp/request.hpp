@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ftp {
 
 // Seconds every socket call may take: connect, each reply, each data block (LuaSocket's
@@ -94,3 +96,5 @@ struct command_request {
 };
 
 }  // namespace copas::ftp
+
+#include <copas/core/api_suffix.hpp>

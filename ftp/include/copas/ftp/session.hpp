@@ -32,6 +32,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ftp {
 
 // The step a session is in (or failed in), for error reports: "login: 530 Login incorrect.".
@@ -116,3 +118,5 @@ class session {
 };
 
 }  // namespace copas::ftp
+
+#include <copas/core/api_suffix.hpp>

@@ -11,8 +11,12 @@
 #include <copas/net/ltn12/sink.hpp>
 #include <copas/net/socket.hpp>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::http {
 
 ltn12::sink body_sink(socket s, bool chunked);
 
 }  // namespace copas::http
+
+#include <copas/core/api_suffix.hpp>

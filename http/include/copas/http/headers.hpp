@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::http {
 
 class headers {
@@ -68,3 +70,5 @@ inline bool same_name(std::string_view a, std::string_view b) noexcept { return 
 using header_names::canonic;
 
 }  // namespace copas::http
+
+#include <copas/core/api_suffix.hpp>

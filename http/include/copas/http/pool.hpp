@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::http::pool {
 
 struct options {
@@ -36,3 +38,5 @@ void put(const std::string& key, socket s);
 void count_open();
 
 }  // namespace copas::http::pool
+
+#include <copas/core/api_suffix.hpp>

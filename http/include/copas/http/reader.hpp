@@ -39,6 +39,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::http {
 
 // Bounds on what a peer may send.
@@ -141,3 +143,5 @@ result<std::uint64_t> read_body(reader& in, const framing& f, const ltn12::sink&
                                 headers* trailers = nullptr);
 
 }  // namespace copas::http
+
+#include <copas/core/api_suffix.hpp>

@@ -12,7 +12,7 @@
 //                                  .source = copas::ltn12::source::string("data"),
 //                                  .timeout = copas::http::timeouts{.connect = 2}});
 //
-// Forms (protocols.md 5.1): request(url) GETs and returns the body; request(url, body) POSTs
+// Forms: request(url) GETs and returns the body; request(url, body) POSTs
 // `body` as application/x-www-form-urlencoded; request(params) streams the body to params.sink
 // and returns an empty response.body. Each gives code, headers (lower-case names) and the status
 // line; an HTTP/0.9 peer gives code 200 and no headers or status line.
@@ -28,7 +28,7 @@
 // status that comes first is the response and the body is never sent (the connection is then
 // closed, not pooled).
 //
-// Redirects (5.6, 5.7): 301, 302, 303, 307 for GET/HEAD requests without a source, at most
+// Redirects: 301, 302, 303, 307 for GET/HEAD requests without a source, at most
 // maxredirects (default 5, std::nullopt = unlimited); relative locations resolved with
 // url::absolute. A 3xx that would be followed past the limit ends the request with the error
 // "too many redirects (limit <n>)" (LuaSocket returns the 3xx instead; it is kept in the
@@ -104,6 +104,8 @@
 #include <variant>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::http {
 
 // Module constants (LuaSocket's http.TIMEOUT, http.USERAGENT, Copas's PORT, SSLPORT, PROXY).
@@ -125,9 +127,9 @@ struct timeouts {
 // 'receive'" (Copas raises it too).
 class timeout_option {
  public:
-  timeout_option(double seconds = TIMEOUT) : v_(seconds) {}  // NOLINT
-  timeout_option(timeouts t) : v_(t) {}                      // NOLINT
-  timeout_option(std::initializer_list<std::pair<std::string, double>> table)  // NOLINT
+  timeout_option(double seconds = TIMEOUT) : v_(seconds) {}  // NOLINT(google-explicit-constructor): .timeout = 5
+  timeout_option(timeouts t) : v_(t) {}                      // NOLINT(google-explicit-constructor): .timeout = timeouts{...}
+  timeout_option(std::initializer_list<std::pair<std::string, double>> table)  // NOLINT(google-explicit-constructor): .timeout = {{"connect", 2}}
       : v_(std::vector<std::pair<std::string, double>>(table)) {}
   timeouts resolve() const;
 
@@ -220,3 +222,5 @@ request_result request(std::string_view url, std::string body);
 request_result request(request_params params);
 
 }  // namespace copas::http
+
+#include <copas/core/api_suffix.hpp>

@@ -21,6 +21,8 @@
 #include <string>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::http {
 
 struct response {
@@ -39,10 +41,10 @@ struct response {
 // The response, or an error with the partial response. Reads like copas::result<response>.
 class request_result {
  public:
-  request_result(response r) : r_(std::move(r)), ok_(true) {}  // NOLINT: implicit, like result<T>
-  request_result(copas::error err, response partial = {})        // NOLINT
+  request_result(response r) : r_(std::move(r)), ok_(true) {}  // NOLINT(google-explicit-constructor): implicit, like result<T>
+  request_result(copas::error err, response partial = {})        // NOLINT(google-explicit-constructor): implicit, like result<T>
       : r_(std::move(partial)), err_(std::move(err)) {}
-  request_result(errc e) : err_(e) {}  // NOLINT
+  request_result(errc e) : err_(e) {}  // NOLINT(google-explicit-constructor): implicit, like result<T>
 
   bool has_value() const noexcept { return ok_; }
   bool has_error() const noexcept { return !ok_; }
@@ -81,3 +83,5 @@ class request_result {
 };
 
 }  // namespace copas::http
+
+#include <copas/core/api_suffix.hpp>

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ascii {
 
 constexpr char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
@@ -43,3 +45,5 @@ constexpr bool icontains(std::string_view text, std::string_view word) noexcept 
 }
 
 }  // namespace copas::ascii
+
+#include <copas/core/api_suffix.hpp>

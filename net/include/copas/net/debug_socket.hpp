@@ -17,9 +17,13 @@
 #include <copas/core/debug.hpp>
 #include <copas/net/socket.hpp>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::debug {
 
 // Turns logging on for `s` (every handle of it) and returns it.
 copas::socket socket(copas::socket s, logger log = {});
 
 }  // namespace copas::debug
+
+#include <copas/core/api_suffix.hpp>

@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::dns {
 
 // Replaces the system's nameservers ("ip" or "ip:port") for this thread; an empty list goes back
@@ -39,3 +41,5 @@ result<std::vector<std::string>> resolve(std::string_view host);
 result<std::vector<std::string>> resolve(std::string_view host, clock::time_point deadline);
 
 }  // namespace copas::dns
+
+#include <copas/core/api_suffix.hpp>

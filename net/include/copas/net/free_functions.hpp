@@ -21,6 +21,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 inline result<void> connect(socket& s, std::string_view host, std::uint16_t port) {
@@ -72,3 +74,5 @@ inline result<void> sni(socket& s, sni_params names) { return s.sni(std::move(na
 inline void flush(const socket& s) noexcept { s.flush(); }
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::header_names {
 
 // The spelling LuaSocket's headers.lua gives a known name (matched in any case): Title-Case
@@ -20,3 +22,5 @@ std::string canonic(std::string_view name);
 bool same(std::string_view a, std::string_view b) noexcept;
 
 }  // namespace copas::header_names
+
+#include <copas/core/api_suffix.hpp>

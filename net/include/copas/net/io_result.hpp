@@ -14,13 +14,15 @@
 #include <string>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 // The outcome of receive / receivepartial: the data, or an error with what was read so far
 // (the prefix included).
 class receive_result {
  public:
-  receive_result(std::string data) : data_(std::move(data)), ok_(true) {}  // NOLINT
+  receive_result(std::string data) : data_(std::move(data)), ok_(true) {}  // NOLINT(google-explicit-constructor): implicit, like result<T>
   receive_result(copas::error err, std::string partial)
       : data_(std::move(partial)), err_(std::move(err)) {}
 
@@ -83,3 +85,5 @@ class send_result {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -21,6 +21,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::mime {
 
 inline constexpr std::string_view VERSION = "MIME 1.0.3";
@@ -85,3 +87,5 @@ counted eol(int ctx, opt_bytes c, std::string_view marker = "\r\n");
 counted dot(int state, opt_bytes c);
 
 }  // namespace copas::mime
+
+#include <copas/core/api_suffix.hpp>

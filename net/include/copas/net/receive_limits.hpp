@@ -21,6 +21,8 @@
 #include <cstddef>
 #include <optional>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 struct receive_limits {
@@ -30,3 +32,5 @@ struct receive_limits {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -12,15 +12,17 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 class receive_pattern {
  public:
   enum class kind { line, all, count };
 
-  constexpr receive_pattern(kind k) : kind_(k) {}  // NOLINT: copas::line / copas::all
+  constexpr receive_pattern(kind k) : kind_(k) {}  // NOLINT(google-explicit-constructor): copas::line / copas::all
   template <class Int, class = std::enable_if_t<std::is_integral_v<Int>>>
-  constexpr receive_pattern(Int n) : kind_(kind::count), count_(checked(n)) {}  // NOLINT
+  constexpr receive_pattern(Int n) : kind_(kind::count), count_(checked(n)) {}  // NOLINT(google-explicit-constructor): receive(4096)
 
   constexpr kind type() const noexcept { return kind_; }
   constexpr std::size_t count() const noexcept { return count_; }
@@ -43,3 +45,5 @@ inline constexpr receive_pattern line{receive_pattern::kind::line};
 inline constexpr receive_pattern all{receive_pattern::kind::all};
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

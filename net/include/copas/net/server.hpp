@@ -21,6 +21,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 using connection_handler = std::function<void(socket)>;
@@ -70,3 +72,5 @@ bool autoclose() noexcept;
 void autoclose(bool on) noexcept;
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

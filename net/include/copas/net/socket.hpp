@@ -12,10 +12,10 @@
 // thread that created the socket, and the waiting calls (connect, send, receive*, dohandshake)
 // only inside a fiber.
 //
-// Errors are Copas's strings (net.md §1.1): "timeout", "closed", "connection refused",
+// Errors are Copas's strings: "timeout", "closed", "connection refused",
 // "already connected", "address already in use", "permission denied", strerror texts.
 //
-// Timeouts (net.md §2): each socket has a connect, a send and a receive timeout, none by default.
+// Timeouts: each socket has a connect, a send and a receive timeout, none by default.
 // A timeout > 0 is a deadline for the whole call; 0, negative and copas::forever wait forever
 // (and a receive timeout of exactly 0 turns receive() into receivepartial(), as in Copas).
 //
@@ -38,6 +38,8 @@
 #include <string>
 #include <string_view>
 #include <variant>
+
+#include <copas/core/api_prefix.hpp>
 
 namespace copas {
 
@@ -215,3 +217,5 @@ void usesockettimeouterrors(bool use = true);
 bool usingsockettimeouterrors();
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

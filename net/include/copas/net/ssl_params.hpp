@@ -37,6 +37,8 @@
 
 typedef struct ssl_ctx_st SSL_CTX;
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 // LuaSec's `wrap` table.
@@ -95,3 +97,5 @@ struct ssl_params {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -28,6 +28,8 @@
 #include <system_error>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::tp {
 
 // Failures of the transport itself (socket errors keep their own codes: "timeout", "closed").
@@ -86,11 +88,11 @@ class reply_reader {
 // predicate on the code and text.
 class reply_check {
  public:
-  reply_check(int code);                                                   // NOLINT: check(250)
-  reply_check(const char* pattern) : reply_check(std::string(pattern)) {}  // NOLINT: check("2..")
-  reply_check(std::string pattern);                                        // NOLINT
+  reply_check(int code);                                                   // NOLINT(google-explicit-constructor): check(250)
+  reply_check(const char* pattern) : reply_check(std::string(pattern)) {}  // NOLINT(google-explicit-constructor): check("2..")
+  reply_check(std::string pattern);                                        // NOLINT(google-explicit-constructor): check(pattern)
   reply_check(std::initializer_list<reply_check> any_of);                  // check({"2..", 331})
-  reply_check(std::function<bool(int code, const std::string& text)> predicate);  // NOLINT
+  reply_check(std::function<bool(int code, const std::string& text)> predicate);  // NOLINT(google-explicit-constructor): check(a predicate)
 
   bool matches(const reply& r) const;
   bool matches(int code) const { return matches(reply{code, {}}); }
@@ -154,3 +156,5 @@ class connection {
 
 template <>
 struct std::is_error_code_enum<copas::tp::errc> : std::true_type {};
+
+#include <copas/core/api_suffix.hpp>

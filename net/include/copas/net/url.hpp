@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::url {
 
 inline constexpr std::string_view VERSION = "URL 1.0.3";
@@ -84,3 +86,5 @@ path_segments parse_path(std::string_view path);
 std::string build_path(const path_segments& p, bool unsafe = false);
 
 }  // namespace copas::url
+
+#include <copas/core/api_suffix.hpp>

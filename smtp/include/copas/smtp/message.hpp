@@ -50,6 +50,8 @@
 #include <variant>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::smtp {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
@@ -84,3 +86,5 @@ part attachment(std::string filename, std::string type, std::string data);
 part quoted_printable(std::string type, std::string text);
 
 }  // namespace copas::smtp
+
+#include <copas/core/api_suffix.hpp>

@@ -51,6 +51,8 @@
 #include <system_error>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::smtp {
 
 // LuaSocket's module constants.
@@ -71,9 +73,9 @@ inline std::error_code make_error_code(errc e) noexcept { return {static_cast<in
 // One recipient or many (Lua: a string or an array).
 struct recipients : std::vector<std::string> {
   recipients() = default;
-  recipients(std::string one) : std::vector<std::string>{std::move(one)} {}  // NOLINT
-  recipients(const char* one) : recipients(std::string(one)) {}              // NOLINT
-  recipients(std::vector<std::string> many) : std::vector<std::string>(std::move(many)) {}  // NOLINT
+  recipients(std::string one) : std::vector<std::string>{std::move(one)} {}  // NOLINT(google-explicit-constructor): .rcpt = one
+  recipients(const char* one) : recipients(std::string(one)) {}              // NOLINT(google-explicit-constructor): .rcpt = "<a@b>"
+  recipients(std::vector<std::string> many) : std::vector<std::string>(std::move(many)) {}  // NOLINT(google-explicit-constructor): .rcpt = {...}
   recipients(std::initializer_list<std::string> many) : std::vector<std::string>(many) {}
 };
 
@@ -140,3 +142,5 @@ send_result send(const params& p);
 
 template <>
 struct std::is_error_code_enum<copas::smtp::errc> : std::true_type {};
+
+#include <copas/core/api_suffix.hpp>

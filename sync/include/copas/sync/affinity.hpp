@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 // Thrown when a sync object is used from a thread other than the one that created it.
@@ -41,3 +43,5 @@ class affinity {
 
 }  // namespace detail
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -13,7 +13,7 @@
 //
 //   if (copas::lock_guard g{l}) { ... }
 //
-// Semantics (spec/sync.md §1):
+// Semantics:
 // - get() on a free lock, or a re-entrant get() by the owner, succeeds at once with 0.
 // - Otherwise the fiber joins a strict FIFO. release() hands the lock directly to the first
 //   waiter, before it runs: a fiber calling get() in between finds it owned and queues behind.
@@ -36,6 +36,8 @@
 #include <memory>
 #include <optional>
 #include <utility>
+
+#include <copas/core/api_prefix.hpp>
 
 namespace copas {
 
@@ -116,3 +118,5 @@ class lock_guard {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

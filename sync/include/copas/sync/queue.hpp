@@ -6,7 +6,7 @@
 //   jobs.push("first");
 //   jobs.finish();                                   // stop, drain, wait for the workers
 //
-// Semantics (spec/sync.md §3):
+// Semantics:
 // - push(item) appends any item (use std::optional<X> or std::any to push an "empty" value);
 //   errors: "stopping" after stop(), "destroyed".
 // - pop(timeout) waits for an item (timeout: std::nullopt = 10 s, 0 = never yield,
@@ -45,6 +45,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <copas/core/api_prefix.hpp>
 
 namespace copas {
 
@@ -164,3 +166,5 @@ class queue {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

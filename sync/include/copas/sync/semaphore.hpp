@@ -4,7 +4,7 @@
 //   copas::semaphore s(10, 5);       // holds at most 10 resources, starts with 5, timeout 10 s
 //   if (s.take(3)) { ...; s.give(3); }
 //
-// Semantics (spec/sync.md §2):
+// Semantics:
 // - take(n) succeeds at once when no live waiter is ahead and n resources are available.
 //   Otherwise the fiber joins a FIFO and is served when enough resources are given. A large
 //   request at the head is not overtaken by smaller ones behind it (head-of-line blocking).
@@ -30,6 +30,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+
+#include <copas/core/api_prefix.hpp>
 
 namespace copas {
 
@@ -73,3 +75,5 @@ class semaphore {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -5,7 +5,7 @@
 //                      .callback = [](copas::timer& t, std::any& params) { ... }});
 //   tick.cancel();
 //
-// Semantics (spec/sync.md §4):
+// Semantics:
 // - The timer is armed on construction (with initial_delay, else delay). Each arm starts a fiber
 //   named after the timer that sleeps the first delay, then calls callback(timer, params).
 // - One-shot: the timer is disarmed before the callback runs, so the callback may arm() it again.
@@ -32,6 +32,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+
+#include <copas/core/api_prefix.hpp>
 
 namespace copas {
 
@@ -78,3 +80,5 @@ class timer {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -25,6 +25,8 @@
 #include <type_traits>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::async::detail {
 
 class job : public std::enable_shared_from_this<job> {
@@ -233,3 +235,5 @@ class task final : public result_slot<T...> {
 void submit(std::shared_ptr<job> j);
 
 }  // namespace copas::async::detail
+
+#include <copas/core/api_suffix.hpp>

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ltn12 {
 
 // LuaSocket's ltn12.BLOCKSIZE: the size of the chunks the stock string and file sources return.
@@ -27,3 +29,5 @@ struct low_result {
 };
 
 }  // namespace copas::ltn12
+
+#include <copas/core/api_suffix.hpp>

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ltn12 {
 
 struct filter : std::function<chunk(chunk)> {
@@ -46,3 +48,5 @@ struct filter : std::function<chunk(chunk)> {
 };
 
 }  // namespace copas::ltn12
+
+#include <copas/core/api_suffix.hpp>

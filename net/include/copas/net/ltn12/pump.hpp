@@ -7,6 +7,8 @@
 
 #include <functional>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ltn12::pump {
 
 // Moves one chunk: reads `src` and hands the chunk, or the end mark with the source's error, to
@@ -22,3 +24,5 @@ using step_function = std::function<result<bool>(const source&, const sink&)>;
 result<void> all(const source& src, const sink& snk, const step_function& step_fn = step);
 
 }  // namespace copas::ltn12::pump
+
+#include <copas/core/api_suffix.hpp>

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ltn12 {
 
 struct sink;
@@ -60,3 +62,5 @@ struct sink : std::function<result<void>(chunk, const std::optional<copas::error
 };
 
 }  // namespace copas::ltn12
+
+#include <copas/core/api_suffix.hpp>

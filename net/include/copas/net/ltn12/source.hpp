@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ltn12 {
 
 struct source;
@@ -90,3 +92,5 @@ class rewind_source {
 };
 
 }  // namespace copas::ltn12
+
+#include <copas/core/api_suffix.hpp>
