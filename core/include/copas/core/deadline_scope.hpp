@@ -35,6 +35,8 @@
 #include <type_traits>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 namespace detail {
@@ -107,3 +109,5 @@ auto with_timeout(std::chrono::duration<Rep, Period> d, F&& f) {
 }
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 enum class fiber_state {
@@ -57,3 +59,5 @@ void dump(std::ostream& out);
 const char* to_string(fiber_state s) noexcept;
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

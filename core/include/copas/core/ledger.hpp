@@ -21,6 +21,8 @@
 
 #include <string>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::ledger {
 
 class entry {
@@ -42,3 +44,5 @@ class entry {
 };
 
 }  // namespace copas::ledger
+
+#include <copas/core/api_suffix.hpp>

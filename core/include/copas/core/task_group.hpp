@@ -37,6 +37,8 @@
 #include <memory>
 #include <utility>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 class task_group {
@@ -87,3 +89,5 @@ class task_group {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

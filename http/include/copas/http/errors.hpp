@@ -10,6 +10,8 @@
 
 #include <system_error>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::http {
 
 enum class errc {
@@ -29,3 +31,5 @@ inline bool is(const copas::error& e, errc k) noexcept { return e.code() == make
 
 template <>
 struct std::is_error_code_enum<copas::http::errc> : std::true_type {};
+
+#include <copas/core/api_suffix.hpp>

@@ -38,6 +38,8 @@
 #include <memory>
 #include <string>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::http::proxy {
 
 struct options {
@@ -106,3 +108,5 @@ request_handler forward_proxy(upstream_pool& pool, options o = {});
 request_handler reverse_proxy(address to, upstream_pool& pool, options o = {});
 
 }  // namespace copas::http::proxy
+
+#include <copas/core/api_suffix.hpp>

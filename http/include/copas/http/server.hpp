@@ -44,6 +44,8 @@
 #include <string>
 #include <string_view>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::http {
 
 struct server_options {
@@ -161,3 +163,5 @@ std::string error_response(int code, std::string_view why);
 std::string_view status_text(int code) noexcept;
 
 }  // namespace copas::http
+
+#include <copas/core/api_suffix.hpp>

@@ -45,6 +45,8 @@
 #include <string_view>
 #include <system_error>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas::http::strict {
 
 // The category whose values are HTTP status codes: error(status(400), "why").
@@ -99,3 +101,5 @@ result<std::uint64_t> read_body(reader& in, const framing& f, const ltn12::sink&
 bool is_tchar(char c) noexcept;
 
 }  // namespace copas::http::strict
+
+#include <copas/core/api_suffix.hpp>

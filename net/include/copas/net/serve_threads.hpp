@@ -21,6 +21,8 @@
 #include <functional>
 #include <string>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 struct listen_options {
@@ -36,3 +38,5 @@ result<void> serve_threads(const listen_options& options,
                            const std::function<void(std::uint16_t port)>& on_listening = {});
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>

@@ -19,6 +19,8 @@
 
 #include <memory>
 
+#include <copas/core/api_prefix.hpp>
+
 namespace copas {
 
 namespace detail {
@@ -45,3 +47,5 @@ class tls_server {
 };
 
 }  // namespace copas
+
+#include <copas/core/api_suffix.hpp>
