@@ -43,10 +43,10 @@ headers without_hop_by_hop(const headers& h) {
   if (auto* c = h.find("connection")) each_token(*c, [&](std::string_view t) { named.push_back(t); });
   headers out;
   out.reserve(h.size() + 1);
-  for (auto& [k, v] : h) {
-    auto is = [&](std::string_view n) { return same_name(k, n); };
+  for (auto& field : h) {
+    auto is = [&](std::string_view n) { return same_name(field.first, n); };
     if (std::none_of(fixed.begin(), fixed.end(), is) && std::none_of(named.begin(), named.end(), is))
-      out.append(k, v);
+      out.append(field.first, field.second);
   }
   return out;
 }
