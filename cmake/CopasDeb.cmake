@@ -20,6 +20,12 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/lunarmodules/copas")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# The tools need this build's own libraries, which dpkg-shlibdeps is told where to find; the
+# dependency on them is libcopas-cpp (= version), from the component dependencies below.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS
+  ${PROJECT_BINARY_DIR}/core ${PROJECT_BINARY_DIR}/net ${PROJECT_BINARY_DIR}/sync
+  ${PROJECT_BINARY_DIR}/async ${PROJECT_BINARY_DIR}/http ${PROJECT_BINARY_DIR}/ftp
+  ${PROJECT_BINARY_DIR}/smtp)
 set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libcopas-cpp)
