@@ -14,7 +14,6 @@
 #include <copas/net.hpp>
 #include <gtest/gtest.h>
 
-#include "accept.hpp"
 
 #include <functional>
 #include <memory>
@@ -27,7 +26,7 @@ struct data_listener {
   copas::socket listener;
   std::uint16_t port = 0;
   copas::socket accept(double timeout = 5) {
-    auto c = copas::ftp::detail::accept_until(listener, copas::deadline_after(timeout));
+    auto c = listener.accept(copas::deadline_after(timeout));
     listener.close();
     return c ? *c : copas::socket();
   }

@@ -62,7 +62,9 @@ class RealFtpServer : public ::testing::TestWithParam<ftp_server> {
 
 TEST_P(RealFtpServer, AnonymousDownload) {
   same({url("/pub/hello.txt")});
-  if (GetParam() == ftp_server::proftpd) EXPECT_EQ(peer_->count("commands.log", "EPSV", 2), 2u) << commands();
+  if (GetParam() == ftp_server::proftpd) {
+    EXPECT_EQ(peer_->count("commands.log", "EPSV", 2), 2u) << commands();
+  }
   if (GetParam() == ftp_server::proftpd_without_epsv) {
     EXPECT_EQ(peer_->count("commands.log", "EPSV", 2), 2u) << commands();
     EXPECT_EQ(peer_->count("commands.log", "PASV", 2), 2u) << "the fallback, curl's and ours:\n" << commands();
@@ -80,9 +82,10 @@ TEST_P(RealFtpServer, CredentialsWithDashU) { same({"-u", "me@example.com:p@ss w
 TEST_P(RealFtpServer, DirectoryListing) {
   same({url("/pub/")});
   // TYPE's argument is case-insensitive (RFC 959 5.3): curl sends "A", copas-fetch "a".
-  if (is_proftpd())
+  if (is_proftpd()) {
     EXPECT_EQ(peer_->count("commands.log", "TYPE A", 1) + peer_->count("commands.log", "TYPE a", 1), 2u)
         << "a listing is ASCII, curl's and ours:\n" << commands();
+  }
 }
 
 TEST_P(RealFtpServer, Upload) {

@@ -67,7 +67,9 @@ double cut_after(quiet_server& srv, const std::string& first) {
   c.settimeout(30);
   stopwatch w;
   EXPECT_TRUE(c.connect("127.0.0.1", port_of(srv.sock)));
-  if (!first.empty()) EXPECT_TRUE(c.send(first));
+  if (!first.empty()) {
+    EXPECT_TRUE(c.send(first));
+  }
   auto r = c.receive(1);
   EXPECT_EQ(r.error().message(), "closed");  // cut by the server, not by our own timeout
   double took = w.elapsed();
@@ -244,7 +246,9 @@ TEST_F(NetTest, TlsServerReloadSwapsTheCertificateForNewConnections) {
       while (auto l = c.receive()) c.send(*l + "\n");
     }, tls));
     auto connect_as = [&](const char* name) -> std::string {
-      auto c = wrap(tcp(), ssl_params{.wrap = client_params(), .sni = sni_params{.names = std::string(name)}});
+      ssl_params p{.wrap = client_params()};
+      p.sni.emplace().names = std::string(name);
+      auto c = wrap(tcp(), std::move(p));
       c.settimeout(10);
       try {
         c.connect("127.0.0.1", port_of(server));
