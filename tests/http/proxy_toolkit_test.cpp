@@ -361,8 +361,10 @@ TEST(ProxyToolkit, RelayIdleDeadlineCountsEitherDirection) {
 
 TEST(ProxyToolkit, ConnectTunnelRelaysBothWaysWithHalfClose) {
   std::string got;
-  auto before = open_fd_count();
+  // Counted once the dispatcher (and its own descriptors) exists: it outlives loop().
+  std::size_t before = 0;
   loop([&] {
+    before = open_fd_count();
     auto upstream = serve_raw([](socket c) {
       auto all_in = c.receive(all);
       c.send("tunnelled " + (all_in ? *all_in : all_in.partial()));
