@@ -55,13 +55,20 @@ TEST(Lock, K4SuccessesTimeoutsAndDestroyedAmong750Waiters) {
   // Copas's scenario in its own numbers, stretched under TSan where starting 750 fibers alone
   // takes most of a second.
   const double k = test::sanitizer_time_scale;
-  int success = 0, timeouts = 0, destroyed = 0;
+  // The timeouts count from each waiter's get(), and the first group's must not run out while
+  // the others are still being started (under TSan on a loaded machine, starting 750 fibers can
+  // take longer than k seconds): every fiber is started first, and all queue in one round.
+  int success = 0, timeouts = 0, destroyed = 0, ready = 0, queued = 0;
+  bool go = false;
   loop([&] {
     lock l(10);
     ASSERT_TRUE(l.get());
     for (int i = 1; i <= 750; ++i) {
       addthread([&, l, i]() mutable {
         const double t = k * (i <= 250 ? 1 : i <= 500 ? 2 : 60);
+        ++ready;
+        while (!go) pause();
+        ++queued;  // get() parks at once: counted before it, the waiter is queued when it runs
         lock_result r = l.get(t);
         if (r) {
           ++success;
@@ -79,7 +86,9 @@ TEST(Lock, K4SuccessesTimeoutsAndDestroyedAmong750Waiters) {
         }
       });
     }
-    while (status().inactive < 750) pause(0.001);  // every thread queued
+    while (ready < 750) pause();
+    go = true;
+    while (queued < 750) pause();  // every waiter queued, in order
     l.release();
   });
   EXPECT_EQ(success, 250);
