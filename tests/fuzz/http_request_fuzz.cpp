@@ -1,6 +1,8 @@
 // libFuzzer target over the strict (server and proxy side) parser: request heads and their
 // bodies on one keep-alive stream, then response heads, fed in pieces whose sizes come from the
 // input, with small limits so that the bounds are hit.
+#include "piecewise_feed.hpp"
+
 #include <copas/http/strict.hpp>
 
 #include <cstddef>
@@ -11,25 +13,11 @@ namespace strict = copas::http::strict;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  std::size_t step = 1 + data[0] % 64;
   bool responses = data[0] & 0x80;
-  std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  std::size_t pos = 0;
-  copas::http::reader in(
-      [&](std::string& buf) -> copas::result<void> {
-        if (pos >= input.size()) return copas::errc::closed;
-        auto n = std::min(step, input.size() - pos);
-        buf.append(input, pos, n);
-        pos += n;
-        return {};
-      },
-      copas::http::limits{.max_line = 256, .max_fields = 16, .max_header_bytes = 1024});
+  copas::fuzz::piecewise_feed feed(data, size);
+  auto in = feed.reader();
   const strict::head_limits lim{.max_head_bytes = 1024, .max_fields = 16};
-  std::size_t delivered = 0;
-  auto sink = copas::ltn12::sink([&](copas::ltn12::chunk c, const std::optional<copas::error>&) -> copas::result<void> {
-    if (c) delivered += c->size();
-    return {};
-  });
+  auto sink = feed.counting_sink();
   for (int round = 0; round < 4; ++round) {
     copas::http::framing f;
     if (responses) {
@@ -57,6 +45,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (!strict::read_body(in, f, sink)) return 0;
   }
-  if (delivered > input.size()) __builtin_trap();  // a body is never larger than its input
+  if (feed.delivered > feed.input.size()) __builtin_trap();  // a body is never larger than its input
   return 0;
 }
