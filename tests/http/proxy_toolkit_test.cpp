@@ -8,6 +8,8 @@
 
 #include <copas/http/proxy.hpp>
 
+#include <functional>
+#include <memory>
 #include <string>
 
 using namespace copas;
@@ -40,15 +42,22 @@ std::string one_response(socket& c) {
 
 // An origin that reads one head per request (lenient: it is the victim, not the judge), records
 // it, and answers with `reply_for(head)`.
+// What it saw lives apart from it: a connection the proxy keeps (or has not yet closed) can still
+// be read by its handler after the test's scope, and the `origin`, have ended.
 struct origin {
-  std::vector<std::string> heads;
-  std::size_t connections = 0;
-  std::function<std::string(const std::string&)> reply_for;
+  struct record {
+    std::vector<std::string> heads;
+    std::size_t connections = 0;
+  };
+  std::shared_ptr<record> seen = std::make_shared<record>();
+  std::vector<std::string>& heads = seen->heads;
+  std::size_t& connections = seen->connections;
   socket listener;
   std::uint16_t port;
-  explicit origin(std::function<std::string(const std::string&)> f) : reply_for(std::move(f)) {
-    listener = serve_raw([this](socket c) {
-      ++connections;
+  explicit origin(std::function<std::string(const std::string&)> reply_for) {
+    listener = serve_raw([seen = seen, reply_for = std::move(reply_for)](socket c) {
+      auto& heads = seen->heads;
+      ++seen->connections;
       http::reader in(http::socket_fill(c));
       for (;;) {
         std::string head;
