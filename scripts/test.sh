@@ -117,15 +117,24 @@ for stage in $stages; do
       if CC=clang CXX=clang++ configure_and_build "$root/build/ci-fuzz" -DCOPAS_BUILD_FUZZ=ON \
            -DCOPAS_BUILD_TESTS=ON -DCOPAS_BUILD_TOOLS=OFF -DCOPAS_BUILD_BENCH=OFF -DCOPAS_BUILD_EXAMPLES=OFF \
            -DCOPAS_TEST_DIRS=fuzz; then
-        for f in "$root"/build/ci-fuzz/tests/fuzz/*_fuzz; do
-          [ -x "$f" ] || continue
-          corpus="$root/build/ci-fuzz/corpus/$(basename "$f")"; mkdir -p "$corpus"
-          if "$f" -max_total_time="$fuzz_seconds" -max_len=4096 -rss_limit_mb=2048 "$corpus" \
-               >"$f.log" 2>&1; then
-            passed=$((passed + 1)); echo "$(basename "$f"): clean for ${fuzz_seconds}s"
-          else
-            failed=$((failed + 1)); failures+=("$(basename "$f")"); tail -30 "$f.log"
-          fi
+        # One target per core at a time: each is single-threaded.
+        targets=()
+        for f in "$root"/build/ci-fuzz/tests/fuzz/*_fuzz; do [ -x "$f" ] && targets+=("$f"); done
+        for ((i = 0; i < ${#targets[@]}; i += jobs)); do
+          pids=()
+          for f in "${targets[@]:i:jobs}"; do
+            corpus="$root/build/ci-fuzz/corpus/$(basename "$f")"; mkdir -p "$corpus"
+            "$f" -max_total_time="$fuzz_seconds" -max_len=4096 -rss_limit_mb=2048 "$corpus" >"$f.log" 2>&1 &
+            pids+=($!)
+          done
+          for k in "${!pids[@]}"; do
+            f=${targets[i + k]}
+            if wait "${pids[k]}"; then
+              passed=$((passed + 1)); echo "$(basename "$f"): clean for ${fuzz_seconds}s"
+            else
+              failed=$((failed + 1)); failures+=("$(basename "$f")"); tail -30 "$f.log"
+            fi
+          done
         done
       else failures+=("fuzz build failed"); failed=$((failed + 1)); fi ;;
     docs)

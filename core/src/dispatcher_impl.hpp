@@ -52,7 +52,6 @@ struct dispatcher::impl {
   bool activity = false;                   // something ran since the driver last looked
   unsigned long events = 0;                // callbacks run (step()'s return value)
   bool in_callback = false;                // running a timeout callback: no parking allowed
-  bool rest_due = false;                   // a read parked awaiting the rest of a message
 
   // Fibers.
   detail::thread_state* running_state = nullptr;  // set by the algorithm at each switch

@@ -68,7 +68,8 @@ void reactor_algorithm::account_switch(thread_state* next) noexcept {
     if (thread_state* prev = disp_->running_state) prev->cpu += now - disp_->ran_since;
     disp_->ran_since = now;
   }
-  if (disp_->watched) [[unlikely]] disp_->watched->switched(next);
+  if (disp_->watched) [[unlikely]]
+    disp_->watched->switched(next);
 }
 
 void reactor_algorithm::detach() noexcept {
@@ -108,33 +109,14 @@ bool reactor_algorithm::poll_due() noexcept {
   return false;
 }
 
-// The end of one bounded spin: spin_before_block from now, or `until` if that comes first.
-std::chrono::steady_clock::time_point reactor_algorithm::spin_stop(
-    std::chrono::steady_clock::time_point until) const noexcept {
-  return std::min(until, std::chrono::steady_clock::now() + disp_->options.spin_before_block);
-}
-
-// Fibers waiting on another thread's result (wait_kind::external) are about to be woken by a
-// cross-thread post: waiting for it on the CPU for a bounded moment is cheaper than a kernel
-// sleep and wake-up. Sockets and timers are not polled meanwhile, hence the small bound.
+// dispatcher_options::spin_for_post (opt-in): fibers waiting on another thread's result
+// (wait_kind::external) are woken by a cross-thread post; watching for it on the CPU for a
+// bounded moment is cheaper than a kernel sleep and wake-up. Sockets and timers are not polled
+// meanwhile, hence the small bound.
 bool reactor_algorithm::spin_for_post(std::chrono::steady_clock::time_point until) noexcept {
-  if (disp_->external == 0 || !disp_->posted || disp_->options.spin_before_block.count() <= 0)
-    return false;
-  return disp_->posted->spin_for_post(spin_stop(until));
-}
-
-// A read parked for the rest of a message (socket_ref::awaits_rest): the peer's next segment
-// is usually microseconds away, so poll without blocking for a bounded moment first. True if a
-// fiber became ready.
-bool reactor_algorithm::spin_for_rest(std::chrono::steady_clock::time_point until) noexcept {
-  if (!disp_->rest_due || disp_->options.spin_before_block.count() <= 0) return false;
-  disp_->rest_due = false;
-  const auto stop = spin_stop(until);
-  do {
-    run_event_loop(false, {});
-    if (!io_ready_.empty() || !ready_.empty()) return true;
-  } while (std::chrono::steady_clock::now() < stop);
-  return false;
+  const auto budget = disp_->options.spin_for_post;
+  if (disp_->external == 0 || !disp_->posted || budget.count() <= 0) return false;
+  return disp_->posted->spin_for_post(std::min(until, std::chrono::steady_clock::now() + budget));
 }
 
 void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point until) noexcept {
@@ -142,7 +124,7 @@ void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point u
   polling_ = true;
   if (block && spin_for_post(until)) {
     disp_->posted->drain();  // the post came while spinning: it wrote no eventfd, run it here
-  } else if (!(block && spin_for_rest(until))) {
+  } else {
     run_event_loop(block, until);
   }
   polling_ = false;
@@ -153,14 +135,17 @@ void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point u
   disp_->after_poll();
 }
 
-void reactor_algorithm::run_event_loop(bool block, std::chrono::steady_clock::time_point until) noexcept {
+void reactor_algorithm::run_event_loop(bool block,
+                                       std::chrono::steady_clock::time_point until) noexcept {
   bool limited = block && until != std::chrono::steady_clock::time_point::max();
   if (limited) {
     auto left = until - std::chrono::steady_clock::now();
     if (left < std::chrono::steady_clock::duration::zero()) left = {};
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(left).count() + 1;
     timeval tv{static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
-    if (!limit_timer_) limit_timer_ = evtimer_new(disp_->base, [](evutil_socket_t, short, void*) {}, nullptr);
+    if (!limit_timer_)
+      limit_timer_ = evtimer_new(
+          disp_->base, [](evutil_socket_t, short, void*) {}, nullptr);
     evtimer_add(limit_timer_, &tv);
   }
   // EVLOOP_ONCE in both cases: a bare EVLOOP_NONBLOCK keeps iterating for as long as some event

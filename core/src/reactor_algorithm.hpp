@@ -52,18 +52,16 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
   bool poll_due() noexcept;
   void account_switch(thread_state* next) noexcept;
   bool spin_for_post(std::chrono::steady_clock::time_point until) noexcept;
-  bool spin_for_rest(std::chrono::steady_clock::time_point until) noexcept;
-  std::chrono::steady_clock::time_point spin_stop(std::chrono::steady_clock::time_point until) const noexcept;
 
   dispatcher::impl* disp_;
   ready_queue ready_;
-  ready_queue io_ready_;           // woken by socket readiness during the current poll
+  ready_queue io_ready_;  // woken by socket readiness during the current poll
   std::size_t user_ready_ = 0;
   bool polling_ = false;
   event* limit_timer_ = nullptr;  // bounds a blocking poll by Boost's sleep queue
   unsigned picks_since_poll_ = 0;
   clock::time_point last_poll_tick_{};  // coarse_now() at the last tick-driven poll
-  bool dispatcher_turn_ = false;         // the last context picked was Boost's dispatcher
+  bool dispatcher_turn_ = false;        // the last context picked was Boost's dispatcher
 
   // Sanitizer switch in flight (see sanitizer.cpp).
   boost::fibers::context* switch_to_ = nullptr;

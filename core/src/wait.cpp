@@ -146,7 +146,6 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
   s->has_deadline = deadline != clock::time_point::max();
   s->parked = true;
   s->parked_at = coarse_now();  // for copas::fibers(): a few ns, where clock::now() costs 20+
-  if (kind == wait_kind::read && on && on->awaits_rest()) rest_due = true;
   count(s, +1);
   if (s->has_deadline) arm_deadline(base, s, deadline);
   else s->deadline = deadline;  // keeps arm_deadline's invariant

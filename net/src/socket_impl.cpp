@@ -22,10 +22,6 @@ namespace copas::detail {
 
 namespace {
 
-// Plain sends made by this thread's sockets (socket_impl::read_midway). Sockets belong to their
-// dispatcher's thread, so a thread-local count sees every send that could turn a conversation.
-thread_local std::uint64_t sends_on_thread = 0;
-
 // Plain reads ask for this much at a time: big enough that streaming costs few system calls.
 constexpr std::size_t read_chunk = 64 * 1024;
 // Reads up to this size count as request/response traffic for socket_impl::drained.
@@ -129,7 +125,7 @@ void socket_impl::adopt(int new_fd, int fam) {
   event_add(read_ev, nullptr);
   write_armed = false;
   in.ready = out.ready = false;
-  drained = peer_closed = read_midway = false;
+  drained = peer_closed = false;
   last_read_small = true;
 }
 
@@ -231,24 +227,17 @@ io_status socket_impl::fill(error& err) {
     last_read_small = static_cast<std::size_t>(n) < small_read;
     // A TCP recv() returns everything queued, up to the buffer: a short one emptied the queue.
     if (type == socket::type::tcp && last_read_small && !peer_closed) drained = true;
-    read_midway = true;
-    sends_at_read = sends_on_thread;
     return io_status::done;
   }
   if (n == 0) return io_status::eof;
   if (errno == EAGAIN || errno == EWOULDBLOCK) {
     drained = last_read_small;
-    read_midway = false;
     return io_status::want_read;
   }
   if (errno == EINTR) return fill(err);
   if (errno == ECONNRESET || errno == ECONNABORTED) return io_status::eof;
   err = errno_error(errno);
   return io_status::failed;
-}
-
-bool socket_impl::awaits_rest() const noexcept {
-  return read_midway && sends_at_read == sends_on_thread;
 }
 
 io_status socket_impl::write_some(const char* p, std::size_t n, std::size_t& written, error& err) {
@@ -258,7 +247,6 @@ io_status socket_impl::write_some(const char* p, std::size_t n, std::size_t& wri
     return io_status::failed;
   }
   if (ssl) return tls_write(*this, p, n, written, err);
-  ++sends_on_thread;  // what any socket reads next is an answer or a new message, not the rest
   for (;;) {
     ssize_t r = ::send(fd, p, n, MSG_NOSIGNAL);
     if (r >= 0) {

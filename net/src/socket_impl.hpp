@@ -52,7 +52,6 @@ struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl>
   socket_impl& operator=(const socket_impl&) = delete;
 
   std::string socket_name() const override;
-  bool awaits_rest() const noexcept override;
 
   // Creates the fd for `family` if there is none.
   result<void> open(int family);
@@ -106,13 +105,6 @@ struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl>
   bool drained = false;
   bool peer_closed = false;     // a read edge carried EV_CLOSED (EPOLLRDHUP): EOF follows the data
   bool last_read_small = true;  // the last plain recv() (if any) was request/response sized
-  // The last plain recv() returned data, and no socket of this thread has sent anything since
-  // (the count of sends was `sends_at_read` then): a read that waits now waits for the rest of
-  // what the peer is sending (socket_ref::awaits_rest). A send on any socket ends that: the
-  // conversation turned (an echo), or the data was passed on (a relay, whose next read waits
-  // for a new message).
-  bool read_midway = false;
-  std::uint64_t sends_at_read = 0;
   std::vector<std::pair<std::string, option_value>> options;  // re-applied to a new fd
 
   // TLS

@@ -68,7 +68,8 @@ TEST(Dispatcher, ManyPostsFromManyThreads) {
   copas::loop([&] {
     for (int t = 0; t < 4; ++t)
       threads.emplace_back([&] {
-        for (int i = 0; i < 1000; ++i) remote->post([&] {
+        for (int i = 0; i < 1000; ++i)
+          remote->post([&] {
             if (++received == 4000) done.notify_all();
           });
       });
@@ -78,55 +79,67 @@ TEST(Dispatcher, ManyPostsFromManyThreads) {
   EXPECT_EQ(received, 4000);
 }
 
-// While a fiber waits on another thread, the idle loop spins for a post before it blocks, and a
-// post that sees it spinning writes no eventfd. Posts landing before, during, at the end of and
-// after the spin must each still wake the fiber: a lost one fails the round after 5 s.
-TEST(Dispatcher, PostsAroundTheSpinBeforeBlockingAreNeverLost) {
-  auto remote = copas::dispatcher::current().get_remote();
-  auto spin = copas::dispatcher::current().options().spin_before_block;
-  ASSERT_GT(spin.count(), 0);
-  constexpr int rounds = 400;
-  std::atomic<int> armed{-1};  // the round whose waker is set: the poster's go signal
-  copas::waker w;
-  int woken = 0;
-  // One long-lived poster, busy-waiting for its go signal, so that each delay is exact (a thread
-  // started per round would land every post late).
-  std::thread poster([&] {
-    for (int round = 0; round < rounds; ++round) {
-      while (armed.load() < round) copas::cpu_relax();
-      auto delay = spin * (round % 8) / 4;  // 0 .. 1.75 times the spin budget
-      auto until = std::chrono::steady_clock::now() + delay;
-      while (std::chrono::steady_clock::now() < until) copas::cpu_relax();
-      remote->post([&] {
-        ++woken;
-        w.wake();
-      });
-    }
+// With dispatcher_options::spin_for_post, while a fiber waits on another thread the idle loop
+// watches for a post before it blocks, and a post that sees it watching writes no eventfd. Posts
+// landing before, during, at the end of and after the spin must each still wake the fiber: a
+// lost one fails the round after 5 s.
+TEST(Dispatcher, PostsAroundTheSpinForPostAreNeverLost) {
+  std::thread on_own_dispatcher([] {
+    copas::dispatcher_options o;
+    o.spin_for_post = std::chrono::microseconds(50);
+    copas::dispatcher::create(o);
+    auto remote = copas::dispatcher::current().get_remote();
+    const auto spin = copas::dispatcher::current().options().spin_for_post;
+    ASSERT_EQ(spin, o.spin_for_post);
+    constexpr int rounds = 400;
+    std::atomic<int> armed{-1};  // the round whose waker is set: the poster's go signal
+    copas::waker w;
+    int woken = 0;
+    // One long-lived poster, busy-waiting for its go signal, so that each delay is exact (a thread
+    // started per round would land every post late).
+    std::thread poster([&] {
+      for (int round = 0; round < rounds; ++round) {
+        while (armed.load() < round) copas::cpu_relax();
+        auto delay = spin * (round % 8) / 4;  // 0 .. 1.75 times the spin budget
+        auto until = std::chrono::steady_clock::now() + delay;
+        while (std::chrono::steady_clock::now() < until) copas::cpu_relax();
+        remote->post([&] {
+          ++woken;
+          w.wake();
+        });
+      }
+    });
+    copas::loop([&] {
+      for (int round = 0; round < rounds; ++round) {
+        w = copas::this_thread::get_waker();
+        armed.store(round);
+        copas::this_thread::park(copas::wait_kind::external, copas::deadline_after(5));
+        ASSERT_EQ(woken, round + 1) << "post " << round << " lost";
+      }
+    });
+    armed.store(rounds);  // after a failed round: let the poster run out
+    poster.join();
+    EXPECT_EQ(woken, rounds);
   });
-  copas::loop([&] {
-    for (int round = 0; round < rounds; ++round) {
-      w = copas::this_thread::get_waker();
-      armed.store(round);
-      copas::this_thread::park(copas::wait_kind::external, copas::deadline_after(5));
-      ASSERT_EQ(woken, round + 1) << "post " << round << " lost";
-    }
-  });
-  armed.store(rounds);  // after a failed round: let the poster run out
-  poster.join();
-  EXPECT_EQ(woken, rounds);
+  on_own_dispatcher.join();
 }
 
-TEST(Dispatcher, SpinBeforeBlockZeroStillWakes) {
+// The default: no spin, the loop blocks at once and the eventfd wakes it.
+TEST(Dispatcher, WithoutSpinForPostAPostWakesTheBlockedLoop) {
+  ASSERT_EQ(copas::dispatcher_options{}.spin_for_post.count(), 0);
   std::thread t([] {
-    copas::dispatcher_options o;
-    o.spin_before_block = {};
-    copas::dispatcher::create(o);
+    copas::dispatcher::create({});
     auto remote = copas::dispatcher::current().get_remote();
     int woken = 0;
     copas::loop([&] {
       for (int round = 0; round < 20; ++round) {
         copas::waker w = copas::this_thread::get_waker();
-        std::thread poster([&, w] { remote->post([&, w] { ++woken; w.wake(); }); });
+        std::thread poster([&, w] {
+          remote->post([&, w] {
+            ++woken;
+            w.wake();
+          });
+        });
         copas::this_thread::park(copas::wait_kind::external, copas::deadline_after(5));
         poster.join();
       }

@@ -45,12 +45,13 @@ struct dispatcher_options {
   // polling every 256 switches keeps that near 2% of a busy loop, and the wait for sockets at a
   // few tens of microseconds.
   unsigned poll_every_switches = 256;
-  // When nothing is ready but a result is due soon -- fibers wait for another thread's result
-  // (an async task), or a read waits for the rest of a message its peer has begun to send
-  // (socket_ref::awaits_rest) -- the loop spins up to this long for it before it blocks in the
-  // kernel: a sleeping thread's wake-up costs tens of microseconds (more on a VM), a spinning
-  // one sees the post or the data at once. 0 = always block at once.
-  std::chrono::microseconds spin_before_block{50};
+  // Opt-in: when nothing is ready and fibers wait for another thread's result (an async task,
+  // a remote::post), the loop watches for the post on the CPU up to this long before it blocks
+  // in the kernel. A sleeping thread's wake-up costs tens of microseconds (more on a VM); a
+  // watching one sees the post at once, but sockets and timers are not polled meanwhile and the
+  // core is busy. Worth it for short offloaded tasks on a thread with little socket traffic
+  // (bench_async_roundtrip prints both). 0 = always block at once.
+  std::chrono::microseconds spin_for_post{0};
 
   // copas::fibers()' CPU time per fiber: a coarse-clock read at every switch (a few ns, a few per
   // cent of a bare switch), so off by default (cpu_seconds stays 0).

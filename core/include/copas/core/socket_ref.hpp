@@ -14,11 +14,6 @@ class socket_ref {
   virtual ~socket_ref() = default;
   // Copas's getsocketname(): a given name, or "tcp{client}: 0x<address>"-like.
   virtual std::string socket_name() const = 0;
-  // True while a read waits for the rest of what the peer has begun to send (its last read
-  // returned data and no socket of the thread sent anything since): the rest usually follows
-  // within microseconds, so the loop polls for it briefly before it sleeps
-  // (dispatcher_options::spin_before_block).
-  virtual bool awaits_rest() const noexcept { return false; }
 };
 
 }  // namespace copas
