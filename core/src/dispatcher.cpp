@@ -51,7 +51,8 @@ struct dispatcher::remote::shared {
 
 dispatcher::impl::impl(dispatcher& o, const dispatcher_options& opts)
     : owner(o), options(opts), base(make_base()) {
-  stacks = std::make_shared<detail::stack_pool>(options.guard_budget, options.stack_pool_limit);
+  stacks = std::make_shared<detail::stack_pool>(options.guard_budget, options.stack_pool_limit,
+                                                options.stack_pool_hot);
   posted = std::make_shared<detail::cross_thread_queue>(base, [this](bool running) {
     // Posted functions are callbacks, not fibers: they may wake fibers but must not park.
     in_callback = running;

@@ -57,6 +57,8 @@ struct dispatcher::impl {
   detail::thread_state* running_state = nullptr;  // set by the algorithm at each switch
   detail::thread_state* live_head = nullptr;
   std::size_t live_count = 0;
+  std::size_t ended_since_trim = 0;  // fibers ended since the heap was last trimmed
+  std::size_t live_at_trim = 0;      // live fibers then
   std::shared_ptr<detail::thread_state> main_state;        // the OS thread's own context
   std::shared_ptr<detail::thread_state> core_timer_state;  // "copas_core_timer", for errors
   error_handler default_handler;
@@ -101,6 +103,8 @@ struct dispatcher::impl {
   // Poll bookkeeping, called by the algorithm around each event_base_loop.
   void before_poll() noexcept;
   void after_poll() noexcept;
+  // Before a blocking poll: dispatcher_options::trim_heap_after.
+  void trim_heap_if_due() noexcept;
 
   void log(const std::string& line) const;
 };

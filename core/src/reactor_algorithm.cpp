@@ -125,6 +125,7 @@ void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point u
   if (block && spin_for_post(until)) {
     disp_->posted->drain();  // the post came while spinning: it wrote no eventfd, run it here
   } else {
+    if (block) disp_->trim_heap_if_due();
     run_event_loop(block, until);
   }
   polling_ = false;

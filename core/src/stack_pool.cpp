@@ -32,12 +32,17 @@ char* map_or_throw(std::size_t bytes) {
   return static_cast<char*>(p);
 }
 
+// A pooled stack past the hot ones keeps its address space but not its pages: they read as zero
+// when its next fiber touches them (a few page faults, against a mmap + mprotect saved).
+void release_pages(char* bottom, std::size_t size) noexcept { ::madvise(bottom, size, MADV_DONTNEED); }
+
 }  // namespace
 
-stack_pool::stack_pool(std::size_t guard_budget, std::size_t pool_limit)
+stack_pool::stack_pool(std::size_t guard_budget, std::size_t pool_limit, std::size_t hot)
     : page_(static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))),
       guard_budget_(guard_budget ? guard_budget : default_guard_budget()),
-      pool_limit_(pool_limit) {}
+      pool_limit_(pool_limit),
+      hot_(hot) {}
 
 stack_pool::~stack_pool() {
   for (auto& [size, list] : free_guarded_)
@@ -116,12 +121,15 @@ void stack_pool::deallocate(boost::context::stack_context& sctx) noexcept {
 #endif
   if (unguarded_.erase(bottom) != 0) {
     --unguarded_live_;
-    free_unguarded_[size].push_back(bottom);
+    auto& free_list = free_unguarded_[size];
+    if (free_list.size() >= hot_) release_pages(bottom, size);
+    free_list.push_back(bottom);
     return;
   }
   --guarded_live_;
   auto& list = free_guarded_[size];
   if (list.size() < pool_limit_) {
+    if (list.size() >= hot_) release_pages(bottom, size);
     list.push_back({bottom - page_, true});
   } else {
     ::munmap(bottom - page_, size + page_);

@@ -20,7 +20,8 @@ namespace copas::detail {
 
 class stack_pool {
  public:
-  stack_pool(std::size_t guard_budget, std::size_t pool_limit);
+  // pool_limit free stacks are kept (address space); `hot` of each size keep their pages too.
+  stack_pool(std::size_t guard_budget, std::size_t pool_limit, std::size_t hot);
   ~stack_pool();
 
   boost::context::stack_context allocate(std::size_t size);
@@ -50,6 +51,7 @@ class stack_pool {
   std::size_t page_;
   std::size_t guard_budget_;
   std::size_t pool_limit_;
+  std::size_t hot_;
   std::size_t guarded_live_ = 0;
   std::size_t unguarded_live_ = 0;
   std::size_t warnings_ = 0;

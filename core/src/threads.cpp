@@ -92,6 +92,7 @@ void dispatcher::impl::unlink_live(thread_state* s) noexcept {
   if (live_head == s) live_head = s->live_next;
   s->live_prev = s->live_next = nullptr;
   --live_count;
+  ++ended_since_trim;
 }
 
 void dispatcher::impl::run_fiber(const std::shared_ptr<thread_state>& s) {

@@ -31,6 +31,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -247,39 +248,82 @@ long rss_kib(pid_t pid) {
   return 0;
 }
 
-// KiB of server RSS per idle connection: `n` connections opened (TLS when ctx is set), one
-// 1-byte echo each (handshakes and TLS 1.3 tickets done), then left idle.
-double idle_kib_per_conn(int port, pid_t pid, int n, SSL_CTX* ctx) {
-  long before = rss_kib(pid);
+// Opens `n` connections to `port` (TLS when ctx is set), one 1-byte echo each (handshakes and
+// TLS 1.3 tickets done), and leaves them idle.
+struct idle_conns {
   std::vector<int> fds;
   std::vector<SSL*> ssls;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  for (int i = 0; i < n; ++i) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) std::exit(1);
-    char c = 'x';
-    if (ctx) {
-      SSL* ssl = SSL_new(ctx);
-      SSL_set_fd(ssl, fd);
-      if (SSL_connect(ssl) != 1 || SSL_write(ssl, &c, 1) != 1 || SSL_read(ssl, &c, 1) != 1) {
-        std::fprintf(stderr, "TLS connection %d failed\n", i);
+  idle_conns(int port, int n, SSL_CTX* ctx) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int i = 0; i < n; ++i) {
+      int fd = socket(AF_INET, SOCK_STREAM, 0);
+      if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+        std::perror("idle connection");
         std::exit(1);
       }
-      ssls.push_back(ssl);
-    } else if (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1) {
-      std::exit(1);
+      char c = 'x';
+      if (ctx) {
+        SSL* ssl = SSL_new(ctx);
+        SSL_set_fd(ssl, fd);
+        if (SSL_connect(ssl) != 1 || SSL_write(ssl, &c, 1) != 1 || SSL_read(ssl, &c, 1) != 1) {
+          std::fprintf(stderr, "TLS connection %d failed\n", i);
+          std::exit(1);
+        }
+        ssls.push_back(ssl);
+      } else if (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1) {
+        std::exit(1);
+      }
+      fds.push_back(fd);
     }
-    fds.push_back(fd);
   }
+  ~idle_conns() {
+    for (auto* ssl : ssls) SSL_free(ssl);
+    for (int fd : fds) close(fd);
+  }
+};
+
+// KiB of server RSS per idle connection: `n` idle connections, measured after they settled.
+double idle_kib_per_conn(int port, pid_t pid, int n, SSL_CTX* ctx) {
+  long before = rss_kib(pid);
+  idle_conns conns(port, n, ctx);
   usleep(200 * 1000);
-  long after = rss_kib(pid);
-  for (auto* ssl : ssls) SSL_free(ssl);
-  for (int fd : fds) close(fd);
-  return static_cast<double>(after - before) / n;
+  return static_cast<double>(rss_kib(pid) - before) / n;
 }
+
+std::size_t open_fds(pid_t pid) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) ++n;
+  return n;
+}
+
+struct footprint {
+  double kib_per_conn = 0;
+  double given_back = 0;  // share of the rise in RSS the server returned once all had closed
+};
+
+// A fresh server: `n` idle connections, then all closed; the server's RSS before, at the peak and
+// once it has closed every connection (its descriptor count is back) and 0.5 s more.
+footprint idle_then_closed(std::vector<std::string> argv, int n) {
+  auto p = start(std::move(argv), 1);
+  const long before = rss_kib(p.pid);
+  const std::size_t fds_before = open_fds(p.pid);
+  long peak;
+  {
+    idle_conns conns(p.port, n, nullptr);
+    usleep(200 * 1000);
+    peak = rss_kib(p.pid);
+  }
+  for (int i = 0; i < 500 && open_fds(p.pid) > fds_before; ++i) usleep(10 * 1000);
+  usleep(500 * 1000);
+  const long after = rss_kib(p.pid);
+  stop(p);
+  return {static_cast<double>(peak - before) / n,
+          peak > before ? static_cast<double>(peak - after) / static_cast<double>(peak - before) : 0};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -294,7 +338,8 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
-  lim.rlim_cur = std::max<rlim_t>(lim.rlim_cur, std::min<rlim_t>(lim.rlim_max, 4096));
+  // 10,000 idle connections (the footprint row) in this process, and as many in the server.
+  lim.rlim_cur = std::max<rlim_t>(lim.rlim_cur, std::min<rlim_t>(lim.rlim_max, 10100));
   setrlimit(RLIMIT_NOFILE, &lim);
   pin(0);
 
@@ -331,6 +376,28 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   stop(raw);
+
+  // Footprint: 10,000 idle connections to a fresh server, then all closed (issue 18: at most
+  // 10 KB each, and at least 80 % of the rise given back), beside the raw libevent server.
+  const char* footprint_row = "footprint: 10000 idle conns, then closed";
+  if (std::strstr(footprint_row, only)) {
+    const int idle = 10000;
+    std::vector<double> c_kib, r_kib, c_back, r_back;
+    for (int i = 0; i < runs; ++i) {
+      auto r = idle_then_closed({RAW_ECHO_PATH, "0"}, idle);
+      auto c = idle_then_closed({COPAS_ECHO_PATH, "--listen", "127.0.0.1:0"}, idle);
+      r_kib.push_back(r.kib_per_conn);
+      r_back.push_back(r.given_back);
+      c_kib.push_back(c.kib_per_conn);
+      c_back.push_back(c.given_back);
+    }
+    std::printf("%s: RSS per conn copas %.1f KiB, raw %.1f KiB (ratio %.2f; target <= 10 KB); "
+                "given back after close: copas %.0f %%, raw %.0f %% (target >= 80 %%)\n",
+                footprint_row, median(c_kib), median(r_kib), median(c_kib) / median(r_kib),
+                100 * median(c_back), 100 * median(r_back));
+    std::fflush(stdout);
+  }
+
   const char* tls_row = "TLS: 50 conns, 64 B ping-pong";
   if (!std::strstr(tls_row, only)) {
     stop(copas);

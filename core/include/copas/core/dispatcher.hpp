@@ -36,8 +36,18 @@ struct dispatcher_options {
   // many live guarded stacks, new fibers get unguarded pooled stacks and a counted warning.
   // 0 = a third of /proc/sys/vm/max_map_count.
   std::size_t guard_budget = 0;
-  // Free stacks kept for reuse.
+  // Free stacks kept for reuse (their address space: a spawn then skips mmap and mprotect).
   std::size_t stack_pool_limit = 4096;
+  // Of those, this many per stack size also keep their memory; the pages of the others go back
+  // to the OS as they are pooled (madvise), so a burst of connections that has ended does not
+  // keep its stacks resident.
+  std::size_t stack_pool_hot = 64;
+  // Once at least this many fibers have ended since the last trim and no more are alive than
+  // have ended (or an eighth as many have ended and the live count has halved since), the idle
+  // loop, before it blocks, asks the C heap to return its free pages to the OS (glibc's
+  // malloc_trim): buffers freed by ended connections sit in the middle of the heap, where free()
+  // alone keeps them resident. 0 = never.
+  std::size_t trim_heap_after = 1024;
   // While fibers are busy, the event_base is polled (without blocking) at the end of a round once
   // this many fiber switches have happened since the last poll, or the coarse clock has ticked
   // (about 1-4 ms): so sockets and timers wait at most one round, or this many switches. A poll

@@ -1,0 +1,123 @@
+// Memory back (dispatcher_options::stack_pool_hot, trim_heap_after): after a burst of fibers has
+// ended, the pages their stacks and heap buffers used go back to the OS. Measured as this
+// process's resident set, so not in sanitizer builds (their allocators keep freed memory in
+// quarantine and map shadow memory of their own).
+#include <copas/core.hpp>
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#if !defined(COPAS_ASAN) && !defined(COPAS_TSAN)
+
+namespace {
+
+long resident_kib() {
+  std::ifstream statm("/proc/self/statm");
+  long size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// Touches `kib` KiB of the calling fiber's stack.
+[[gnu::noinline]] void touch_stack(std::size_t kib) {
+  std::vector<char> unused;  // keeps the frame from being merged into the caller's
+  volatile char frame[64 * 1024];
+  for (std::size_t i = 0; i < kib * 1024 && i < sizeof frame; i += 512) frame[i] = 1;
+  (void)unused;
+}
+
+struct rise_and_fall {
+  long before = 0, peak = 0, after = 0;
+  double given_back() const {
+    return static_cast<double>(peak - after) / static_cast<double>(peak - before);
+  }
+};
+
+// On a thread of its own with `options`: `n` fibers each run `work` and sleep until all have
+// (the peak), then end; the main fiber measures before, at the peak, and once the loop has been
+// idle for a moment after they ended.
+template <typename Work>
+rise_and_fall burst(copas::dispatcher_options options, int n, Work work) {
+  rise_and_fall m;
+  std::thread([&] {
+    copas::dispatcher::create(options);
+    copas::loop([&] {
+      m.before = resident_kib();
+      for (int i = 0; i < n; ++i) copas::addthread([&] { work(0.3); });
+      copas::pause(0.15);  // every fiber has run its work and sleeps
+      m.peak = resident_kib();
+      copas::pause(0.4);  // they have ended; the loop blocked meanwhile
+      m.after = resident_kib();
+    });
+  }).join();
+  return m;
+}
+
+}  // namespace
+
+TEST(Footprint, PooledStacksPastTheHotOnesGiveTheirPagesBack) {
+  copas::dispatcher_options o;
+  o.stack_pool_hot = 8;
+  o.trim_heap_after = 0;
+  auto m = burst(o, 400, [](double sleep) {
+    touch_stack(48);
+    copas::pause(sleep);
+  });
+  ASSERT_GT(m.peak - m.before, 400 * 40) << "the fibers did not touch their stacks";
+  EXPECT_GE(m.given_back(), 0.8) << "before " << m.before << " KiB, peak " << m.peak
+                                 << " KiB, after " << m.after << " KiB";
+}
+
+TEST(Footprint, StacksWithinTheHotSetKeepTheirPages) {
+  copas::dispatcher_options o;
+  o.stack_pool_hot = 4096;
+  o.trim_heap_after = 0;
+  auto m = burst(o, 400, [](double sleep) {
+    touch_stack(48);
+    copas::pause(sleep);
+  });
+  ASSERT_GT(m.peak - m.before, 400 * 40);
+  EXPECT_LT(m.given_back(), 0.2);  // kept for the next burst: a spawn then faults in nothing
+}
+
+TEST(Footprint, HeapBuffersOfEndedFibersGoBackOnceTheLoopIdles) {
+  copas::dispatcher_options o;
+  o.stack_pool_hot = 0;
+  o.trim_heap_after = 100;
+  std::vector<std::unique_ptr<char[]>> pins;  // small blocks above the buffers: free() alone
+  pins.reserve(400);                          // cannot shrink the heap past them
+  auto m = burst(o, 400, [&](double sleep) {
+    auto buffer = std::make_unique<char[]>(64 * 1024);  // below glibc's mmap threshold
+    std::memset(buffer.get(), 1, 64 * 1024);
+    pins.push_back(std::make_unique<char[]>(64));
+    copas::pause(sleep);
+  });
+  ASSERT_GT(m.peak - m.before, 400 * 60) << "the buffers were not resident";
+  EXPECT_GE(m.given_back(), 0.8) << "before " << m.before << " KiB, peak " << m.peak
+                                 << " KiB, after " << m.after << " KiB";
+}
+
+TEST(Footprint, WithoutTrimmingTheHeapKeepsThem) {
+  copas::dispatcher_options o;
+  o.stack_pool_hot = 0;
+  o.trim_heap_after = 0;
+  std::vector<std::unique_ptr<char[]>> pins;
+  pins.reserve(400);
+  auto m = burst(o, 400, [&](double sleep) {
+    auto buffer = std::make_unique<char[]>(64 * 1024);
+    std::memset(buffer.get(), 1, 64 * 1024);
+    pins.push_back(std::make_unique<char[]>(64));
+    copas::pause(sleep);
+  });
+  ASSERT_GT(m.peak - m.before, 400 * 60);
+  EXPECT_LT(m.given_back(), 0.5);  // the control: what the trim above is for
+}
+
+#endif
