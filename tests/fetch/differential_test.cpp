@@ -239,6 +239,9 @@ std::vector<diff_case> cases() {
       {"GetToFile", {"-s", "-o", "out.txt", "{N}/hello.txt"}},
       {"RemoteName", {"-s", "-O", "{N}/hello.txt"}},
       {"RemoteNameAll", {"-s", "--remote-name-all", "{N}/hello.txt", "{N}/dir/a.txt"}},
+      // The file is named as the URL writes it: decoded, this one would land outside the
+      // working directory.
+      {"RemoteNameIsNotPercentDecoded", {"-s", "-O", "{E}/echo/..%2F..%2Fescaped.txt"}},
       {"CreateDirs", {"-s", "--create-dirs", "-o", "sub/dir/out.txt", "{N}/hello.txt"}},
       {"TwoUrls", {"-s", "{N}/hello.txt", "{N}/dir/a.txt"}},
       {"TwoUrlsTwoOutputs", {"-s", "-o", "one", "{N}/hello.txt", "-o", "two", "{N}/dir/a.txt"}},
@@ -342,6 +345,7 @@ std::vector<diff_case> cases() {
       {"Cookie", {"-s", "-b", "a=1; b=2", "{E}/echo/c"}},
       {"CookieFile", {"-s", "-b", "{I}/jar.txt", "{E}/echo/c"}},
       {"CookieJarWritten", {"-s", "-c", "jar.txt", "{E}/setcookie"}},
+      {"CookieJarToStdout", {"-s", "-c", "-", "{E}/setcookie"}},
       {"CookiesAcrossRedirect", {"-sL", "-b", "", "{E}/cookieredir"}},
       {"CookiesAcrossRedirectJar", {"-sL", "-c", "jar.txt", "{E}/cookieredir"}},
       {"Range", {"-s", "-r", "0-9", "{N}/big.txt"}},

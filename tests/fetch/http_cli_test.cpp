@@ -137,3 +137,14 @@ TEST_F(Fetch, TimeoutAndUnresolvedHost) {
   EXPECT_NE(unresolved.err.find("Could not resolve host: nowhere.invalid"), std::string::npos)
       << unresolved.err;
 }
+
+// A -K file that names itself (directly or through another) ends in a usage error, not in a
+// recursion until the stack runs out.
+TEST_F(Fetch, AConfigFileThatIncludesItselfIsAnError) {
+  auto dir = temp_dir("fetch-config");
+  std::ofstream(dir + "/self") << "silent\n-K " << dir << "/self\n";
+  auto r = fetch({"-K", dir + "/self", plain("/index.html")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("config files nest too deep"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}

@@ -62,7 +62,7 @@ transfer_spec& slot_for_upload(options& o) {
   return o.transfers.back();
 }
 
-bool parse_config(options& o, const std::string& file, int depth);
+bool parse_config(options& o, const std::string& file);
 
 #define FLAG(field) [](options& o, const std::string&, bool on) { o.field = on; return true; }
 #define TEXT(field) [](options& o, const std::string& v, bool) { o.field = v; return true; }
@@ -171,7 +171,7 @@ const std::vector<option_spec>& table() {
       // copas-fetch always connects at once (curl, without it, first waits to see whether the
       // first connection can multiplex the others).
       {"parallel-immediate", 0, false, [](options&, const std::string&, bool) { return true; }},
-      {"config", 'K', true, [](options& o, const std::string& v, bool) { return parse_config(o, v, 0); }},
+      {"config", 'K', true, [](options& o, const std::string& v, bool) { return parse_config(o, v); }},
   };
   return all;
 }
@@ -254,8 +254,15 @@ bool parse_args(options& o, const std::vector<std::string>& args) {
 }
 
 // One line of a -K file: "--name value", "name = value", "name: value", "url = "...", # comments.
-bool parse_config(options& o, const std::string& file, int depth) {
-  if (depth > 4) return bad("config files nest too deep");
+bool parse_config(options& o, const std::string& file) {
+  // A -K line in a -K file comes back here through parse_args: a file that names itself must
+  // end in an error, not recurse until the stack runs out.
+  static int depth = 0;
+  if (depth >= 4) return bad("config files nest too deep");
+  ++depth;
+  struct leave {
+    ~leave() { --depth; }
+  } left_on_return;
   std::ifstream in;
   std::istream* src = &std::cin;
   if (file != "-") {
@@ -300,7 +307,6 @@ bool parse_config(options& o, const std::string& file, int depth) {
     if (s->takes_value) args.push_back(value);
     if (!parse_args(o, args)) return false;
   }
-  (void)depth;
   return true;
 }
 

@@ -56,12 +56,14 @@ int check_url(std::string& url, std::string& message) {
   return ok;
 }
 
-// -O: the URL's last path segment (curl: "Remote file name has no length!" when empty).
+// -O: the URL's last path segment as written, not percent-decoded (as curl): decoded,
+// "..%2F..%2Fx" would name a file outside the current directory (curl: "Remote file name has
+// no length!" when empty).
 std::string remote_name(const std::string& url) {
   auto u = url::parse(url);
   std::string path = u && u->path ? *u->path : "";
   auto slash = path.rfind('/');
-  return url::unescape(slash == std::string::npos ? path : path.substr(slash + 1));
+  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 bool transient(const transfer_report& r, const options& o) {
