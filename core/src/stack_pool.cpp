@@ -34,7 +34,9 @@ char* map_or_throw(std::size_t bytes) {
 
 // A pooled stack past the hot ones keeps its address space but not its pages: they read as zero
 // when its next fiber touches them (a few page faults, against a mmap + mprotect saved).
-void release_pages(char* bottom, std::size_t size) noexcept { ::madvise(bottom, size, MADV_DONTNEED); }
+void release_pages(char* bottom, std::size_t size) noexcept {
+  ::madvise(bottom, size, MADV_DONTNEED);
+}
 
 }  // namespace
 
