@@ -28,6 +28,7 @@ class category final : public std::error_category {
       case errc::invalid_argument: return "invalid argument";
       case errc::local_certificate: return "local certificate or key cannot be loaded";
       case errc::certificate_rejected: return "the peer rejected or required a certificate";
+      case errc::try_again: return "temporary failure in name resolution";
     }
     return "unknown copas error";
   }

@@ -47,7 +47,7 @@ ltn12::source until_closed(copas::socket data, std::uint64_t& counter) {
       return ltn12::chunk(std::move(r).value());
     }
     copas::error err = r.error();  // taken before the data is moved out of r
-    std::string partial = std::move(r).data_or_partial();
+    std::string partial = std::move(r).value_or_partial();
     if (err == copas::errc::closed) {
       done = true;
       data.close();
@@ -74,7 +74,7 @@ ltn12::sink close_when_done(copas::socket data, std::uint64_t& counter, bool& fa
     auto sent = data.send(*c);
     if (!sent) {
       failed = true;
-      counter += sent.last_sent();
+      counter += sent.value_or_partial();
       return sent.error();
     }
     counter += c->size();

@@ -26,7 +26,7 @@ bool pump(socket from, socket to, relay_state& st) {
     if (wait <= 0) return false;
     from.settimeouts(std::nullopt, st.idle, wait);
     auto r = from.receivepartial(std::size_t{64 * 1024});
-    const std::string& data = r.data_or_partial();
+    const std::string& data = r.value_or_partial();
     if (!data.empty()) {
       st.last = gettime();
       if (!to.send(data)) return false;

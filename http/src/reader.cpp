@@ -37,7 +37,7 @@ fill_function socket_fill(socket s, std::size_t block) {
     std::string into;
     if (streaming) into.reserve(block);
     auto r = s.receivepartial(block, std::move(into));
-    streaming = r.data_or_partial().size() >= block / 2;
+    streaming = r.value_or_partial().size() >= block / 2;
     if (r) {
       if (buf.empty()) buf = std::move(r).value();  // no copy on the body's hot path
       else buf += *r;

@@ -47,7 +47,7 @@ std::vector<described> describe_result(const send_result& r) {
   if (r) return {{"last-idx-send", describe(static_cast<double>(r.value()))}};
   return {{"last-idx-send", describe_nil()},
           {"error", describe(r.error().message())},
-          {"err-last-idx-send", describe(static_cast<double>(r.last_sent()))}};
+          {"err-last-idx-send", describe(static_cast<double>(r.value_or_partial()))}};
 }
 
 std::vector<described> describe_result(const receive_result& r) {

@@ -262,7 +262,7 @@ result<std::vector<std::string>> resolve_interruptible(std::string_view host,
     wait_for(*lk, clock::now() + std::chrono::seconds(1));
     if (in && *in->stop) return errc::closed;
     if (deadline < own_deadline) return error(errc::timeout, "timeout resolving " + h);
-    return error(errc::host_not_found, "temporary failure in name resolution: " + h);
+    return error(errc::try_again, "temporary failure in name resolution: " + h);
   }
   if (lk->err == 0 && (!lk->v4.empty() || !lk->v6.empty())) {
     auto out = std::move(lk->v4);
@@ -271,7 +271,9 @@ result<std::vector<std::string>> resolve_interruptible(std::string_view host,
   }
   if (lk->err == 0 || lk->err == EVUTIL_EAI_NONAME || lk->err == EVUTIL_EAI_NODATA)
     return error(errc::host_not_found, "host not found: " + h);
-  return error(errc::host_not_found, "temporary failure in name resolution: " + h);
+  // EVUTIL_EAI_AGAIN, and EVUTIL_EAI_FAIL: evdns's word for SERVFAIL, REFUSED and its own
+  // timeouts, which glibc reports as EAI_AGAIN. A later try may succeed: not host_not_found.
+  return error(errc::try_again, "temporary failure in name resolution: " + h);
 }
 
 }  // namespace copas::detail

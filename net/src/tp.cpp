@@ -79,8 +79,8 @@ result<void> connection::sink(const ltn12::sink& snk, receive_pattern pattern) {
   // Copas's receive(all) reports the peer's close as "closed" with the data: that is the end.
   if (!got && !(pattern.type() == receive_pattern::kind::all && got.error() == copas::errc::closed))
     err = got.error();
-  if (!got.data_or_partial().empty())
-    if (auto ok = snk(got.data_or_partial(), std::nullopt); !ok) return ok;
+  if (!got.value_or_partial().empty())
+    if (auto ok = snk(got.value_or_partial(), std::nullopt); !ok) return ok;
   return snk(std::nullopt, err);
 }
 

@@ -38,12 +38,12 @@ class session {
     if (ok) ok = envelope();
     if (ok) ok = data();
     if (!ok) {
-      bool refused = ok.error().code() == tp::errc::unexpected_reply;
+      bool refused = ok.error() == tp::errc::unexpected_reply;
       if (refused) where_.reply = ok.error().message();
       // RFC 5321 §4.1.1.10: the session ends with QUIT, refused command or not (Postfix logs
       // "lost connection after RCPT" otherwise). Not after 421, which closes the channel, nor
       // when the connection itself failed or is mid-message.
-      if ((refused && !where_.reply.starts_with("421")) || ok.error().code() == errc::not_supported)
+      if ((refused && !where_.reply.starts_with("421")) || ok.error() == errc::not_supported)
         quit();
       close();
       return send_result(ok.error(), std::move(where_));

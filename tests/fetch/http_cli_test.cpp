@@ -148,3 +148,17 @@ TEST_F(Fetch, AConfigFileThatIncludesItselfIsAnError) {
   EXPECT_NE(r.err.find("config files nest too deep"), std::string::npos) << r.err;
   EXPECT_EQ(r.out, "");
 }
+
+// A SERVFAIL is errc::try_again in the library, not host_not_found; curl exits 6 for both.
+TEST_F(Fetch, ServfailIsCouldNotResolveHost) {
+  child_result flaky;
+  loop([&] {
+    auto ns = fake_dns({.servfail = {"flaky.test"}});
+    flaky = run_child({COPAS_FETCH_BIN, "--dns-servers", nameserver_address(ns), "http://flaky.test/"});
+    ns.close();
+  });
+  EXPECT_EQ(flaky.exit_code, 6) << flaky.err << flaky.out;
+  EXPECT_NE(flaky.err.find("Could not resolve host: flaky.test (temporary failure in name resolution: flaky.test)"),
+            std::string::npos)
+      << flaky.err;
+}

@@ -206,7 +206,7 @@ TEST_F(FtpClient, UploadDeniedReturnsTheServersReply) {
   run([&] {
     auto sent = ftp::put(server.url("/denied.txt"), "anonymous may not write");
     ASSERT_FALSE(sent);
-    EXPECT_EQ(sent.error().code(), copas::tp::errc::unexpected_reply);
+    EXPECT_EQ(sent.error(), copas::tp::errc::unexpected_reply);
     EXPECT_EQ(sent.error().message(), "550 Not enough privileges.");
   });
   EXPECT_FALSE(std::filesystem::exists(server.root / "denied.txt"));

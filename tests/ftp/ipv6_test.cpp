@@ -61,7 +61,7 @@ TEST_F(FtpIpv6, PassiveIsEpsvToTheControlPeer) {
     // passive() does not fall back to it there.
     auto pasv = s.pasv();
     ASSERT_FALSE(pasv);
-    EXPECT_EQ(pasv.error().code(), copas::tp::errc::unexpected_reply);
+    EXPECT_EQ(pasv.error(), copas::tp::errc::unexpected_reply);
     EXPECT_TRUE(s.quit());
   });
 }

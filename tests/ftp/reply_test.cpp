@@ -43,6 +43,23 @@ TEST(FtpPassive, PublicAddresses) {
   EXPECT_TRUE(is_public_ipv4("172.32.0.1"));
 }
 
+// ftp's codes compare with copas::error as every copas enum does (no ftp::is any more), and
+// only within their own category.
+TEST(FtpErrors, CompareWithTheOneOperator) {
+  using copas::ftp::detail::parse_ftp_url;
+  auto wrong = parse_ftp_url("wrong://banana.com/lixo");
+  ASSERT_FALSE(wrong);
+  EXPECT_TRUE(wrong.error() == ftp::errc::wrong_scheme);
+  EXPECT_FALSE(wrong.error() == ftp::errc::missing_hostname);
+  EXPECT_FALSE(wrong.error() == copas::errc::cancelled);  // value 5 too, another category
+  EXPECT_EQ(parse_ftp_url("localhost/x").error(), ftp::errc::missing_hostname);
+  EXPECT_EQ(parse_ftp_url("ftp://h/f;type=x").error(), ftp::errc::invalid_type);
+  EXPECT_EQ(parse_ftp_url("ftp://h:99999/f").error(), ftp::errc::invalid_port);
+  copas::error reply(copas::tp::errc::unexpected_reply, "530 Login incorrect.");
+  EXPECT_TRUE(reply == copas::tp::errc::unexpected_reply);
+  EXPECT_FALSE(reply == ftp::errc::missing_hostname);  // both are value 3: the category tells
+}
+
 TEST(FtpUrl, StringFormRules) {
   using copas::ftp::detail::parse_ftp_url;
   EXPECT_EQ(parse_ftp_url("wrong://banana.com/lixo").error().message(), "wrong scheme 'wrong'");

@@ -34,7 +34,7 @@ copas::socket server(answer how, std::shared_ptr<server_view> seen) {
       c.send(reply(417, "no thanks", "Connection: keep-alive\r\n"));
       c.settimeout(3);
       auto rest = c.receive(copas::all);  // until the client closes
-      seen->after = rest.data_or_partial();
+      seen->after = rest.value_or_partial();
       seen->after_error = rest ? "" : rest.error().message();
       return;
     }

@@ -97,7 +97,7 @@ TEST_F(Proxy, BadGatewayAndBadRequest) {
     ASSERT_TRUE(c.connect("127.0.0.1", port));
     c.send("this is not http\r\n\r\n");
     auto status = c.receive();
-    EXPECT_EQ(status.data_or_partial(), "HTTP/1.1 400 Bad Request");
+    EXPECT_EQ(status.value_or_partial(), "HTTP/1.1 400 Bad Request");
     c.close();
     // CONNECT to a closed port: 502 from the tunnel attempt, seen as the request's error.
     http::request_params t;
@@ -156,7 +156,7 @@ TEST_F(Proxy, EveryThreadAcceptsOnTheSharedAddress) {
                               : send_result::failure(connected.error(), 0);
         // Copas's "*a": a close seen after an earlier wait is "closed", with the data as partial.
         auto got = c.receive(copas::all);
-        std::string reply = got.data_or_partial();
+        std::string reply = got.value_or_partial();
         bool whole = got || got.error() == errc::closed;
         if (whole && reply.starts_with("HTTP/1.1 200 ") &&
             reply.ends_with("\r\n\r\n<html>copas-cpp test page</html>\n"))

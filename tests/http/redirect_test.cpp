@@ -42,6 +42,8 @@ TEST(HttpRedirect, RelativeLocationIsFollowedAndHinted) {
     auto r = http::request(base("http", s) + "/dir/start");
     ASSERT_FALSE(r);  // /dir/final is not /final: redirected again, then the limit
     EXPECT_EQ(r.error().message(), "too many redirects (limit 5)");
+    EXPECT_TRUE(r.error() == http::errc::too_many_redirects);
+    EXPECT_EQ(r.error().code().message(), "too many redirects");
     EXPECT_EQ(r.partial().code, 302);
     auto ok = http::request(base("http", s) + "/start");
     ASSERT_TRUE(ok);
@@ -208,6 +210,8 @@ TEST(HttpTls, HT9_HT10_HttpsToHttpOnlyWithAll) {
     auto refused = http::request(get(base("https", s) + "/go"));
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().message(), "Unallowed insecure redirect https to http");
+    EXPECT_TRUE(refused.error() == http::errc::insecure_redirect);
+    EXPECT_FALSE(refused.error() == http::errc::unknown_scheme);
     auto p = get(base("https", s) + "/go");
     p.redirect = http::redirect_mode::all;
     auto r = http::request(std::move(p)).value();

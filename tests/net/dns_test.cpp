@@ -20,7 +20,8 @@ namespace {
 
 fake_dns_zone test_zone() {
   return {.hosts = {{"good.test", {"127.0.0.1"}}, {"dual.test", {"127.0.0.1", "::1"}}},
-          .silent = {"silent.test"}};
+          .silent = {"silent.test"},
+          .servfail = {"flaky.test"}};
 }
 
 // Points the resolver at `server` for the rest of the loop, with a short lookup deadline.
@@ -71,6 +72,33 @@ TEST_F(NetTest, NxdomainNamesTheHost) {
   });
 }
 
+// SERVFAIL is a temporary failure (getaddrinfo's EAI_AGAIN, evdns's EAI_FAIL): errc::try_again
+// with LuaSocket's gai_strerror text, never host_not_found, so that a caller can retry it; an
+// NXDOMAIN from the same server stays host_not_found.
+TEST_F(NetTest, ServfailIsTryAgainNotHostNotFound) {
+  loop([] {
+    auto ns = fake_dns(test_zone());
+    use_nameserver(ns);
+    auto r = dns::resolve("flaky.test");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message(), "temporary failure in name resolution: flaky.test");
+    EXPECT_EQ(r.error().code().message(), "temporary failure in name resolution");
+    EXPECT_TRUE(r.error() == errc::try_again);
+    EXPECT_FALSE(r.error() == errc::host_not_found);
+    auto c = wrap(tcp());
+    auto viaconnect = c.connect("flaky.test", 80);
+    ASSERT_FALSE(viaconnect);
+    EXPECT_TRUE(viaconnect.error() == errc::try_again);
+    c.close();
+    auto missing = dns::resolve("missing.test");
+    ASSERT_FALSE(missing);
+    EXPECT_TRUE(missing.error() == errc::host_not_found);
+    EXPECT_FALSE(missing.error() == errc::try_again);
+    ns.close();
+    back_to_system_resolver();
+  });
+}
+
 // The crash of copas-fetch on NXDOMAIN (about 1 run in 4) came from an evdns callback: run many,
 // from many fibers at once, mixed with answers.
 TEST_F(NetTest, ManyNxdomainLookupsFromManyFibers) {
@@ -115,7 +143,7 @@ TEST_F(NetTest, ASilentNameserverHitsTheLookupDeadlineWhileOthersRun) {
     done = true;
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message(), "temporary failure in name resolution: silent.test");
-    EXPECT_TRUE(r.error() == errc::host_not_found);
+    EXPECT_TRUE(r.error() == errc::try_again);
     EXPECT_GE(w.elapsed(), 0.3);
     EXPECT_LT(w.elapsed(), 2.0);  // evdns alone: attempts x timeout, or 5 s by default
     EXPECT_GE(ticks, 3);          // the loop kept running while the fiber waited (load: < 30)

@@ -27,7 +27,7 @@ TEST_F(NetTest, FreeFunctionsDriveATcpExchange) {
     EXPECT_EQ(copas::send(s, "abc\n").value(), 4u);
     auto r = copas::receivepartial(s, copas::all);  // returns with the first bytes that came
     EXPECT_EQ(r.error().message(), "timeout");
-    EXPECT_EQ(r.data_or_partial(), "abc\n");
+    EXPECT_EQ(r.value_or_partial(), "abc\n");
     copas::flush(s);
     EXPECT_TRUE(copas::close(s));
     EXPECT_EQ(copas::receive(s, 1).error().message(), "closed");

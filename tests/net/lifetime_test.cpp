@@ -92,7 +92,7 @@ TEST_F(NetTest, DroppingTheLastHandleWakesAWriterWithClosedAndWhatWasSent) {
       started = true;
       auto r = h->sock.send(std::string(8 << 20, 'x'));  // the peer never reads: it blocks
       why = r ? "sent" : r.error().message();
-      sent = r.last_sent();
+      sent = r.value_or_partial();
     });
     drop_when(*h, [&] { return started && status().write > 0; });
     h.reset();

@@ -39,7 +39,7 @@ copas::socket client_of(const copas::socket& server, bool tls = false) {
 void expect_too_long(const receive_result& r, const char* message, const std::string& partial) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), message);
-  EXPECT_TRUE(r.error().code() == std::errc::message_size);
+  EXPECT_TRUE(r.error() == std::errc::message_size);
   EXPECT_EQ(r.partial(), partial);
 }
 
@@ -105,7 +105,7 @@ TEST_F(NetTest, AllPastItsLimitIsDataTooLongAndTheRestStaysReadable) {
     s.set_receive_limits({.all = 10});
     expect_too_long(s.receive(all), "data too long", "0123456789");
     auto rest = s.receive(all);
-    EXPECT_EQ(rest.data_or_partial(), "abcdef");
+    EXPECT_EQ(rest.value_or_partial(), "abcdef");
     s.close();
   });
 }
@@ -119,7 +119,7 @@ TEST_F(NetTest, AllOfExactlyTheLimitIsNotTooLong) {
     if (!r) {
       EXPECT_EQ(r.error().message(), "closed");  // Copas's "*a": closed with the data
     }
-    EXPECT_EQ(r.data_or_partial(), "0123456789");
+    EXPECT_EQ(r.value_or_partial(), "0123456789");
     s.close();
   });
 }

@@ -315,7 +315,7 @@ TEST(OddPeer, CredentialsWithoutServerAuth) {
   auto r = run(peer, p);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), "authentication not supported");
-  EXPECT_EQ(r.error().code(), smtp::errc::not_supported);
+  EXPECT_EQ(r.error(), smtp::errc::not_supported);
   EXPECT_EQ(r.where().phase, "AUTH");
 }
 

@@ -76,7 +76,7 @@ TEST(Reply, NoCodeIsInvalid) {
     auto r = parse(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().message(), "invalid server reply");
-    EXPECT_EQ(r.error().code(), tp::errc::invalid_reply);
+    EXPECT_EQ(r.error(), tp::errc::invalid_reply);
   }
 }
 
@@ -93,7 +93,7 @@ TEST(Reply, AfterAnErrorTheReaderStaysFailed) {
   r.append("xyz\r\n220 later\r\n");
   auto e = r.next();
   ASSERT_TRUE(e && !*e);
-  EXPECT_EQ(e->error().code(), tp::errc::invalid_reply);
+  EXPECT_EQ(e->error(), tp::errc::invalid_reply);
   auto again = r.next();  // out of step for good
   ASSERT_TRUE(again && !*again);
   EXPECT_EQ(again->error().message(), "invalid server reply");
@@ -126,7 +126,7 @@ TEST(Reply, ReplySizeIsBounded) {
   auto r = parse("220-aaaaaaaaaa\r\nbbbbbbbbbb\r\n220 c\r\n", {.max_line = 100, .max_lines = 100, .max_size = 20});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), "server reply too long");
-  EXPECT_EQ(r.error().code(), tp::errc::reply_too_long);
+  EXPECT_EQ(r.error(), tp::errc::reply_too_long);
 }
 
 TEST(Reply, LineCountIsBounded) {

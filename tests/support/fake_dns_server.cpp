@@ -15,6 +15,7 @@ namespace {
 
 constexpr int type_a = 1;
 constexpr int type_aaaa = 28;
+constexpr int rcode_servfail = 2;
 constexpr int rcode_nxdomain = 3;
 constexpr std::size_t header_size = 12;
 
@@ -65,7 +66,8 @@ std::string reply_to(const std::string& query, const question& q, const fake_dns
   int answers = 0;
   if (host != zone.hosts.end()) r += answer_records(q, host->second, answers);
   r[2] = static_cast<char>(0x84 | (query[2] & 0x01));  // QR, AA, RD copied
-  r[3] = static_cast<char>(0x80 | (host == zone.hosts.end() ? rcode_nxdomain : 0));  // RA, RCODE
+  int rcode = zone.servfail.count(q.name) ? rcode_servfail : host == zone.hosts.end() ? rcode_nxdomain : 0;
+  r[3] = static_cast<char>(0x80 | rcode);  // RA, RCODE
   r[4] = 0;  // one question
   r[5] = 1;
   r[6] = 0;

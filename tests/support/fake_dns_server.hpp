@@ -10,7 +10,8 @@
 //
 // It answers A and AAAA queries from `hosts` (names match case-insensitively: evdns randomizes
 // the case of its queries), NOERROR without answers for a known name lacking that family,
-// NXDOMAIN for every other name, and nothing at all for `silent` names.
+// NXDOMAIN for every other name, SERVFAIL (a temporary failure) for `servfail` names, and
+// nothing at all for `silent` names.
 
 #include <copas/net/socket.hpp>
 
@@ -25,6 +26,7 @@ namespace copas::test {
 struct fake_dns_zone {
   std::map<std::string, std::vector<std::string>> hosts;  // name -> IPv4 and IPv6 addresses
   std::set<std::string> silent;                           // names never answered
+  std::set<std::string> servfail;                         // names answered with SERVFAIL
   std::shared_ptr<int> queries = std::make_shared<int>(0);  // counts every query received
 };
 

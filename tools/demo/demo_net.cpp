@@ -18,8 +18,8 @@ std::uint16_t echo_server(copas::socket server, std::optional<copas::ssl_params>
   copas::addserver(server, copas::handler([server](copas::socket c) {
     auto line = c.receive();
     std::printf("   server %s got '%s' from %s, echoing\n", copas::getthreadname().c_str(),
-                line.data_or_partial().c_str(), c.getpeername().value().ip.c_str());
-    c.send(line.data_or_partial() + "\n");
+                line.value_or_partial().c_str(), c.getpeername().value().ip.c_str());
+    c.send(line.value_or_partial() + "\n");
     copas::removeserver(server);
   }, std::move(tls)), 5, "demo-echo");
   return server.getsockname().value().port;

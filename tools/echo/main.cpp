@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
       for (;;) {
         // receivepartial(all) hands over whatever arrived: the bytes go straight back.
         auto r = c.receivepartial(copas::all);
-        const std::string& data = r.data_or_partial();
+        const std::string& data = r.value_or_partial();
         if (!data.empty() && !c.send(data)) break;
         if (!r && r.error() != copas::errc::timeout) break;
       }

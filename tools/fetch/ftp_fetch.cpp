@@ -100,9 +100,8 @@ int socket_exit_code(const copas::error& e, phase p, bool upload) {
   const std::string m = e.message();
   if (e == copas::errc::timeout) return 28;
   if (e == copas::errc::refused) return 7;
-  if (e == copas::errc::host_not_found || starts_with(m, "host not found") ||
-      starts_with(m, "temporary failure in name resolution") ||
-      starts_with(m, "host or service not provided"))
+  if (e == copas::errc::host_not_found || e == copas::errc::try_again ||
+      starts_with(m, "host not found") || starts_with(m, "host or service not provided"))
     return 6;
   if (e == copas::errc::invalid_argument) return 3;
   if (e == copas::errc::protocol_error) return 18;
@@ -129,7 +128,7 @@ int rejected_exit_code(int code, phase p, bool upload, bool active) {
 }  // namespace
 
 int curl_exit_code(const copas::error& e, phase p, bool upload, bool active) {
-  if (e.code() == tp::errc::unexpected_reply)
+  if (e == tp::errc::unexpected_reply)
     return rejected_exit_code(tp::reply_code(e).value_or(0), p, upload, active);
   if (e.code().category() == tp::tp_category()) return 8;  // invalid or oversized reply
   if (e.code().category() == ftp::ftp_category()) {

@@ -63,11 +63,11 @@ int exit_for(const copas::error& e, const where& at, std::string& msg, const opt
              std::uint64_t received) {
   auto text = e.message();
   auto peer = at.host + " port " + std::to_string(at.port) + ", " + phase_name(at.what);
-  if (http::is(e, http::errc::too_many_redirects)) {
+  if (e == http::errc::too_many_redirects) {
     msg = "Maximum (" + std::to_string(o.max_redirs) + ") redirects followed";
     return too_many_redirects;
   }
-  if (http::is(e, http::errc::unknown_scheme) || http::is(e, http::errc::insecure_redirect)) {
+  if (e == http::errc::unknown_scheme || e == http::errc::insecure_redirect) {
     auto q = text.find('\'');
     std::string scheme = q == std::string::npos ? text : text.substr(q + 1, text.rfind('\'') - q - 1);
     msg = "Protocol \"" + scheme + "\" not supported or disabled in libcurl";
@@ -77,8 +77,8 @@ int exit_for(const copas::error& e, const where& at, std::string& msg, const opt
     msg = "URL using bad/illegal format or missing URL (" + text + ")";
     return bad_url;
   }
-  if (e == copas::errc::host_not_found || text.starts_with("host not found") ||
-      text.starts_with("temporary failure in name resolution")) {
+  if (e == copas::errc::host_not_found || e == copas::errc::try_again ||
+      text.starts_with("host not found")) {
     msg = "Could not resolve host: " + at.host + " (" + text + ")";
     return host_not_resolved;
   }

@@ -8,6 +8,7 @@
 #include <copas/core/introspection.hpp>
 #include <copas/core/ledger.hpp>
 #include <copas/core/loop.hpp>
+#include <copas/core/partial_result.hpp>
 #include <copas/core/pause.hpp>
 #include <copas/core/socket_ref.hpp>
 #include <copas/core/spin_wait.hpp>

@@ -1,6 +1,7 @@
 #pragma once
 // Errors of copas::async that Copas's own category has no string for. Like copas::errc, each
-// message() is the exact text copas-async hands back.
+// message() is the exact text copas-async hands back; a copas::error compares with it as with
+// copas::errc (error.hpp).
 //
 //   auto r = fd.write("x");           // descriptor opened with mode "r"
 //   r.error() == copas::async::errc::not_writable;   // "Pipe not open for writing"
@@ -29,10 +30,6 @@ const std::error_category& async_category() noexcept;
 
 inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), async_category()};
-}
-
-inline bool operator==(const copas::error& a, errc b) noexcept {
-  return a.code() == make_error_code(b);
 }
 
 }  // namespace copas::async

@@ -1,10 +1,21 @@
 #pragma once
 // Errors as Copas reports them: a code in the "copas" category whose message() is the exact
 // Copas string ("timeout", "closed", ...), optionally with a more specific text (a server's
-// reply, the host that failed to resolve). Results are boost::system::result<T, copas::error>.
+// reply, the host that failed to resolve). Results are boost::system::result<T, copas::error>;
+// where Copas hands back data with the error (`nil, err, partial`), copas::partial_result
+// (partial_result.hpp).
+//
+// One way to compare: a copas::error equals any enumerator of any copas error enum (copas::errc,
+// async::errc, ftp::errc, http::errc, tp::errc, smtp::errc), each in its own category:
+//
+//   if (r.error() == copas::errc::timeout) ...
+//   if (r.error() == copas::http::errc::too_many_redirects) ...
+//
+// A module's enum joins by being a std::is_error_code_enum with a make_error_code found by ADL.
 
 #include <boost/system/result.hpp>
 
+#include <concepts>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -34,6 +45,8 @@ enum class errc {
   invalid_argument,    // "invalid argument"
   local_certificate,   // "local certificate or key cannot be loaded" (TLS client; curl's 58)
   certificate_rejected,  // "the peer rejected or required a certificate" (TLS; curl's 56)
+  try_again,           // "temporary failure in name resolution" (EAI_AGAIN: SERVFAIL, no answer
+                       // in time; LuaSocket's gai_strerror text). Not host_not_found: retry later.
 };
 
 const std::error_category& copas_category() noexcept;
@@ -42,22 +55,43 @@ inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), copas_category()};
 }
 
+// An enum whose enumerators are copas error codes: registered with std::is_error_code_enum and
+// with a make_error_code(E) in its own namespace. (std::errc is a condition enum, not one.)
+template <class E>
+concept error_code_enum = std::is_enum_v<E> && std::is_error_code_enum_v<E> && requires(E e) {
+  { make_error_code(e) } -> std::same_as<std::error_code>;
+};
+
+// A std error condition enum (std::errc): compared by meaning, as std::error_code does.
+template <class E>
+concept error_condition_enum = std::is_enum_v<E> && std::is_error_condition_enum_v<E>;
+
 // The error half of every copas result. message() is the Copas string; where Copas hands back
 // more (LuaSocket's "host not found: example.org", an FTP server's reply), detail() holds it and
 // message() returns it.
 class error {
  public:
   error() = default;
-  error(errc e) : code_(make_error_code(e)) {}  // NOLINT(google-explicit-constructor): implicit, like Lua's nil, "timeout"
+  template <error_code_enum E>
+  error(E e) : code_(make_error_code(e)) {}  // NOLINT(google-explicit-constructor): implicit, like Lua's nil, "timeout"
   error(std::error_code code) : code_(code) {}  // NOLINT(google-explicit-constructor): implicit, like errc
   error(std::error_code code, std::string detail) : code_(code), detail_(std::move(detail)) {}
-  error(errc e, std::string detail) : code_(make_error_code(e)), detail_(std::move(detail)) {}
+  template <error_code_enum E>
+  error(E e, std::string detail) : code_(make_error_code(e)), detail_(std::move(detail)) {}
 
   const std::error_code& code() const noexcept { return code_; }
   std::string message() const { return detail_.empty() ? code_.message() : detail_; }
   const std::string& detail() const noexcept { return detail_; }
 
-  friend bool operator==(const error& a, errc b) noexcept { return a.code_ == make_error_code(b); }
+  // The one comparison with an enumerator, for every copas error enum (and, reversed, e == error).
+  template <error_code_enum E>
+  friend bool operator==(const error& a, E b) noexcept {
+    return a.code_ == make_error_code(b);
+  }
+  template <error_condition_enum E>
+  friend bool operator==(const error& a, E b) noexcept {
+    return a.code_ == make_error_condition(b);  // r.error() == std::errc::message_size
+  }
   friend bool operator==(const error& a, const error& b) noexcept { return a.code_ == b.code_; }
 
  private:

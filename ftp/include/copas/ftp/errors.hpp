@@ -1,6 +1,6 @@
 #pragma once
 // The errors copas::ftp adds to copas::errc, in their own category so that callers can tell them
-// apart (copas::ftp::is(e, copas::ftp::errc::missing_hostname)). message() is LuaSocket's text;
+// apart (e == copas::ftp::errc::missing_hostname). message() is LuaSocket's text;
 // for the argument errors it names the culprit ("wrong scheme 'http'").
 //
 // A reply the server should not have sent is copas::tp's (copas/net/tp.hpp):
@@ -32,9 +32,6 @@ const std::error_category& ftp_category() noexcept;
 inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), ftp_category()};
 }
-
-// True when `e` is an ftp error of kind `k` (copas::error compares only with copas::errc).
-inline bool is(const copas::error& e, errc k) noexcept { return e.code() == make_error_code(k); }
 
 }  // namespace copas::ftp
 

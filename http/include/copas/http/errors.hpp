@@ -1,6 +1,6 @@
 #pragma once
 // The errors copas::http adds to copas::errc, in their own category so that a caller can tell a
-// redirect chain cut short from a peer's malformed reply (copas::http::is(e, errc::too_many_redirects)).
+// redirect chain cut short from a peer's malformed reply (e == http::errc::too_many_redirects).
 // message() is LuaSocket's or Copas's text, with the detail:
 //   too_many_redirects  "too many redirects (limit 5)"
 //   insecure_redirect   "Unallowed insecure redirect https to http"
@@ -23,9 +23,6 @@ enum class errc {
 const std::error_category& http_category() noexcept;
 
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), http_category()}; }
-
-// True when `e` is an http error of kind `k` (copas::error compares only with copas::errc).
-inline bool is(const copas::error& e, errc k) noexcept { return e.code() == make_error_code(k); }
 
 }  // namespace copas::http
 

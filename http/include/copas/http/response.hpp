@@ -16,10 +16,10 @@
 //   - a failure before the status line: partial() is empty (code 0).
 
 #include <copas/core/error.hpp>
+#include <copas/core/partial_result.hpp>
 #include <copas/http/headers.hpp>
 
 #include <string>
-#include <utility>
 
 #include <copas/core/api_prefix.hpp>
 
@@ -38,49 +38,9 @@ struct response {
   std::string url;  // the URL of the last request made (after redirects)
 };
 
-// The response, or an error with the partial response. Reads like copas::result<response>.
-class request_result {
- public:
-  request_result(response r) : r_(std::move(r)), ok_(true) {}  // NOLINT(google-explicit-constructor): implicit, like result<T>
-  request_result(copas::error err, response partial = {})        // NOLINT(google-explicit-constructor): implicit, like result<T>
-      : r_(std::move(partial)), err_(std::move(err)) {}
-  request_result(errc e) : err_(e) {}  // NOLINT(google-explicit-constructor): implicit, like result<T>
-
-  bool has_value() const noexcept { return ok_; }
-  bool has_error() const noexcept { return !ok_; }
-  explicit operator bool() const noexcept { return ok_; }
-
-  // The response; throws copas::system_error with the error's message if this is an error.
-  const response& value() const& {
-    if (!ok_) throw system_error(err_);
-    return r_;
-  }
-  response& value() & {
-    if (!ok_) throw system_error(err_);
-    return r_;
-  }
-  response&& value() && {
-    if (!ok_) throw system_error(err_);
-    return std::move(r_);
-  }
-  const response& operator*() const& { return value(); }
-  response& operator*() & { return value(); }
-  const response* operator->() const { return &value(); }
-  response* operator->() { return &value(); }
-
-  // The error; an empty error on success.
-  const copas::error& error() const noexcept { return err_; }
-  // What had arrived before the error (see above); empty on success.
-  const response& partial() const noexcept {
-    static const response none;
-    return ok_ ? none : r_;
-  }
-
- private:
-  response r_;
-  copas::error err_;
-  bool ok_ = false;
-};
+// The response, or an error with the partial response (core/partial_result.hpp). Reads like
+// copas::result<response>; compare its error with http::errc or copas::errc alike.
+using request_result = copas::partial_result<response>;
 
 }  // namespace copas::http
 

@@ -6,10 +6,11 @@
 //   auto addrs = copas::dns::resolve("example.org");   // result<std::vector<std::string>>
 //
 // Errors name the host:
-//   "host not found: <host>"                        NXDOMAIN, or a name without addresses
-//   "temporary failure in name resolution: <host>"  no answer within the lookup's own deadline
-//                                                   (set_timeout), a failing server
-//   "timeout resolving <host>" (errc::timeout)      the caller's deadline came first
+//   "host not found: <host>" (errc::host_not_found)  NXDOMAIN, or a name without addresses
+//   "temporary failure in name resolution: <host>"   (errc::try_again, EAI_AGAIN) no answer within
+//                                                    the lookup's own deadline (set_timeout), a
+//                                                    failing server (SERVFAIL, REFUSED)
+//   "timeout resolving <host>" (errc::timeout)       the caller's deadline came first
 // A lookup that gives up (either deadline, or its fiber removed) is cancelled in evdns.
 
 #include <copas/core/error.hpp>

@@ -3,7 +3,7 @@
 //
 //   sock.set_receive_limits({.line = 8192});                 // "*l" lines up to 8 KiB
 //   auto r = sock.receive();
-//   if (!r && r.error().code() == std::errc::message_size)   // "line too long"
+//   if (!r && r.error() == std::errc::message_size)   // "line too long"
 //     log(r.partial());                                      // the first 8192 bytes of the line
 //
 // A line ("*l") may hold at most `line` bytes (the prefix included, the dropped CRs not counted);
