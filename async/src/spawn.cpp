@@ -8,28 +8,13 @@
 
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 #include <string>
 
 extern char** environ;
 
 namespace copas::async::detail {
 
-void ignore_sigpipe() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    struct sigaction current {};
-    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
-      struct sigaction ignore {};
-      ignore.sa_handler = SIG_IGN;
-      sigemptyset(&ignore.sa_mask);
-      ::sigaction(SIGPIPE, &ignore, nullptr);
-    }
-  });
-}
-
 copas::result<pid_t> spawn_shell(std::string_view command, int child_stdin, int child_stdout) {
-  ignore_sigpipe();
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&actions);
@@ -40,7 +25,8 @@ copas::result<pid_t> spawn_shell(std::string_view command, int child_stdin, int 
   sigset_t none, defaults;
   sigemptyset(&none);
   sigfillset(&defaults);
-  // SIGPIPE keeps the parent's disposition: ignored, as in a Copas process (see ignore_sigpipe).
+  // SIGPIPE keeps the application's disposition (default unless it chose otherwise; we never
+  // change it): a shell pipeline such as `yes | head -1` relies on its default.
   for (int keep : {SIGKILL, SIGSTOP, SIGPIPE}) sigdelset(&defaults, keep);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);

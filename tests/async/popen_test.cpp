@@ -7,6 +7,8 @@
 #include "async_test_support.hpp"
 #include "fd_count.hpp"
 
+#include <signal.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -88,8 +90,12 @@ TEST(AsyncPopen, AS15_CloseEarlyWaitsForTheCommand) {
     auto start = steady::now();
     auto st = fd.close();
     ASSERT_TRUE(st);
-    EXPECT_EQ(*st, exit0);
-    EXPECT_GE(since(start), 2.5);  // waited for the loop to finish
+    // The command has SIGPIPE at its default (the application's disposition, which copas-cpp
+    // never changes): its next `echo`, a second after the first, kills it. Under Lua, LuaSocket
+    // has made the process ignore SIGPIPE, so the loop there runs on and ends `true, "exit", 0`
+    // (spec/async.md, AS15); a command that wants that says `trap '' PIPE`.
+    EXPECT_EQ(*st, (async::exit_status{false, "signal", SIGPIPE}));
+    EXPECT_GE(since(start), 0.5);  // waited for the command to end
   });
   EXPECT_FALSE(copas::test::has_children());
 }
@@ -201,6 +207,53 @@ TEST(AsyncPopen, WriteToAFinishedReaderIsBrokenPipe) {
     ASSERT_FALSE(w);
     EXPECT_EQ(w.error().code(), std::error_code(EPIPE, std::system_category()));
     EXPECT_EQ(*fd.close(), (async::exit_status{false, "exit", 3}));
+  });
+}
+
+namespace {
+void (*sigpipe_disposition())(int) {
+  struct sigaction now {};
+  ::sigaction(SIGPIPE, nullptr, &now);
+  return now.sa_handler;
+}
+}  // namespace
+
+// The process keeps SIGPIPE at its default (gtest leaves it there): a write into a pipe whose
+// reader has exited fails with EPIPE, as Lua's file:write does, instead of killing the process,
+// and nothing about the process's signals has changed afterwards.
+TEST(AsyncPopen, WriteToAnExitedChildFailsWithoutChangingSigpipe) {
+  ASSERT_EQ(sigpipe_disposition(), SIG_DFL);
+  copas::loop([] {
+    auto fd = async::io_popen("true", "w");
+    // More than a pipe holds: the write ends in EPIPE whether or not `true` has exited yet.
+    auto w = fd.write(std::string(1 << 20, 'x'));
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().code(), std::error_code(EPIPE, std::system_category()));
+    EXPECT_EQ(w.error().message(), "Broken pipe");
+    EXPECT_EQ(*fd.close(), exit0);
+  });
+  EXPECT_EQ(sigpipe_disposition(), SIG_DFL);
+  sigset_t pending, mask;
+  sigpending(&pending);
+  EXPECT_FALSE(sigismember(&pending, SIGPIPE)) << "the write's SIGPIPE was left pending";
+  pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+  EXPECT_FALSE(sigismember(&mask, SIGPIPE)) << "the write left SIGPIPE blocked";
+}
+
+// A command gets the application's SIGPIPE disposition (the default here), not "ignored": a shell
+// that sends itself SIGPIPE dies of it, as `yes | head -1`'s `yes` must.
+TEST(AsyncPopen, ChildGetsTheDefaultSigpipe) {
+  ASSERT_EQ(sigpipe_disposition(), SIG_DFL);
+  copas::loop([] {
+    // A write first: the process once ignored SIGPIPE from its first popen on.
+    auto w = async::io_popen("cat >/dev/null", "w");
+    EXPECT_TRUE(w.write("x"));
+    EXPECT_TRUE(w.close());
+    auto fd = async::io_popen("kill -PIPE $$; echo survived");
+    auto out = fd.read("a");
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->value_or("?"), "");
+    EXPECT_EQ(*fd.close(), (async::exit_status{false, "signal", SIGPIPE}));
   });
 }
 
