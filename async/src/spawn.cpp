@@ -25,16 +25,21 @@ copas::result<pid_t> spawn_shell(std::string_view command, int child_stdin, int 
   sigset_t none, defaults;
   sigemptyset(&none);
   sigfillset(&defaults);
-  // SIGPIPE keeps the application's disposition (default unless it chose otherwise; we never
-  // change it): a shell pipeline such as `yes | head -1` relies on its default.
-  for (int keep : {SIGKILL, SIGSTOP, SIGPIPE}) sigdelset(&defaults, keep);
+  // SIGPIPE: the shell itself sets it to ignored (below); the default here until then.
+  for (int keep : {SIGKILL, SIGSTOP}) sigdelset(&defaults, keep);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr,
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
-  std::string cmd(command);
+  // The command runs as under Copas, whose process ignores SIGPIPE (LuaSocket sets that when it
+  // loads): a command writing into a pipe its reader has closed gets EPIPE and goes on (Copas's
+  // io_popen: close() early "waits until the command has finished; 'broken pipe' messages may
+  // appear", spec AS15). The shell ignores it for itself and what it runs, so this process's own
+  // disposition is never touched. On the command's line, so its error messages keep "line 1".
+  std::string cmd = "trap '' PIPE; ";
+  cmd += command;
   char arg0[] = "sh";
   char arg1[] = "-c";
   char* argv[] = {arg0, arg1, cmd.data(), nullptr};

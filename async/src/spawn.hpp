@@ -11,7 +11,8 @@
 namespace copas::async::detail {
 
 // posix_spawn of /bin/sh -c command in a new process group (pgid == pid), with an empty signal
-// mask and default dispositions (except SIGPIPE, which keeps the application's). `child_stdin` /
+// mask and default dispositions, except SIGPIPE: ignored in the command (as in a Copas process),
+// never changed in this one. `child_stdin` /
 // `child_stdout` replace the child's fd 0 / 1 when >= 0. Every fd of ours is O_CLOEXEC, so the
 // child inherits nothing else.
 copas::result<pid_t> spawn_shell(std::string_view command, int child_stdin = -1,
