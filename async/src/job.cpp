@@ -1,6 +1,7 @@
 #include <copas/async/addthread.hpp>
 #include <copas/async/detail/job.hpp>
 
+#include "completions.hpp"
 #include "current_job.hpp"
 #include "pool.hpp"
 
@@ -58,7 +59,7 @@ cancellable_region::~cancellable_region() {
   pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, nullptr);
 }
 
-job::job() : remote_(dispatcher::current().get_remote()) {}
+job::job() : completions_(completions::of_current()) {}
 
 job::~job() = default;
 
@@ -75,7 +76,7 @@ lane_status job::lane() const {
 }
 
 void job::check_owner() const {
-  if (dispatcher::current().get_remote() != remote_)
+  if (dispatcher::current().get_remote() != completions_->remote())
     throw std::logic_error(
         "copas::async: a future can only be used on the thread of the dispatcher that created it");
 }
@@ -229,13 +230,14 @@ bool job::run() {
 
 void job::notify(std::shared_ptr<job> self) {
   // Waiters live on the dispatcher thread: wake them there. The job reference travels with the
-  // post so that the last one is normally dropped on that thread too.
+  // hand-back so that the last one is normally dropped on that thread too.
   {
     std::lock_guard lock(self->m_);
     if (self->state_ == PENDING) self->state_ = self->staged_;
   }
-  auto remote = self->remote_;
-  remote->post([j = std::move(self)] { j->waiters_.notify_all(); });
+  // Held here: once pushed, the job (and its reference to the hand-back) may be gone at once.
+  auto back = self->completions_;
+  back->push(std::move(self));
 }
 
 }  // namespace copas::async::detail

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 
 namespace copas::async::detail {
 namespace {
@@ -65,6 +66,7 @@ pool_stats pool::stats() {
 }
 
 void pool::submit(std::shared_ptr<job> j) {
+  ensure_launcher();
   std::lock_guard lock(m_);
   queue_.push_back(std::move(j));
   queued_.store(true, std::memory_order_relaxed);
@@ -72,25 +74,89 @@ void pool::submit(std::shared_ptr<job> j) {
   work_cv_.notify_one();
 }
 
+// Creating a thread is slow and unbounded: the kernel's clone, the new stack's mapping and, under
+// ThreadSanitizer, a wait in pthread_create until the new thread has been scheduled and has
+// registered itself. On a loaded machine that wait is a scheduler time slice per thread; done on
+// the dispatcher thread (in submit) and with m_ held (so finishing workers could not hand results
+// back meanwhile either), 100 submits stalled the loop for half a second. The dispatcher only
+// counts the worker and wakes the launcher.
 void pool::spawn_locked() {
-  auto* w = new worker();
+  ++stats_.workers;
+  ++stats_.created;
+  if (stats_.workers > stats_.peak_workers) stats_.peak_workers = stats_.workers;
+  ++launches_;
+  launch_cv_.notify_one();
+}
+
+void pool::ensure_launcher() {
+  // Once, on the first submit: the only thread a dispatcher ever starts itself. call_once lets a
+  // later submit retry if this one threw.
+  std::call_once(launcher_once_, [this] {
+    int rc = start_detached(&pool::launcher_main, this);
+    if (rc != 0)
+      throw std::system_error(rc, std::generic_category(), "copas::async: cannot start a worker");
+  });
+}
+
+int pool::start_detached(void* (*main)(void*), void* arg) {
+  pthread_t t;
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   // Detached: a worker that exits (idle, or unwound by a forced stop) reclaims itself.
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  int rc = pthread_create(&w->thread, &attr, &pool::worker_main, w);
+  int rc = pthread_create(&t, &attr, main, arg);
   pthread_attr_destroy(&attr);
-  if (rc != 0) {
+  return rc;
+}
+
+void* pool::launcher_main(void* self) {
+  prepare_worker_thread();
+  static_cast<pool*>(self)->launch();
+  return nullptr;
+}
+
+void pool::launch() {
+  std::unique_lock lock(m_);
+  for (;;) {
+    launch_cv_.wait(lock,
+                    [this] { return launches_ > 0 || (watchdog_wanted_ && !watchdog_started_); });
+    if (watchdog_wanted_ && !watchdog_started_) {
+      lock.unlock();
+      int rc = start_detached(&pool::watchdog_main, this);
+      lock.lock();
+      if (rc == 0) {
+        watchdog_started_ = true;
+      } else {
+        // Forced stops wait; retried when the next one is armed or a worker is launched.
+        lock.unlock();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        lock.lock();
+      }
+      continue;
+    }
+    --launches_;
+    // Listed before it exists, so that its own first steps (it may take a task, or retire at
+    // once) find it; it records its pthread_t itself, under m_, before taking any task.
+    auto* w = new worker();
+    workers_.push_back(w);
+    lock.unlock();
+    int rc = start_detached(&pool::worker_main, w);
+    lock.lock();
+    if (rc == 0) continue;
+    std::erase(workers_, w);
     delete w;
-    // Running workers will drain the queue; with none at all the task could never run.
-    if (stats_.workers == 0)
-      throw std::system_error(rc, std::generic_category(), "copas::async: cannot start a worker");
-    return;
+    --stats_.workers;
+    --stats_.created;
+    // Running workers will drain the queue. With none at all the queued tasks would never run:
+    // the launch is retried after a pause (threads are usually short for a moment only), as a
+    // task waits for a worker at max_workers.
+    if (stats_.workers == 0 && !queue_.empty()) {
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      lock.lock();
+      if (stats_.workers == 0 && !queue_.empty()) spawn_locked();
+    }
   }
-  workers_.push_back(w);
-  ++stats_.workers;
-  ++stats_.created;
-  if (stats_.workers > stats_.peak_workers) stats_.peak_workers = stats_.workers;
 }
 
 void* pool::worker_main(void* self) {
@@ -108,6 +174,7 @@ void pool::work(worker* w) {
   } retire_on_exit{*this, w};
 
   std::unique_lock lock(m_);
+  w->thread = pthread_self();  // force() reads it under m_
   std::shared_ptr<job> done;  // finished, its waiters not told yet
   for (;;) {
     while (queue_.empty()) {
@@ -196,13 +263,8 @@ void pool::retire(worker* w) {
   --stats_.workers;
   delete w;
   // The queue may have been waiting on this slot (bound lowered, or an exit racing a submit).
-  if (!queue_.empty() && stats_.idle == 0 && stats_.workers < options_.max_workers) {
-    try {
-      spawn_locked();
-    } catch (...) {
-      // Nothing can be reported from a retiring thread; the next submit retries.
-    }
-  }
+  if (!queue_.empty() && stats_.idle == 0 && stats_.workers < options_.max_workers)
+    spawn_locked();
 }
 
 std::vector<std::unique_ptr<pool::worker>> pool::take_unwound_locked() {
@@ -214,17 +276,12 @@ std::vector<std::unique_ptr<pool::worker>> pool::take_unwound_locked() {
 }
 
 void pool::watch(std::weak_ptr<job> j, steady::time_point deadline) {
+  ensure_launcher();
   std::lock_guard lock(m_);
   deadlines_.emplace(deadline, std::move(j));
-  if (!watchdog_started_) {
-    pthread_t t;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int rc = pthread_create(&t, &attr, &pool::watchdog_main, this);
-    pthread_attr_destroy(&attr);
-    if (rc != 0) throw std::system_error(rc, std::generic_category(), "copas::async: watchdog");
-    watchdog_started_ = true;
+  if (!watchdog_started_ && !watchdog_wanted_) {
+    watchdog_wanted_ = true;  // started by the launcher, off this (dispatcher) thread
+    launch_cv_.notify_one();
   }
   watch_cv_.notify_one();
 }

@@ -47,9 +47,18 @@ class pool {
   pool();
   static void* worker_main(void* self);
   static void* watchdog_main(void* self);
+  static void* launcher_main(void* self);
   void work(worker* w);
   void retire(worker* w);
+  // m_ held: asks the launcher for one more worker (counted in stats_.workers from here on).
   void spawn_locked();
+  // Starts the launcher thread once (m_ NOT held); throws std::system_error if it cannot.
+  void ensure_launcher();
+  // The launcher thread: every pthread_create of a worker or of the watchdog happens here, never
+  // on a dispatcher's thread and never with m_ held.
+  void launch();
+  // Launcher, m_ released: creates the thread; returns pthread_create's result.
+  static int start_detached(void* (*main)(void*), void* arg);
   // m_ held by `lock`: spins (with m_ released) until a task is queued or spin_us pass.
   void spin_for_work(std::unique_lock<std::mutex>& lock);
   void watchdog();
@@ -71,6 +80,10 @@ class pool {
   // (reaped by the watchdog) or returned (retire()).
   std::vector<std::unique_ptr<worker>> forced_;
   bool watchdog_started_ = false;
+  bool watchdog_wanted_ = false;  // watch() asked the launcher to start it
+  std::condition_variable launch_cv_;
+  std::size_t launches_ = 0;  // workers counted in stats_.workers but not created yet
+  std::once_flag launcher_once_;
 };
 
 }  // namespace copas::async::detail

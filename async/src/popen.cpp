@@ -5,6 +5,7 @@
 #include <copas/core/wait.hpp>
 
 #include "lua_number.hpp"
+#include "pipe_write.hpp"
 #include "spawn.hpp"
 
 #include <event2/event.h>
@@ -229,7 +230,7 @@ copas::result<void> descriptor::write(std::string_view data) {
   one_at_a_time turn(*impl_);
   if (auto e = impl_->usable(false)) return *e;
   while (!data.empty()) {
-    ssize_t n = ::write(impl_->fd, data.data(), data.size());
+    ssize_t n = detail::write_without_sigpipe(impl_->fd, data.data(), data.size());
     if (n > 0) {
       data.remove_prefix(static_cast<std::size_t>(n));
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {

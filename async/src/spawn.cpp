@@ -8,28 +8,13 @@
 
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 #include <string>
 
 extern char** environ;
 
 namespace copas::async::detail {
 
-void ignore_sigpipe() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    struct sigaction current {};
-    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
-      struct sigaction ignore {};
-      ignore.sa_handler = SIG_IGN;
-      sigemptyset(&ignore.sa_mask);
-      ::sigaction(SIGPIPE, &ignore, nullptr);
-    }
-  });
-}
-
 copas::result<pid_t> spawn_shell(std::string_view command, int child_stdin, int child_stdout) {
-  ignore_sigpipe();
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&actions);
@@ -40,15 +25,21 @@ copas::result<pid_t> spawn_shell(std::string_view command, int child_stdin, int 
   sigset_t none, defaults;
   sigemptyset(&none);
   sigfillset(&defaults);
-  // SIGPIPE keeps the parent's disposition: ignored, as in a Copas process (see ignore_sigpipe).
-  for (int keep : {SIGKILL, SIGSTOP, SIGPIPE}) sigdelset(&defaults, keep);
+  // SIGPIPE: the shell itself sets it to ignored (below); the default here until then.
+  for (int keep : {SIGKILL, SIGSTOP}) sigdelset(&defaults, keep);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr,
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
-  std::string cmd(command);
+  // The command runs as under Copas, whose process ignores SIGPIPE (LuaSocket sets that when it
+  // loads): a command writing into a pipe its reader has closed gets EPIPE and goes on (Copas's
+  // io_popen: close() early "waits until the command has finished; 'broken pipe' messages may
+  // appear", spec AS15). The shell ignores it for itself and what it runs, so this process's own
+  // disposition is never touched. On the command's line, so its error messages keep "line 1".
+  std::string cmd = "trap '' PIPE; ";
+  cmd += command;
   char arg0[] = "sh";
   char arg1[] = "-c";
   char* argv[] = {arg0, arg1, cmd.data(), nullptr};

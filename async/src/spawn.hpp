@@ -11,7 +11,8 @@
 namespace copas::async::detail {
 
 // posix_spawn of /bin/sh -c command in a new process group (pgid == pid), with an empty signal
-// mask and default dispositions (except SIGPIPE, see ignore_sigpipe). `child_stdin` /
+// mask and default dispositions, except SIGPIPE: ignored in the command (as in a Copas process),
+// never changed in this one. `child_stdin` /
 // `child_stdout` replace the child's fd 0 / 1 when >= 0. Every fd of ours is O_CLOEXEC, so the
 // child inherits nothing else.
 copas::result<pid_t> spawn_shell(std::string_view command, int child_stdin = -1,
@@ -24,9 +25,5 @@ exit_status decode_status(int wait_status);
 void wait_exited(pid_t pid);
 // Reaps `pid` (blocking) and returns its status.
 exit_status reap(pid_t pid);
-
-// As LuaSocket does when Copas loads it: SIGPIPE ignored (only if it is at its default), so a
-// write into a closed pipe fails with EPIPE instead of killing the process. Idempotent.
-void ignore_sigpipe();
 
 }  // namespace copas::async::detail

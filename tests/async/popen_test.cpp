@@ -7,6 +7,8 @@
 #include "async_test_support.hpp"
 #include "fd_count.hpp"
 
+#include <signal.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -202,6 +204,51 @@ TEST(AsyncPopen, WriteToAFinishedReaderIsBrokenPipe) {
     EXPECT_EQ(w.error().code(), std::error_code(EPIPE, std::system_category()));
     EXPECT_EQ(*fd.close(), (async::exit_status{false, "exit", 3}));
   });
+}
+
+namespace {
+void (*sigpipe_disposition())(int) {
+  struct sigaction now {};
+  ::sigaction(SIGPIPE, nullptr, &now);
+  return now.sa_handler;
+}
+}  // namespace
+
+// The process keeps SIGPIPE at its default (gtest leaves it there): a write into a pipe whose
+// reader has exited fails with EPIPE, as Lua's file:write does, instead of killing the process,
+// and nothing about the process's signals has changed afterwards.
+TEST(AsyncPopen, WriteToAnExitedChildFailsWithoutChangingSigpipe) {
+  ASSERT_EQ(sigpipe_disposition(), SIG_DFL);
+  copas::loop([] {
+    auto fd = async::io_popen("true", "w");
+    // More than a pipe holds: the write ends in EPIPE whether or not `true` has exited yet.
+    auto w = fd.write(std::string(1 << 20, 'x'));
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().code(), std::error_code(EPIPE, std::system_category()));
+    EXPECT_EQ(w.error().message(), "Broken pipe");
+    EXPECT_EQ(*fd.close(), exit0);
+  });
+  EXPECT_EQ(sigpipe_disposition(), SIG_DFL);
+  sigset_t pending, mask;
+  sigpending(&pending);
+  EXPECT_FALSE(sigismember(&pending, SIGPIPE)) << "the write's SIGPIPE was left pending";
+  pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+  EXPECT_FALSE(sigismember(&mask, SIGPIPE)) << "the write left SIGPIPE blocked";
+}
+
+// A command ignores SIGPIPE, as in a Copas process (spec AS15), while this process keeps its
+// own (default) disposition: a shell that sends itself SIGPIPE survives it, and so does a
+// program it starts.
+TEST(AsyncPopen, TheCommandIgnoresSigpipeThisProcessDoesNot) {
+  ASSERT_EQ(sigpipe_disposition(), SIG_DFL);
+  copas::loop([] {
+    auto fd = async::io_popen("kill -PIPE $$; sh -c 'kill -PIPE $$; echo child survived'; echo survived");
+    auto out = fd.read("a");
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->value_or("?"), "child survived\nsurvived\n");
+    EXPECT_EQ(*fd.close(), exit0);
+  });
+  EXPECT_EQ(sigpipe_disposition(), SIG_DFL);
 }
 
 TEST(AsyncPopen, BadModeAndFormatThrow) {

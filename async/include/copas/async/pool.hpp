@@ -4,8 +4,12 @@
 // The pool starts empty, creates a worker only when a task is queued and no worker is idle, never
 // holds more than max_workers running workers, and lets a worker exit after idle_timeout seconds
 // without work. A burst of 10,000 tasks therefore runs on at most max_workers threads; the rest
-// wait in the queue (FIFO). A worker that finishes a task hands the result to the task's
-// dispatcher through dispatcher::remote::post (the core's cross-thread wake-up), never by polling.
+// wait in the queue (FIFO). Finished tasks go back to their dispatcher in batches: one
+// dispatcher::remote::post (the core's cross-thread wake-up) per batch, never by polling.
+//
+// Worker threads are created by one launcher thread of the pool's (started with the first task,
+// kept for the process's life), never on a dispatcher's thread: thread creation is slow and
+// unbounded, and the loop must not wait for it.
 //
 // Workers block every asynchronous signal (SIGINT, SIGTERM, SIGCHLD, ...) so that process signals
 // are delivered to the application's own threads; child processes start with a clean mask.

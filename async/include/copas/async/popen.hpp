@@ -20,10 +20,10 @@
 //   (the command is not killed: it sees end of file or a broken pipe);
 // - only "r"/"rb" read; "w"/"wb" write; any other mode throws std::invalid_argument
 //   ("bad argument #2 to 'popen' (invalid mode)").
-// SIGPIPE: on first use, as LuaSocket does in every Copas program, SIGPIPE is set to ignored if
-// it was at its default, so writing into a closed pipe returns "Broken pipe" instead of killing
-// the process. The command inherits that, as under Copas: a shell whose reader has gone reports
-// write errors and carries on rather than dying of SIGPIPE.
+// SIGPIPE: this process's disposition is never changed. A write into a pipe whose reader has
+// gone returns "Broken pipe" (the signal it raises is blocked and consumed on the writing
+// thread). The command runs with SIGPIPE ignored, as in a Copas program (where LuaSocket ignores
+// it): a shell whose reader has gone reports write errors and carries on rather than dying.
 
 #include <copas/async/execute.hpp>
 #include <copas/core/error.hpp>

@@ -29,6 +29,8 @@
 
 namespace copas::async::detail {
 
+class completions;
+
 class job : public std::enable_shared_from_this<job> {
  public:
   job();  // bound to the calling thread's dispatcher
@@ -125,7 +127,9 @@ class job : public std::enable_shared_from_this<job> {
   }
   void store_failure(std::string message, state& into);
 
-  std::shared_ptr<dispatcher::remote> remote_;  // also names the owning dispatcher
+  friend class completions;  // wakes the waiters of a finished job, on the dispatcher thread
+  // The owning dispatcher's hand-back of finished jobs; also names that dispatcher.
+  std::shared_ptr<completions> completions_;
   copas::wait_queue waiters_{"future"};
   copas::ledger::entry ledger_entry_{"offload job"};  // debug builds: alive at dispatcher end?
   // Empty until stop_token() or a cancel needs it; stop_wanted_ remembers a cancel that came
