@@ -2,13 +2,13 @@
 #include <copas/async/errors.hpp>
 #include <copas/async/popen.hpp>
 #include <copas/core/dispatcher.hpp>
+#include <copas/core/fd_wait.hpp>
 #include <copas/core/wait.hpp>
 
 #include "lua_number.hpp"
 #include "pipe_write.hpp"
 #include "spawn.hpp"
 
-#include <event2/event.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -53,9 +53,6 @@ struct descriptor::impl {
   std::size_t scanned = 0;  // prefix of buf known to hold no '\n'
   bool eof = false;
 
-  event* ev = nullptr;
-  copas::waker waiting;
-
   bool busy = false;  // one operation at a time (copas-async quirk 4)
   copas::wait_queue turn;
 
@@ -69,27 +66,14 @@ struct descriptor::impl {
   }
 
   void release_fd() {
-    if (ev) event_free(ev);
-    ev = nullptr;
     if (fd >= 0) ::close(fd);
     fd = -1;
   }
 
-  static void on_ready(evutil_socket_t, short, void* self) {
-    static_cast<impl*>(self)->waiting.wake();
-  }
-
+  // A pipe is waited on only when it would block: a one-shot wait, no registration kept.
   void wait_ready() {
-    if (!ev)
-      ev = event_new(dispatcher::current().base(), fd, reading ? EV_READ : EV_WRITE, &on_ready,
-                     this);
-    waiting = this_thread::get_waker();
-    event_add(ev, nullptr);
-    struct unregister {
-      event* e;
-      ~unregister() { event_del(e); }
-    } on_exit{ev};
-    this_thread::park(reading ? wait_kind::read : wait_kind::write);
+    if (reading) copas::wait_readable(fd);
+    else copas::wait_writable(fd);
   }
 
   std::optional<copas::error> usable(bool for_reading) const {

@@ -3,6 +3,7 @@
 #include "ledger.hpp"
 #include "sanitizer.hpp"
 #include "watchdog.hpp"
+#include "sibling/copas/core/sibling/event_base.hpp"
 
 #include <copas/core/loop.hpp>
 
@@ -11,6 +12,7 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <string>
 
 namespace copas {
 
@@ -36,9 +38,24 @@ event_base* make_base() {
   // cost (a timerfd_settime per poll) is amortized: busy rounds poll every 32 switches at most.
   event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK);
   event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+  // copas::fd_watch registers a socket once for its whole life, edge-triggered, and learns the
+  // peer's close from the read edge (EPOLLRDHUP): a backend without either would lose wake-ups
+  // or read past the end. Required here, so that libevent picks a backend that has them (epoll)
+  // or the dispatcher fails at once, not a socket later.
+  constexpr int needed = EV_FEATURE_ET | EV_FEATURE_EARLY_CLOSE;
+  event_config_require_features(cfg, needed);
   event_base* base = event_base_new_with_config(cfg);
   event_config_free(cfg);
-  if (!base) throw std::runtime_error("copas: cannot create a libevent event_base");
+  if (!base)
+    throw std::runtime_error(
+        "copas: cannot create a libevent event_base with edge-triggered events and early close "
+        "detection (EV_FEATURE_ET, EV_FEATURE_EARLY_CLOSE): copas needs libevent's epoll backend");
+  if ((event_base_get_features(base) & needed) != needed) {
+    std::string method = event_base_get_method(base);
+    event_base_free(base);
+    throw std::runtime_error("copas: libevent's '" + method +
+                             "' backend lacks edge-triggered events or early close detection");
+  }
   return base;
 }
 
@@ -158,7 +175,7 @@ void dispatcher::operator()(std::function<void()> init, std::optional<double> ti
   copas::loop(std::move(init), timeout);
 }
 
-event_base* dispatcher::base() const noexcept { return impl_->base; }
+event_base* detail::sibling_event_base() { return detail::current_impl().base; }
 
 bool dispatcher::post(std::function<void()> fn) { return impl_->posted->post(std::move(fn)); }
 

@@ -12,6 +12,7 @@
 #include "dns_interrupt.hpp"
 
 #include <copas/core/dispatcher.hpp>
+#include <copas/core/sibling/event_base.hpp>
 #include <copas/core/wait.hpp>
 #include <copas/net/dns.hpp>
 
@@ -101,7 +102,7 @@ struct resolver {
   std::unique_ptr<client> current;
   std::vector<std::unique_ptr<client>> retired;  // replaced while still owing callbacks
 
-  resolver() : base(dispatcher::current().base()) { live() = this; }
+  resolver() : base(copas::detail::sibling_event_base()) { live() = this; }
   resolver(const resolver&) = delete;
   resolver& operator=(const resolver&) = delete;
 

@@ -175,7 +175,7 @@ result<void> removeserver(const socket& server, bool keep_open) {
   auto* impl = server.impl();
   if (!impl) return errc::closed;
   impl->serving.reset();
-  impl->in.w.wake();  // the accept loop sees it is no longer serving and ends
+  impl->watch.wake(fd_watch::read);  // the accept loop sees it is no longer serving and ends
   if (keep_open) return {};
   return socket(server).close();
 }

@@ -9,7 +9,6 @@
 #include <copas/core/thread.hpp>
 
 #include <boost/fiber/fss.hpp>
-#include <event2/event.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,38 +23,10 @@ namespace {
 
 // Plain reads ask for this much at a time: big enough that streaming costs few system calls.
 constexpr std::size_t read_chunk = 64 * 1024;
-// Reads up to this size count as request/response traffic for socket_impl::drained.
+// Reads up to this size count as request/response traffic for watch.drained() (see fill()).
 constexpr std::size_t small_read = 4 * 1024;
 // Calls in a row that never waited before the starvation guard yields (Copas: 10 % at random).
 constexpr int starvation_budget = 32;
-
-// Wakes the slot's waiter, or remembers the edge for the next wait.
-void on_edge(waiter_slot& slot) {
-  if (!slot.w.pending()) {
-    slot.ready = true;
-    return;
-  }
-  // Polls run on the dispatcher's own turn, never inside the waiter's switch, so a plain wake is
-  // always safe here.
-  slot.w.wake();
-}
-
-void on_readable(evutil_socket_t, short what, void* arg) {
-  auto* s = static_cast<socket_impl*>(arg);
-  s->drained = false;  // an edge: new data (or the peer's close) since the last recv()
-  if (what & EV_CLOSED) s->peer_closed = true;
-  on_edge(s->in);
-}
-void on_writable(evutil_socket_t, short, void* arg) {
-  auto* s = static_cast<socket_impl*>(arg);
-  if (!s->out.w.pending()) {
-    // Nobody is waiting to write: stop listening, or every ACK that frees send buffer would bring
-    // another edge (an epoll wake-up and a callback per message). wait() listens again.
-    event_del(s->write_ev);
-    s->write_armed = false;
-  }
-  on_edge(s->out);
-}
 
 }  // namespace
 
@@ -102,9 +73,7 @@ std::string socket_impl::socket_name() const {
 }
 
 void socket_impl::drop_fd() noexcept {
-  if (read_ev) event_free(read_ev);
-  if (write_ev) event_free(write_ev);
-  read_ev = write_ev = nullptr;
+  watch.close();  // before the fd goes: wakes whoever waits on it
   if (fd >= 0) ::close(fd);
   fd = -1;
 }
@@ -116,16 +85,8 @@ void socket_impl::adopt(int new_fd, int fam) {
   int fl = fcntl(fd, F_GETFL);
   if (!(fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
-  base = dispatcher::current().base();
-  // Reads: registered once with EV_ET for the socket's whole life, no epoll_ctl per wait;
-  // EV_CLOSED: an edge that also brings the peer's FIN says so (see drained). Writes rarely
-  // block, so their event is added only when one does (see on_writable).
-  read_ev = event_new(base, fd, EV_READ | EV_CLOSED | EV_PERSIST | EV_ET, on_readable, this);
-  write_ev = event_new(base, fd, EV_WRITE | EV_PERSIST | EV_ET, on_writable, this);
-  event_add(read_ev, nullptr);
-  write_armed = false;
-  in.ready = out.ready = false;
-  drained = peer_closed = false;
+  // Registered once for the socket's whole life, edge-triggered (see copas::fd_watch).
+  watch.watch(fd);
   last_read_small = true;
 }
 
@@ -149,45 +110,17 @@ void socket_impl::close_now() {
   if (closed) return;
   closed = true;
   if (ssl) tls_shutdown(*this);
-  drop_fd();
-  in.w.wake();
-  out.w.wake();
+  drop_fd();  // wakes the fibers waiting on the fd: they see `closed`
+  resolve_waker.wake();
 }
 
 result<void> socket_impl::wait(bool for_write, clock::time_point deadline, wait_hold& hold) {
-  waiter_slot& slot = for_write ? out : in;
+  auto d = for_write ? fd_watch::write : fd_watch::read;
   if (closed) return errc::closed;
   hold.keep(*this);
-  if (slot.claimed) return errc::in_progress;
+  if (watch.waiting(d) || (for_write && resolving)) return errc::in_progress;
   streak = 0;
-  if (slot.ready) {
-    // An edge came while nobody waited: the fd may be ready; retry without parking.
-    slot.ready = false;
-    this_thread::check_cancelled();
-    return {};
-  }
-  if (deadline != clock::time_point::max() && clock::now() >= deadline) return errc::timeout;
-  if (for_write && !write_armed) {
-    // Edge-triggered, yet an fd already writable reports at once when its event is added.
-    event_add(write_ev, nullptr);
-    write_armed = true;
-  }
-  slot.claimed = true;
-  slot.w = this_thread::get_waker();
-  struct release {
-    waiter_slot& s;
-    ~release() {
-      s.claimed = false;
-      s.w = {};
-    }
-  } guard{slot};
-  auto kind = for_write ? wait_kind::write : wait_kind::read;
-  auto why = this_thread::park(kind, deadline, this);
-  // Never early: the core's deadline timer can fire a little before the deadline (reported).
-  while (why == wake_reason::timeout && !closed && clock::now() < deadline) {
-    slot.w = this_thread::get_waker();
-    why = this_thread::park(kind, deadline, this);
-  }
+  auto why = watch.wait(d, deadline, this);
   if (closed) return errc::closed;
   if (why == wake_reason::timeout) return errc::timeout;
   return {};
@@ -195,17 +128,17 @@ result<void> socket_impl::wait(bool for_write, clock::time_point deadline, wait_
 
 result<std::vector<std::string>> resolve_for(socket_impl& s, std::string_view host,
                                              clock::time_point deadline, wait_hold& hold) {
-  if (s.out.claimed) return errc::in_progress;
+  if (s.resolving || s.watch.waiting(fd_watch::write)) return errc::in_progress;
   hold.keep(s);
-  s.out.claimed = true;
+  s.resolving = true;
   struct release {
-    waiter_slot& slot;
+    socket_impl& s;
     ~release() {
-      slot.claimed = false;
-      slot.w = {};
+      s.resolving = false;
+      s.resolve_waker = {};
     }
-  } guard{s.out};
-  lookup_interrupt in{&s.out.w, &s.closed};
+  } guard{s};
+  lookup_interrupt in{&s.resolve_waker, &s.closed};
   return resolve_interruptible(host, deadline, &in);
 }
 
@@ -217,7 +150,7 @@ io_status socket_impl::fill(error& err) {
   if (ssl) return tls_fill(*this, err);
   // Edge-triggered: every arrival after the kernel's queue was emptied brings an edge, so until
   // one comes another recv() could only say EAGAIN too.
-  if (drained) return io_status::want_read;
+  if (watch.drained()) return io_status::want_read;
   char* p = rbuf.prepare(read_chunk);
   ssize_t n = ::recv(fd, p, rbuf.capacity_after(), 0);
   if (n > 0) {
@@ -226,12 +159,12 @@ io_status socket_impl::fill(error& err) {
     // likely has more in flight, which a recv() picks up sooner than a poll would.
     last_read_small = static_cast<std::size_t>(n) < small_read;
     // A TCP recv() returns everything queued, up to the buffer: a short one emptied the queue.
-    if (type == socket::type::tcp && last_read_small && !peer_closed) drained = true;
+    if (type == socket::type::tcp && last_read_small && !watch.peer_closed()) watch.set_drained(true);
     return io_status::done;
   }
   if (n == 0) return io_status::eof;
   if (errno == EAGAIN || errno == EWOULDBLOCK) {
-    drained = last_read_small;
+    watch.set_drained(last_read_small);
     return io_status::want_read;
   }
   if (errno == EINTR) return fill(err);

@@ -1,10 +1,11 @@
 #pragma once
-// The state behind a copas::socket: the fd, its two edge-triggered libevent events registered
-// once for the socket's life, one waiter slot per direction, the timeouts, the receive buffer
-// and, once handshaken, the TLS session.
+// The state behind a copas::socket: the fd and its edge-triggered core watch (copas::fd_watch,
+// registered once for the socket's life, one waiter per direction), the timeouts, the receive
+// buffer and, once handshaken, the TLS session.
 
 #include "receive_buffer.hpp"
 
+#include <copas/core/fd_wait.hpp>
 #include <copas/core/ledger.hpp>
 #include <copas/core/socket_ref.hpp>
 #include <copas/core/time.hpp>
@@ -19,21 +20,12 @@
 #include <utility>
 #include <vector>
 
-struct event;
-struct event_base;
 typedef struct ssl_st SSL;
 
 namespace copas::detail {
 
 struct server_state;
 struct server_tls;
-
-// One direction's waiter: the parked fiber's waker, and the edge that came with nobody waiting.
-struct waiter_slot {
-  waker w;
-  bool claimed = false;
-  bool ready = false;
-};
 
 // What a transport call (read, write, SSL_*) ended with.
 enum class io_status { done, want_read, want_write, eof, failed };
@@ -87,23 +79,25 @@ struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl>
   bool listening = false;
   bool wrapped = false;
   bool accepted = false;
-  event_base* base = nullptr;
-  event* read_ev = nullptr;
-  event* write_ev = nullptr;
-  bool write_armed = false;  // write_ev is added: only while writes block (see on_writable)
-  waiter_slot in, out;
+  // Readiness of fd: its edges, the fiber waiting in each direction, and (see fill()) whether
+  // the kernel's queue is known empty (watch.drained()) or the peer's FIN announced
+  // (watch.peer_closed()).
+  fd_watch watch;
+  // connect() is resolving the host (resolve_for): it holds the write direction meanwhile, and
+  // closing the socket wakes it through resolve_waker.
+  bool resolving = false;
+  waker resolve_waker;
   std::optional<double> t_connect, t_send, t_receive;
   std::string name;
   receive_buffer rbuf;
   receive_limits limits;
   int streak = 0;
-  // The kernel has nothing to read and no read edge came since, so fill() reports "would block"
-  // without asking: saves the recv() that would say EAGAIN before each park of a
-  // request/response loop. Set by a small recv() (TCP hands over everything queued, and data
-  // arriving during or after it brings a new edge) unless the peer's FIN was announced (it can
-  // ride on the same edge as the data), and by an EAGAIN after a small read.
-  bool drained = false;
-  bool peer_closed = false;     // a read edge carried EV_CLOSED (EPOLLRDHUP): EOF follows the data
+  // watch.drained(): the kernel has nothing to read and no read edge came since, so fill()
+  // reports "would block" without asking: saves the recv() that would say EAGAIN before each
+  // park of a request/response loop. Set by a small recv() (TCP hands over everything queued,
+  // and data arriving during or after it brings a new edge) unless the peer's FIN was announced
+  // (watch.peer_closed(): it can ride on the same edge as the data), and by an EAGAIN after a
+  // small read.
   bool last_read_small = true;  // the last plain recv() (if any) was request/response sized
   std::vector<std::pair<std::string, option_value>> options;  // re-applied to a new fd
 

@@ -35,7 +35,7 @@ socket_impl& owner(BIO* b) { return *static_cast<socket_impl*>(BIO_get_data(b));
 int bio_read(BIO* b, char* out, int len) {
   auto& s = owner(b);
   BIO_clear_retry_flags(b);
-  if (s.drained) {
+  if (s.watch.drained()) {
     BIO_set_retry_read(b);
     return -1;
   }
@@ -44,12 +44,13 @@ int bio_read(BIO* b, char* out, int len) {
   while (n < 0 && errno == EINTR);
   if (n > 0) {
     // A TCP recv() returns everything queued: a short one emptied the queue; the next arrival
-    // brings an edge (see socket_impl::drained).
-    if (n < len && static_cast<std::size_t>(n) < small_read && !s.peer_closed) s.drained = true;
+    // brings an edge (see fd_watch::drained).
+    if (n < len && static_cast<std::size_t>(n) < small_read && !s.watch.peer_closed())
+      s.watch.set_drained(true);
     return static_cast<int>(n);
   }
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-    s.drained = true;
+    s.watch.set_drained(true);
     BIO_set_retry_read(b);
   }
   return static_cast<int>(n);

@@ -5,6 +5,7 @@
 #include <copas/core/dispatcher.hpp>
 #include <copas/core/error.hpp>
 #include <copas/core/errors.hpp>
+#include <copas/core/fd_wait.hpp>
 #include <copas/core/introspection.hpp>
 #include <copas/core/ledger.hpp>
 #include <copas/core/loop.hpp>

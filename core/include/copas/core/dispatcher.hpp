@@ -1,6 +1,7 @@
 #pragma once
-// copas::dispatcher: the reactor of one OS thread. It owns a libevent event_base and schedules
-// that thread's fibers (Boost.Fiber, with a scheduling algorithm backed by the event_base).
+// copas::dispatcher: the reactor of one OS thread. It owns a libevent event_base (its private
+// business: fds are waited on through <copas/core/fd_wait.hpp>) and schedules that thread's
+// fibers (Boost.Fiber, with a scheduling algorithm backed by the event_base).
 //
 // Most code never names it: the free functions (addthread, loop, pause, ...) act on the calling
 // thread's dispatcher, created on first use. Several threads run several independent dispatchers.
@@ -21,8 +22,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-
-struct event_base;
 
 #include <copas/core/api_prefix.hpp>
 
@@ -94,9 +93,6 @@ class dispatcher {
 
   // Calling the dispatcher runs loop(), like calling the Copas module table.
   void operator()(std::function<void()> init = {}, std::optional<double> timeout = std::nullopt);
-
-  // The libevent base, for modules that register events (net). Use only on this thread.
-  event_base* base() const noexcept;
 
   // Runs `fn` on this dispatcher's thread, soon, outside any fiber; callable from any thread.
   // The cross-thread wake-up of the core: it reaches an fd the event loop watches, so a blocked
