@@ -242,7 +242,8 @@ TEST(AsyncPopen, WriteToAnExitedChildFailsWithoutChangingSigpipe) {
 TEST(AsyncPopen, TheCommandIgnoresSigpipeThisProcessDoesNot) {
   ASSERT_EQ(sigpipe_disposition(), SIG_DFL);
   copas::loop([] {
-    auto fd = async::io_popen("kill -PIPE $$; sh -c 'kill -PIPE $$; echo child survived'; echo survived");
+    auto fd =
+        async::io_popen("kill -PIPE $$; sh -c 'kill -PIPE $$; echo child survived'; echo survived");
     auto out = fd.read("a");
     ASSERT_TRUE(out);
     EXPECT_EQ(out->value_or("?"), "child survived\nsurvived\n");
