@@ -37,20 +37,19 @@ class partial_result {
   using value_type = T;
   using partial_type = Partial;
 
-  partial_result(T value)
-      : value_(std::move(value)),
-        ok_(true) {}  // NOLINT(google-explicit-constructor): implicit, like result<T>
-  partial_result(
-      copas::error err,
-      Partial partial = Partial{})  // NOLINT(google-explicit-constructor): implicit, like result<T>
-      : err_(std::move(err)) {
+  // Implicit, like result<T>: a function returns a value, an error, or an error and a partial.
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  partial_result(T value) : value_(std::move(value)), ok_(true) {}
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  partial_result(copas::error err, Partial partial = Partial{}) : err_(std::move(err)) {
     if constexpr (shared)
       value_ = std::move(partial);
     else
       partial_ = std::move(partial);
   }
   template <error_code_enum E>
-  partial_result(E e) : err_(e) {}  // NOLINT(google-explicit-constructor): implicit, like result<T>
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  partial_result(E e) : err_(e) {}
 
   static partial_result success(T value) { return partial_result(std::move(value)); }
   static partial_result failure(copas::error err, Partial partial) {
