@@ -2,6 +2,7 @@
 list(APPEND COPAS_NET_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/address.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/socket_impl.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/io_blocks.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/socket.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/stream.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/datagram.cpp

@@ -2,6 +2,8 @@
 // LuaSocket's receive buffer and its pattern rules (buffer.c), free of any I/O so that the fuzzer
 // and the TCP and TLS transports share one implementation.
 
+#include "io_blocks.hpp"
+
 #include <copas/net/receive_pattern.hpp>
 
 #include <algorithm>
@@ -15,7 +17,15 @@ namespace copas::detail {
 
 class receive_buffer {
  public:
-  std::string_view view() const noexcept { return {data_.get() + begin_, end_ - begin_}; }
+  // pooled: the first block (io_block_size) comes from the sockets' block pool (io_blocks.hpp),
+  // whose memory goes back to the OS when sockets end; a buffer that grows past it, and an
+  // unpooled one (the fuzzer's, sanitizer builds': their allocator guards every byte), use new[].
+  explicit receive_buffer(bool pooled = false) noexcept : pooled_(pooled) {}
+  receive_buffer(const receive_buffer&) = delete;
+  receive_buffer& operator=(const receive_buffer&) = delete;
+  ~receive_buffer() { release(); }
+
+  std::string_view view() const noexcept { return {data_ + begin_, end_ - begin_}; }
   bool empty() const noexcept { return begin_ == end_; }
   void consume(std::size_t n) noexcept {
     begin_ += n;
@@ -26,26 +36,40 @@ class receive_buffer {
   // (which, times thousands of connections, is most of an echo server's page faults).
   char* prepare(std::size_t n) {
     if (begin_ > 0 && size_ - end_ < n) {
-      std::memmove(data_.get(), data_.get() + begin_, end_ - begin_);
+      std::memmove(data_, data_ + begin_, end_ - begin_);
       end_ -= begin_;
       begin_ = 0;
     }
     if (size_ - end_ < n) {
       std::size_t grown = std::max(end_ + n, size_ * 2);
-      std::unique_ptr<char[]> bigger(new char[grown]);
-      if (end_ > 0) std::memcpy(bigger.get(), data_.get(), end_);
-      data_ = std::move(bigger);
+      const bool from_pool = pooled_ && size_ == 0 && grown <= io_block_size;
+      if (from_pool) grown = io_block_size;
+      char* bigger = from_pool ? take_io_block() : new char[grown];
+      if (end_ > 0) std::memcpy(bigger, data_, end_);
+      release();
+      data_ = bigger;
       size_ = grown;
+      in_pool_block_ = from_pool;
     }
-    return data_.get() + end_;
+    return data_ + end_;
   }
   std::size_t capacity_after() const noexcept { return size_ - end_; }
   void commit(std::size_t n) noexcept { end_ += n; }
 
  private:
-  std::unique_ptr<char[]> data_;
+  void release() noexcept {
+    if (in_pool_block_)
+      give_io_block(data_);
+    else
+      delete[] data_;
+    data_ = nullptr;
+    in_pool_block_ = false;
+  }
+  char* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t begin_ = 0, end_ = 0;
+  bool pooled_;
+  bool in_pool_block_ = false;
 };
 
 // What one fill of the buffer produced.

@@ -89,7 +89,11 @@ struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl>
   waker resolve_waker;
   std::optional<double> t_connect, t_send, t_receive;
   std::string name;
-  receive_buffer rbuf;
+#if defined(COPAS_ASAN)
+  receive_buffer rbuf{false};  // new[]: ASan's redzones guard it
+#else
+  receive_buffer rbuf{true};
+#endif
   receive_limits limits;
   int streak = 0;
   // watch.drained(): the kernel has nothing to read and no read edge came since, so fill()
