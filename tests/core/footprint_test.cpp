@@ -60,62 +60,57 @@ rise_and_fall burst(copas::dispatcher_options options, int n, Work work) {
   return m;
 }
 
-}  // namespace
-
-TEST(Footprint, PooledStacksPastTheHotOnesGiveTheirPagesBack) {
+// 400 fibers each touching 48 KiB of its stack, with this many pooled stacks kept hot.
+rise_and_fall stack_burst(std::size_t hot) {
   copas::dispatcher_options o;
-  o.stack_pool_hot = 8;
+  o.stack_pool_hot = hot;
   o.trim_heap_after = 0;
-  auto m = burst(o, 400, [](double sleep) {
+  return burst(o, 400, [](double sleep) {
     touch_stack(48);
     copas::pause(sleep);
   });
+}
+
+// 400 fibers each holding a 64 KiB heap buffer (below glibc's mmap threshold), and leaving a small
+// block above it (a pin: free() alone cannot shrink the heap past it), with this trim_heap_after.
+rise_and_fall heap_burst(std::size_t trim_after) {
+  copas::dispatcher_options o;
+  o.stack_pool_hot = 0;
+  o.trim_heap_after = trim_after;
+  std::vector<std::unique_ptr<char[]>> pins;
+  pins.reserve(400);
+  return burst(o, 400, [&](double sleep) {
+    auto buffer = std::make_unique<char[]>(64 * 1024);
+    std::memset(buffer.get(), 1, 64 * 1024);
+    pins.push_back(std::make_unique<char[]>(64));
+    copas::pause(sleep);
+  });
+}
+
+}  // namespace
+
+TEST(Footprint, PooledStacksPastTheHotOnesGiveTheirPagesBack) {
+  auto m = stack_burst(8);
   ASSERT_GT(m.peak - m.before, 400 * 40) << "the fibers did not touch their stacks";
   EXPECT_GE(m.given_back(), 0.8) << "before " << m.before << " KiB, peak " << m.peak
                                  << " KiB, after " << m.after << " KiB";
 }
 
 TEST(Footprint, StacksWithinTheHotSetKeepTheirPages) {
-  copas::dispatcher_options o;
-  o.stack_pool_hot = 4096;
-  o.trim_heap_after = 0;
-  auto m = burst(o, 400, [](double sleep) {
-    touch_stack(48);
-    copas::pause(sleep);
-  });
+  auto m = stack_burst(4096);
   ASSERT_GT(m.peak - m.before, 400 * 40);
   EXPECT_LT(m.given_back(), 0.2);  // kept for the next burst: a spawn then faults in nothing
 }
 
 TEST(Footprint, HeapBuffersOfEndedFibersGoBackOnceTheLoopIdles) {
-  copas::dispatcher_options o;
-  o.stack_pool_hot = 0;
-  o.trim_heap_after = 100;
-  std::vector<std::unique_ptr<char[]>> pins;  // small blocks above the buffers: free() alone
-  pins.reserve(400);                          // cannot shrink the heap past them
-  auto m = burst(o, 400, [&](double sleep) {
-    auto buffer = std::make_unique<char[]>(64 * 1024);  // below glibc's mmap threshold
-    std::memset(buffer.get(), 1, 64 * 1024);
-    pins.push_back(std::make_unique<char[]>(64));
-    copas::pause(sleep);
-  });
+  auto m = heap_burst(100);
   ASSERT_GT(m.peak - m.before, 400 * 60) << "the buffers were not resident";
   EXPECT_GE(m.given_back(), 0.8) << "before " << m.before << " KiB, peak " << m.peak
                                  << " KiB, after " << m.after << " KiB";
 }
 
 TEST(Footprint, WithoutTrimmingTheHeapKeepsThem) {
-  copas::dispatcher_options o;
-  o.stack_pool_hot = 0;
-  o.trim_heap_after = 0;
-  std::vector<std::unique_ptr<char[]>> pins;
-  pins.reserve(400);
-  auto m = burst(o, 400, [&](double sleep) {
-    auto buffer = std::make_unique<char[]>(64 * 1024);
-    std::memset(buffer.get(), 1, 64 * 1024);
-    pins.push_back(std::make_unique<char[]>(64));
-    copas::pause(sleep);
-  });
+  auto m = heap_burst(0);
   ASSERT_GT(m.peak - m.before, 400 * 60);
   EXPECT_LT(m.given_back(), 0.5);  // the control: what the trim above is for
 }
