@@ -269,6 +269,10 @@ result<std::string_view> socket::buffered_or_fill(bool more) {
   }
 }
 
+std::string_view socket::buffered() const noexcept {
+  return impl_ ? impl_->rbuf.view() : std::string_view{};
+}
+
 void socket::consume(std::size_t n) {
   if (!impl_) return;
   impl_->rbuf.consume(std::min(n, impl_->rbuf.view().size()));

@@ -116,6 +116,8 @@ class socket {
   // lost. The bytes are the ones receive() would read next: both interfaces can be mixed.
   result<std::string_view> buffered_or_fill(bool more = false);
   void consume(std::size_t n);
+  // The bytes buffered now, without reading (empty on a closed or UDP socket).
+  std::string_view buffered() const noexcept;
   // The bound of buffered_or_fill(): the larger of the line limit and one socket read (64 KiB).
   std::size_t max_buffered() const;
 
