@@ -39,7 +39,7 @@ result<void> tunnel(const request_params& p, connection& c, const target& t, con
   tell(p, phase::tunnel, &c, req);
   if (auto r = c.sock.send(req); !r) return r.error();
   // Byte by byte is not needed: the proxy sends nothing after its reply until our ClientHello.
-  reader in(socket_fill(c.sock, 1024), p.limits);
+  reader in(c.sock, p.limits);
   auto st = read_status(in);
   if (!st) return st.error();
   if (auto h = read_headers(in); !h) return h.error();

@@ -78,7 +78,7 @@ result<upstream_pool::connection> upstream_pool::take(const address& to, const o
     return error(ok.error().code(), "cannot connect to " + key + ": " + ok.error().message());
   c.sock.setoption("tcp-nodelay", true);
   c.deadline = std::make_shared<read_deadline>();
-  c.in = std::make_unique<reader>(deadline_fill(c.sock, c.deadline));
+  c.in = std::make_unique<reader>(c.sock, c.deadline);
   c.key = std::move(key);
   ++opened_;
   return c;

@@ -76,7 +76,27 @@ fill_function deadline_fill(socket s, std::shared_ptr<read_deadline> d, std::siz
 
 reader::reader(fill_function fill, http::limits lim) : fill_(std::move(fill)), lim_(lim) {}
 
+reader::reader(socket s, http::limits lim) : sock_(std::move(s)), in_place_(true), lim_(lim) {}
+
+reader::reader(socket s, std::shared_ptr<read_deadline> d, http::limits lim)
+    : sock_(std::move(s)), deadline_(std::move(d)), in_place_(true), lim_(lim) {}
+
 result<void> reader::fill() {
+  if (in_place_) {
+    if (deadline_) {
+      const read_deadline& d = *deadline_;
+      double wait = d.per_read > 0 ? d.per_read : forever;
+      if (d.until != std::chrono::steady_clock::time_point::max()) {
+        double left = std::chrono::duration<double>(d.until - std::chrono::steady_clock::now()).count();
+        if (left <= 0) return errc::timeout;
+        wait = std::min(wait, left);
+      }
+      sock_.settimeouts(std::nullopt, std::nullopt, wait < forever ? wait : -1.0);
+    }
+    auto got = sock_.buffered_or_fill(true);
+    if (!got) return got.error();
+    return {};
+  }
   if (pos_ > 0 && pos_ >= buf_.size() / 2) {
     buf_.erase(0, pos_);
     pos_ = 0;
@@ -106,23 +126,40 @@ result<std::string_view> reader::line_view(std::string_view what, bool keep_inne
 }
 
 result<std::string_view> reader::raw_line_view(std::string_view what) {
-  std::size_t off = 0;  // bytes after pos_ already searched (fill() may move pos_)
+  std::size_t off = 0;  // bytes of avail() already searched (a fill may move them)
   for (;;) {
-    auto nl = buf_.find('\n', pos_ + off);
-    if (nl != std::string::npos && nl - pos_ <= lim_.max_line) {
-      std::string_view out(buf_.data() + pos_, nl - pos_);
-      pos_ = nl + 1;
-      return out;
+    auto v = avail();
+    auto nl = v.find('\n', off);
+    if (nl != std::string_view::npos && nl <= lim_.max_line) {
+      // Consumed now; the bytes stay where they are until the next fill, i.e. the next call.
+      drop(nl + 1);
+      return v.substr(0, nl);
     }
-    if (buf_.size() - pos_ > lim_.max_line)
+    if (v.size() > lim_.max_line)
       return protocol(std::string(what) + " too long (limit " + std::to_string(lim_.max_line) +
-                      " bytes): " + excerpt(std::string_view(buf_).substr(pos_)));
-    off = buf_.size() - pos_;
+                      " bytes): " + excerpt(v));
+    off = v.size();
     if (auto ok = fill(); !ok) return ok.error();
   }
 }
 
 result<std::string> reader::exactly(std::size_t n) {
+  if (in_place_) {
+    // Copied out as it comes: the message may be larger than the socket's buffer may grow.
+    std::string out;
+    while (out.size() < n) {
+      if (avail().empty()) {
+        if (auto ok = fill(); !ok) {
+          partial_ = std::move(out);
+          return ok.error();
+        }
+      }
+      auto v = avail().substr(0, n - out.size());
+      out.append(v);
+      drop(v.size());
+    }
+    return out;
+  }
   while (buf_.size() - pos_ < n) {
     if (auto ok = fill(); !ok) {
       partial_ = take_buffered();
@@ -135,6 +172,13 @@ result<std::string> reader::exactly(std::size_t n) {
 }
 
 result<std::string> reader::some(std::size_t max) {
+  if (in_place_) {
+    if (avail().empty())
+      if (auto ok = fill(); !ok) return ok.error();
+    std::string out(avail().substr(0, max));
+    drop(out.size());
+    return out;
+  }
   if (pos_ == buf_.size()) {
     buf_.clear();
     pos_ = 0;
@@ -152,16 +196,20 @@ result<std::string> reader::some(std::size_t max) {
 }
 
 result<std::string_view> reader::peek(std::size_t n) {
-  while (buf_.size() - pos_ < n) {
+  while (avail().size() < n) {
     auto ok = fill();
     if (!ok && ok.error() == errc::closed) break;
     if (!ok) return ok.error();
   }
-  return std::string_view(buf_).substr(pos_, n);
+  return avail().substr(0, n);
 }
 
 std::string reader::take_buffered() {
-  std::string out = buf_.substr(pos_);
+  std::string out(avail());
+  if (in_place_) {
+    drop(out.size());
+    return out;
+  }
   buf_.clear();
   pos_ = 0;
   return out;

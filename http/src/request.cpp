@@ -108,7 +108,7 @@ result<exchange> send_and_receive_head(request_params& p, const detail::target& 
   bool awaiting_continue = expects_continue(p);
   if (p.source && !awaiting_continue)
     if (auto ok = send_body(); !ok) return ok.error();
-  auto in = std::make_unique<reader>(socket_fill(s), p.limits);  // before conn is moved from
+  auto in = std::make_unique<reader>(s, p.limits);  // before conn is moved from
   exchange x{.conn = std::move(*conn), .in = std::move(in), .status = {}, .fields = {}, .received = {}};
   for (;;) {
     if (awaiting_continue) {

@@ -285,7 +285,7 @@ void server::state::run(socket client) {
   client.setoption("tcp-nodelay", true);
   client.settimeouts(std::nullopt, options.body_timeout, std::nullopt);
   auto deadline = std::make_shared<read_deadline>();
-  reader in(deadline_fill(client, deadline), options.lines);
+  reader in(client, deadline, options.lines);
   for (std::size_t n = 0; !stopping; ++n) {
     // Waiting for a request: the idle deadline, or on a fresh connection the head's.
     me->idle = true;

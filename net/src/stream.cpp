@@ -10,6 +10,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace copas {
@@ -230,6 +231,51 @@ receive_result socket::receivepartial(receive_pattern pattern, std::string prefi
   auto& s = *impl_;
   if (s.type == type::udp) return detail::udp_receive(s, pattern);
   return receive_loop(s, pattern, std::move(prefix), true);
+}
+
+std::size_t socket::max_buffered() const {
+  // One socket read (socket_impl.cpp's read chunk) always fits, so a full buffer can be seen.
+  constexpr std::size_t one_read = 64 * 1024;
+  return impl_ ? std::max(impl_->limits.line, one_read) : one_read;
+}
+
+result<std::string_view> socket::buffered_or_fill(bool more) {
+  if (!impl_) return errc::closed;
+  auto& s = *impl_;
+  if (s.type == type::udp) return error(errc::invalid_argument, "not a stream socket");
+  if (!more && !s.rbuf.empty()) return s.rbuf.view();
+  if (s.closed || s.fd < 0) return errc::closed;
+  if (s.rbuf.view().size() >= max_buffered())
+    return error(std::make_error_code(std::errc::message_size), "data too long");
+  detail::lazy_deadline deadline(s.t_receive);
+  detail::wait_hold hold;
+  bool waited = false;
+  for (;;) {
+    error err;
+    bool write = false;
+    switch (s.fill(err)) {
+      case io_status::done:
+        if (!waited) s.no_wait_success();
+        return s.rbuf.view();
+      case io_status::eof: return errc::closed;
+      case io_status::failed: return err;
+      case io_status::want_read: break;
+      // TLS may have to write before it can read on (fill() says which way to wait).
+      case io_status::want_write: write = true; break;
+    }
+    auto w = s.wait(write, deadline.get(), hold);
+    waited = true;
+    if (!w) return wait_failure(s, w.error(), write);
+  }
+}
+
+std::string_view socket::buffered() const noexcept {
+  return impl_ ? impl_->rbuf.view() : std::string_view{};
+}
+
+void socket::consume(std::size_t n) {
+  if (!impl_) return;
+  impl_->rbuf.consume(std::min(n, impl_->rbuf.view().size()));
 }
 
 }  // namespace copas

@@ -8,10 +8,6 @@ namespace copas::tp {
 
 namespace {
 
-// The receive size: larger than one socket fill (64 KiB), so that the socket's own buffer is
-// always drained into ours and has_buffered_input() sees everything the server sent.
-constexpr std::size_t receive_size = 64 * 1024 + 1;
-
 bool has_line_break(std::string_view s) noexcept {
   return s.find_first_of("\r\n") != std::string_view::npos;
 }
@@ -47,15 +43,12 @@ result<void> connection::command(std::string_view cmd, std::optional<std::string
 result<reply> connection::receive_reply() {
   for (;;) {
     if (auto r = reader_.next()) return std::move(*r);
-    auto got = control_.receivepartial(receive_size);
-    if (got) {
-      reader_.append(*got);
-      continue;
-    }
-    // receivepartial hands back what arrived with "timeout" (or "closed"): keep it, go on, and
-    // stop only on an error that came with no data.
-    if (got.partial().empty()) return got.error();
-    reader_.append(got.partial());
+    // At least one new byte, read in place; all of the socket's buffer moves into the reply
+    // reader, so has_buffered_input() sees everything the server sent.
+    auto got = control_.buffered_or_fill(true);
+    if (!got) return got.error();
+    reader_.append(*got);
+    control_.consume(got->size());
   }
 }
 

@@ -164,3 +164,54 @@ TEST_F(NetTest, AcceptedClientsInheritTheListenerLimits) {
     s.close();
   });
 }
+
+namespace {
+
+// In-place reading (socket::buffered_or_fill / consume), shared by TCP and TLS: the view grows
+// to the whole message, consumed bytes are gone for receive(), the rest is still there.
+void in_place_scenario(bool tls) {
+  auto server = sender("hello\nworld", tls);
+  auto s = client_of(server, tls);
+  std::string_view v;
+  while (v.find('\n') == std::string_view::npos) {
+    auto got = s.buffered_or_fill(true);
+    ASSERT_TRUE(got) << got.error().message();
+    v = *got;
+  }
+  EXPECT_EQ(v.substr(0, 6), "hello\n");
+  s.consume(6);
+  auto rest = s.receive(copas::all);
+  EXPECT_EQ(rest.value_or_partial(), "world");
+  EXPECT_EQ(s.buffered_or_fill().error().message(), "closed");
+  s.close();
+}
+
+}  // namespace
+
+TEST_F(NetTest, InPlaceReadSeesTheBufferAndConsumeDropsBytes) {
+  loop([] { in_place_scenario(false); });
+}
+
+TEST_F(NetTest, InPlaceReadOverTls) {
+  pki();
+  loop([] { in_place_scenario(true); });
+}
+
+TEST_F(NetTest, InPlaceReadStopsAtMaxBufferedAndLosesNothing) {
+  loop([] {
+    const std::string data(200 * 1024, 'x');
+    auto server = sender(data);
+    auto s = client_of(server);
+    EXPECT_EQ(s.max_buffered(), 1024u * 1024u);
+    s.set_receive_limits({.line = 8});
+    ASSERT_EQ(s.max_buffered(), 64u * 1024u);  // at least one socket read
+    result<std::string_view> got = std::string_view{};
+    std::size_t seen = 0;
+    while ((got = s.buffered_or_fill(true))) seen = got->size();
+    EXPECT_EQ(got.error().message(), "data too long");
+    EXPECT_TRUE(got.error() == std::errc::message_size);
+    EXPECT_GE(seen, s.max_buffered());
+    EXPECT_EQ(s.receive(receive_pattern(data.size())).value(), data);
+    s.close();
+  });
+}

@@ -75,6 +75,12 @@ fill_function deadline_fill(socket s, std::shared_ptr<read_deadline> d, std::siz
 class reader {
  public:
   explicit reader(fill_function fill, http::limits lim = {});
+  // Reads `s` in place, through the socket's own receive buffer (socket::buffered_or_fill): no
+  // second copy. Each read waits within the socket's receive timeout; with `d`, as deadline_fill
+  // does (per read and until d->until; the reader sets the socket's receive timeout itself).
+  // Lines longer than the socket's max_buffered() fail as the socket's "data too long".
+  explicit reader(socket s, http::limits lim = {});
+  reader(socket s, std::shared_ptr<read_deadline> d, http::limits lim = {});
 
   // One line without its LF and with every CR removed. `what` names it in errors.
   result<std::string> line(std::string_view what = "line");
@@ -99,7 +105,18 @@ class reader {
 
  private:
   result<void> fill();
+  // The bytes read and not consumed (the socket's buffer, or buf_ from pos_), and dropping them.
+  std::string_view avail() const noexcept {
+    return in_place_ ? sock_.buffered() : std::string_view(buf_).substr(pos_);
+  }
+  void drop(std::size_t n) {
+    if (in_place_) sock_.consume(n);
+    else pos_ += n;
+  }
   fill_function fill_;
+  socket sock_;
+  std::shared_ptr<read_deadline> deadline_;
+  bool in_place_ = false;
   http::limits lim_;
   std::string buf_;
   std::size_t pos_ = 0;

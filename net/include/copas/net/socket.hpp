@@ -104,6 +104,23 @@ class socket {
   // data, as soon as any data beyond the prefix arrived. receivepartial(copas::all) streams.
   receive_result receivepartial(receive_pattern pattern = line, std::string prefix = {});
 
+  // Reading in place (TCP and TLS alike), for a protocol parser that frames the stream itself
+  // (http::reader, tp) without copying it out first:
+  //   auto v = s.buffered_or_fill();        // the bytes received and not yet consumed
+  //   ... parse v; s.consume(bytes_used);   // v is valid until the next call on the socket
+  // With `more` false, returns the buffered bytes if there are any; else (or with `more`) waits,
+  // within the receive timeout, for at least one more byte, then returns everything buffered.
+  // Errors as receive(): "closed", "timeout" (or the raw one, see usesockettimeouterrors),
+  // "Operation already in progress". The view is bounded: asking for more while it already
+  // holds max_buffered() bytes fails with "data too long" (std::errc::message_size), nothing
+  // lost. The bytes are the ones receive() would read next: both interfaces can be mixed.
+  result<std::string_view> buffered_or_fill(bool more = false);
+  void consume(std::size_t n);
+  // The bytes buffered now, without reading (empty on a closed or UDP socket).
+  std::string_view buffered() const noexcept;
+  // The bound of buffered_or_fill(): the larger of the line limit and one socket read (64 KiB).
+  std::size_t max_buffered() const;
+
   // UDP: one datagram with its sender.
   result<datagram> receivefrom(std::size_t size = 8192);
   // UDP: sends a datagram to a numeric address (no DNS, never waits). Returns the bytes sent.
