@@ -61,15 +61,26 @@ void read_deadline::within(double seconds) noexcept {
           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
 }
 
+namespace {
+
+// Sets the socket's receive timeout to what `d` leaves for the next read; "timeout" once `until`
+// has passed.
+result<void> arm_receive_timeout(socket& s, const read_deadline& d) {
+  double wait = d.per_read > 0 ? d.per_read : forever;
+  if (d.until != std::chrono::steady_clock::time_point::max()) {
+    double left = std::chrono::duration<double>(d.until - std::chrono::steady_clock::now()).count();
+    if (left <= 0) return errc::timeout;
+    wait = std::min(wait, left);
+  }
+  s.settimeouts(std::nullopt, std::nullopt, wait < forever ? wait : -1.0);
+  return {};
+}
+
+}  // namespace
+
 fill_function deadline_fill(socket s, std::shared_ptr<read_deadline> d, std::size_t block) {
   return [s, d = std::move(d), inner = socket_fill(s, block)](std::string& buf) mutable -> result<void> {
-    double wait = d->per_read > 0 ? d->per_read : forever;
-    if (d->until != std::chrono::steady_clock::time_point::max()) {
-      double left = std::chrono::duration<double>(d->until - std::chrono::steady_clock::now()).count();
-      if (left <= 0) return errc::timeout;
-      wait = std::min(wait, left);
-    }
-    s.settimeouts(std::nullopt, std::nullopt, wait < forever ? wait : -1.0);
+    if (auto ok = arm_receive_timeout(s, *d); !ok) return ok;
     return inner(buf);
   };
 }
@@ -83,16 +94,8 @@ reader::reader(socket s, std::shared_ptr<read_deadline> d, http::limits lim)
 
 result<void> reader::fill() {
   if (in_place_) {
-    if (deadline_) {
-      const read_deadline& d = *deadline_;
-      double wait = d.per_read > 0 ? d.per_read : forever;
-      if (d.until != std::chrono::steady_clock::time_point::max()) {
-        double left = std::chrono::duration<double>(d.until - std::chrono::steady_clock::now()).count();
-        if (left <= 0) return errc::timeout;
-        wait = std::min(wait, left);
-      }
-      sock_.settimeouts(std::nullopt, std::nullopt, wait < forever ? wait : -1.0);
-    }
+    if (deadline_)
+      if (auto ok = arm_receive_timeout(sock_, *deadline_); !ok) return ok;
     auto got = sock_.buffered_or_fill(true);
     if (!got) return got.error();
     return {};
