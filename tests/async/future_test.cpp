@@ -308,22 +308,28 @@ double run_delay() {
 
 double worst_ticker_lateness_with_hundred_blocked_tasks() {
   double worst = 0;
+  int started = 0;
   int finished = 0;
   bool done = false;
   copas::loop([&] {
     copas::addthread([&] {
       while (!done) {
+        // Measured once every task's fiber has run: a fiber's first run is the scheduler's
+        // business (and costs ThreadSanitizer a millisecond each, for its fiber bookkeeping).
+        const bool measured = started == 100;
         const double delay_before = run_delay();
         auto before = steady::now();
         copas::pause(0.01);
         // (Never-early is the core's promise and its tests' business; here only lateness counts.)
         const double took = since(before);
         const double late = took - 0.01 - (run_delay() - delay_before);
-        worst = std::max(worst, late);
+        if (measured) worst = std::max(worst, late);
       }
     });
     for (int i = 0; i < 100; ++i)
-      copas::addthread([&finished, i] {
+      copas::addthread([&started, &finished, i] {
+        ++started;
+        copas::pause(0.05);  // all submitted in one burst, while the ticker is measured
         auto r = async::run([i] {
           std::this_thread::sleep_for(std::chrono::milliseconds(300 + i));
           return i;
@@ -343,9 +349,13 @@ double worst_ticker_lateness_with_hundred_blocked_tasks() {
 TEST(AsyncFuture, HundredBlockedTasksDoNotDelayATicker) {
   async::configure({.max_workers = 100, .idle_timeout = 10});
   double best = 1e9;
-  for (int attempt = 0; attempt < 3 && best >= 0.005 * copas::test::sanitizer_slack; ++attempt)
-    best = std::min(best, worst_ticker_lateness_with_hundred_blocked_tasks());
-  EXPECT_LT(best, 0.005 * copas::test::sanitizer_slack) << "worst lateness " << best;
+  std::string attempts;
+  for (int attempt = 0; attempt < 3 && best >= 0.005 * copas::test::sanitizer_slack; ++attempt) {
+    const double worst = worst_ticker_lateness_with_hundred_blocked_tasks();
+    attempts += " " + std::to_string(worst);
+    best = std::min(best, worst);
+  }
+  EXPECT_LT(best, 0.005 * copas::test::sanitizer_slack) << "worst lateness per attempt:" << attempts;
 }
 
 // The dispatcher sleeps while it waits: it is woken by the worker's post, not by polling.
