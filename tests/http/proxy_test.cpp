@@ -172,3 +172,23 @@ TEST_F(Proxy, EveryThreadAcceptsOnTheSharedAddress) {
   EXPECT_EQ(ok, 60) << first_failure;
   EXPECT_EQ(proxy->stop(), 0);  // SIGTERM reaches every thread; all of them end
 }
+
+// Bad arguments exit 2 with the reason on stderr, as the man page says (not CLI11's own codes).
+TEST(ProxyCommandLine, BadArgumentsExitTwoAndSayWhy) {
+  copas::test::child_result missing, both, threads, help;
+  copas::loop([&] {
+    missing = copas::test::run_child({COPAS_PROXY_BIN});
+    both = copas::test::run_child(
+        {COPAS_PROXY_BIN, "--listen", "127.0.0.1:0", "--upstream", "a:1", "--reverse", "b"});
+    threads = copas::test::run_child({COPAS_PROXY_BIN, "--listen", "127.0.0.1:0", "--threads", "0"});
+    help = copas::test::run_child({COPAS_PROXY_BIN, "--help"});
+  });
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--listen is required"), std::string::npos) << missing.err;
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--upstream excludes --reverse"), std::string::npos) << both.err;
+  EXPECT_EQ(threads.exit_code, 2);
+  EXPECT_NE(threads.err.find("--threads"), std::string::npos) << threads.err;
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--reverse"), std::string::npos) << help.out;
+}

@@ -330,3 +330,20 @@ TEST_F(NetTest, CopasEchoReloadsItsCertificateOnSighup) {
     std::filesystem::remove_all(dir);
   });
 }
+
+// Bad arguments exit 2 with the reason on stderr, as the man page says (not CLI11's own codes).
+TEST_F(NetTest, CopasEchoBadArgumentsExitTwoAndSayWhy) {
+  copas::test::child_result missing, no_key, bad_listen;
+  loop([&] {
+    missing = copas::test::run_child({COPAS_ECHO_BIN});
+    no_key = copas::test::run_child(
+        {COPAS_ECHO_BIN, "--listen", "127.0.0.1:0", "--tls-cert", pki().ca});
+    bad_listen = copas::test::run_child({COPAS_ECHO_BIN, "--listen", "nocolon"});
+  });
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--listen is required"), std::string::npos) << missing.err;
+  EXPECT_EQ(no_key.exit_code, 2);
+  EXPECT_NE(no_key.err.find("--tls-cert requires --tls-key"), std::string::npos) << no_key.err;
+  EXPECT_EQ(bad_listen.exit_code, 2);
+  EXPECT_EQ(bad_listen.err, "copas-echo: bad --listen 'nocolon': expected HOST:PORT\n");
+}

@@ -12,7 +12,7 @@
 #include <copas/core.hpp>
 #include <copas/net.hpp>
 
-#include <CLI/CLI.hpp>
+#include "command_line.hpp"
 
 #include <atomic>
 #include <csignal>
@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 namespace {
@@ -41,12 +42,12 @@ struct endpoint_arg {
 // "127.0.0.1:8080", "[::1]:8080", "*:0".
 endpoint_arg parse_listen(const std::string& s) {
   auto colon = s.rfind(':');
-  if (colon == std::string::npos) throw CLI::ValidationError("--listen", "expected HOST:PORT");
+  if (colon == std::string::npos) throw std::invalid_argument("expected HOST:PORT");
   endpoint_arg e{s.substr(0, colon), 0};
   if (e.host.size() >= 2 && e.host.front() == '[' && e.host.back() == ']')
     e.host = e.host.substr(1, e.host.size() - 2);
   int port = std::stoi(s.substr(colon + 1));
-  if (port < 0 || port > 65535) throw CLI::ValidationError("--listen", "port out of range");
+  if (port < 0 || port > 65535) throw std::invalid_argument("port out of range");
   e.port = static_cast<std::uint16_t>(port);
   return e;
 }
@@ -54,22 +55,22 @@ endpoint_arg parse_listen(const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"copas-echo: a TCP/TLS echo server on copas-cpp"};
+  copas::tools::command_line args{"copas-echo: a TCP/TLS echo server on copas-cpp"};
   std::string listen, cert, key;
-  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")->required();
-  auto* cert_opt = app.add_option("--tls-cert", cert, "PEM certificate: serve TLS")->check(CLI::ExistingFile);
-  auto* key_opt = app.add_option("--tls-key", key, "PEM private key")->check(CLI::ExistingFile);
+  args.add("--listen", listen, "HOST:PORT to listen on (port 0: any free port)").required();
+  auto& cert_opt = args.add("--tls-cert", cert, "PEM certificate: serve TLS").existing_file();
+  auto& key_opt = args.add("--tls-key", key, "PEM private key").existing_file();
   double handshake_timeout = 10;
-  app.add_option("--handshake-timeout", handshake_timeout,
-                 "TLS: seconds from accept to the end of the handshake (0: no limit)")
-      ->check(CLI::NonNegativeNumber)
-      ->needs(cert_opt);
-  cert_opt->needs(key_opt);
-  key_opt->needs(cert_opt);
+  args.add("--handshake-timeout", handshake_timeout,
+           "TLS: seconds from accept to the end of the handshake (0: no limit)")
+      .non_negative()
+      .needs(cert_opt);
+  cert_opt.needs(key_opt);
+  key_opt.needs(cert_opt);
   unsigned threads = 1;
-  app.add_option("--threads", threads, "dispatcher threads, each accepting on the address (default 1)")
-      ->check(CLI::Range(1u, 256u));
-  CLI11_PARSE(app, argc, argv);
+  args.add("--threads", threads, "dispatcher threads, each accepting on the address (default 1)")
+      .range(1, 256);
+  if (auto status = args.parse(argc, argv)) return *status;
 
   endpoint_arg where;
   try {

@@ -12,7 +12,7 @@
 #include <copas/http.hpp>
 #include <copas/net.hpp>
 
-#include <CLI/CLI.hpp>
+#include "command_line.hpp"
 
 #include <sys/resource.h>
 
@@ -83,20 +83,20 @@ struct relay_server {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"copas-proxy: HTTP/1.1 forward proxy with CONNECT, a reverse proxy (--reverse), or a TCP relay (--upstream)"};
+  copas::tools::command_line args{"copas-proxy: HTTP/1.1 forward proxy with CONNECT, a reverse proxy (--reverse), or a TCP relay (--upstream)"};
   std::string listen, upstream, reverse;
   double grace = 5;
   copas::http::proxy::options options;
-  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any; the port is printed)")->required();
-  auto* up_opt = app.add_option("--upstream", upstream, "relay every connection to HOST:PORT instead of proxying HTTP");
-  app.add_option("--reverse", reverse, "reverse proxy to http://HOST:PORT (kept-alive connections)")->excludes(up_opt);
-  app.add_option("--grace", grace, "seconds open connections may finish after SIGINT/SIGTERM (default 5)");
-  app.add_option("--timeout", options.idle_timeout,
+  args.add("--listen", listen, "HOST:PORT to listen on (port 0: any; the port is printed)").required();
+  auto& up_opt = args.add("--upstream", upstream, "relay every connection to HOST:PORT instead of proxying HTTP");
+  args.add("--reverse", reverse, "reverse proxy to http://HOST:PORT (kept-alive connections)").excludes(up_opt);
+  args.add("--grace", grace, "seconds open connections may finish after SIGINT/SIGTERM (default 5)");
+  args.add("--timeout", options.idle_timeout,
                  "seconds a relay may stay idle both ways, and a body read or write may wait (default 60)");
   unsigned threads = 1;
-  app.add_option("--threads", threads, "dispatcher threads, each accepting on the address (default 1)")
-      ->check(CLI::Range(1u, 256u));
-  CLI11_PARSE(app, argc, argv);
+  args.add("--threads", threads, "dispatcher threads, each accepting on the address (default 1)")
+      .range(1, 256);
+  if (auto status = args.parse(argc, argv)) return *status;
 
   std::string lhost;
   std::uint16_t lport = 0;

@@ -12,7 +12,7 @@
 #include <copas/net.hpp>
 #include <copas/smtp.hpp>
 
-#include <CLI/CLI.hpp>
+#include "command_line.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -92,33 +92,29 @@ smtp::part text_part(std::string body) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Send the text on stdin as a mail message over SMTP (copas-cpp)", "copas-sendmail"};
+  copas::tools::command_line args{"Send the text on stdin as a mail message over SMTP (copas-cpp)", "copas-sendmail"};
   std::string server, from, subject, user, password, cacert, domain = smtp::default_domain();
   std::vector<std::string> to, attach, extra_headers;
   bool starttls = false, smtps = false, insecure = false;
   double timeout = smtp::TIMEOUT;
-  app.add_option("--server", server, "SMTP server, HOST[:PORT] (port 25, or 465 with --smtps)")->required();
-  app.add_option("--from", from, "envelope sender and From: header")->required();
-  app.add_option("--to", to, "recipient (repeat for several)")->required();
-  app.add_option("--subject", subject, "Subject: header");
-  app.add_option("--attach", attach, "file to attach (repeat for several)")->check(CLI::ExistingFile);
-  auto* u = app.add_option("--user", user, "AUTH user name");
-  auto* pw = app.add_option("--password", password, "AUTH password");
-  u->needs(pw);
-  pw->needs(u);
-  auto* st = app.add_flag("--starttls", starttls, "upgrade to TLS with STARTTLS (required)");
-  auto* ss = app.add_flag("--smtps", smtps, "TLS from the start (implicit TLS, SMTPS)");
-  st->excludes(ss);
-  app.add_option("--cacert", cacert, "CA certificates (PEM) to verify the server with")->check(CLI::ExistingFile);
-  app.add_flag("-k,--insecure", insecure, "do not verify the server's certificate or name");
-  app.add_option("--domain", domain, "EHLO name (default $SERVER_NAME or localhost)");
-  app.add_option("--timeout", timeout, "seconds per network operation (default 60)");
-  app.add_option("-H,--header", extra_headers, "extra header 'Name: value' (repeatable; replaces the default one)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;  // --help is fine; CLI11's own codes are not documented
-  }
+  args.add("--server", server, "SMTP server, HOST[:PORT] (port 25, or 465 with --smtps)").required();
+  args.add("--from", from, "envelope sender and From: header").required();
+  args.add("--to", to, "recipient (repeat for several)").required();
+  args.add("--subject", subject, "Subject: header");
+  args.add("--attach", attach, "file to attach (repeat for several)").existing_file();
+  auto& u = args.add("--user", user, "AUTH user name");
+  auto& pw = args.add("--password", password, "AUTH password");
+  u.needs(pw);
+  pw.needs(u);
+  auto& st = args.flag("--starttls", starttls, "upgrade to TLS with STARTTLS (required)");
+  auto& ss = args.flag("--smtps", smtps, "TLS from the start (implicit TLS, SMTPS)");
+  st.excludes(ss);
+  args.add("--cacert", cacert, "CA certificates (PEM) to verify the server with").existing_file();
+  args.flag("-k,--insecure", insecure, "do not verify the server's certificate or name");
+  args.add("--domain", domain, "EHLO name (default $SERVER_NAME or localhost)");
+  args.add("--timeout", timeout, "seconds per network operation (default 60)");
+  args.add("-H,--header", extra_headers, "extra header 'Name: value' (repeatable; replaces the default one)");
+  if (auto status = args.parse(argc, argv)) return *status;
 
   auto where = parse_server(server);
   if (!where) {
