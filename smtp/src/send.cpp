@@ -50,7 +50,7 @@ class session {
     }
     quit();
     close();
-    return {};
+    return delivery{std::move(accepted_)};
   }
 
  private:
@@ -168,7 +168,10 @@ class session {
     }
     where_.phase = "end of data";
     if (auto ok = conn_->send(tail == "\r\n" ? ".\r\n" : "\r\n.\r\n"); !ok) return ok;
-    return checked("2..");
+    auto accepted = conn_->check("2..");
+    if (!accepted) return accepted.error();
+    accepted_ = std::move(accepted->text);
+    return {};
   }
 
   // After a delivery, or a refusal: a failing QUIT changes nothing (the message is delivered,
@@ -185,6 +188,7 @@ class session {
   std::optional<tp::connection> conn_;
   extensions ext_;
   failure where_;
+  std::string accepted_;  // the reply to the end of the data
 };
 
 }  // namespace
@@ -200,9 +204,9 @@ std::string default_domain() {
 }
 
 std::string send_result::describe() const {
-  if (ok_) return "ok";
-  return "smtp " + where_.host + ":" + std::to_string(where_.port) + " " + where_.phase + ": " +
-         err_.message();
+  if (has_value()) return "ok";
+  return "smtp " + where().host + ":" + std::to_string(where().port) + " " + where().phase + ": " +
+         error().message();
 }
 
 send_result send(const params& p) {

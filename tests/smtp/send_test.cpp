@@ -40,6 +40,8 @@ TEST(Send, SimpleMessageArrivesByteForByte) {
   std::string msg = "Subject: plain\r\n\r\nline one\r\nline two\r\n";
   auto r = send_in_loop(to(server, msg));
   ASSERT_TRUE(r) << r.describe();
+  EXPECT_EQ(r->reply, "250 2.0.0 Message accepted for delivery");  // the server's own words
+  EXPECT_EQ(r.describe(), "ok");
   auto got = server.messages();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].data, msg);

@@ -37,6 +37,7 @@
 //   of thrown; the connection is closed, never continued in plain text.
 
 #include <copas/core/error.hpp>
+#include <copas/core/partial_result.hpp>
 #include <copas/net/ltn12.hpp>
 #include <copas/net/socket.hpp>
 #include <copas/net/ssl_params.hpp>
@@ -113,27 +114,24 @@ struct failure {
   std::string reply;  // the server's reply text, when the failure is a reply
 };
 
-class send_result {
+// What the server said when it took the message: its reply to the end of the data, e.g.
+// "250 2.0.0 Ok: queued as 4XyZ1" (the queue id is what a sender logs).
+struct delivery {
+  std::string reply;
+};
+
+// The message was delivered (value(): the server's acceptance), or error() says why not and
+// where() where: copas::partial_result, Copas's `nil, err, partial`, with the failure as the
+// partial. error() == tp::errc::unexpected_reply when the server refused a step (its reply is
+// the message), errc::not_supported when it lacks what was asked, else the socket's error.
+class send_result : public partial_result<delivery, failure> {
  public:
-  send_result() : ok_(true) {}
-  send_result(copas::error err, failure where)
-      : err_(std::move(err)), where_(std::move(where)), ok_(false) {}
+  using partial_result::partial_result;
+  send_result() : partial_result(delivery{}) {}  // delivered, nothing said: to assign over
 
-  bool has_value() const noexcept { return ok_; }
-  explicit operator bool() const noexcept { return ok_; }
-  // Throws copas::system_error when the send failed.
-  void value() const {
-    if (!ok_) throw system_error(err_);
-  }
-  const copas::error& error() const noexcept { return err_; }
-  const failure& where() const noexcept { return where_; }
-  // "smtp <host>:<port> <phase>: <message>", for logs and command-line tools.
+  const smtp::failure& where() const noexcept { return partial(); }  // (failure alone: the base's factory)
+  // "smtp <host>:<port> <phase>: <message>", for logs and command-line tools; "ok" if delivered.
   std::string describe() const;
-
- private:
-  copas::error err_;
-  failure where_;
-  bool ok_ = false;
 };
 
 send_result send(const params& p);
