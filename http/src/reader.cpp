@@ -25,32 +25,10 @@ std::string excerpt(std::string_view s) {
   return out;
 }
 
+// How much of a body one some() asks for.
 constexpr std::size_t body_block = 64 * 1024;
 
 }  // namespace
-
-fill_function socket_fill(socket s, std::size_t block) {
-  return [s = std::move(s), block, streaming = false](std::string& buf) mutable -> result<void> {
-    // While a stream fills whole blocks (a body), the socket appends into a prefix reserved at
-    // the block size: one allocation, never a string regrown and copied as reads arrive. Small
-    // exchanges (heads, an idle proxy client) keep small buffers.
-    std::string into;
-    if (streaming) into.reserve(block);
-    auto r = s.receivepartial(block, std::move(into));
-    streaming = r.value_or_partial().size() >= block / 2;
-    if (r) {
-      if (buf.empty()) buf = std::move(r).value();  // no copy on the body's hot path
-      else buf += *r;
-      return {};
-    }
-    // receivepartial hands back what arrived with the "would block" error; that is data.
-    if (!r.partial().empty() && (r.error() == errc::timeout || r.error() == errc::closed)) {
-      buf += r.partial();
-      return {};
-    }
-    return r.error();
-  };
-}
 
 void read_deadline::within(double seconds) noexcept {
   if (!(seconds < forever)) {
@@ -77,13 +55,6 @@ result<void> arm_receive_timeout(socket& s, const read_deadline& d) {
 }
 
 }  // namespace
-
-fill_function deadline_fill(socket s, std::shared_ptr<read_deadline> d, std::size_t block) {
-  return [s, d = std::move(d), inner = socket_fill(s, block)](std::string& buf) mutable -> result<void> {
-    if (auto ok = arm_receive_timeout(s, *d); !ok) return ok;
-    return inner(buf);
-  };
-}
 
 reader::reader(fill_function fill, http::limits lim) : fill_(std::move(fill)), lim_(lim) {}
 
@@ -147,54 +118,27 @@ result<std::string_view> reader::raw_line_view(std::string_view what) {
 }
 
 result<std::string> reader::exactly(std::size_t n) {
-  if (in_place_) {
-    // Copied out as it comes: the message may be larger than the socket's buffer may grow.
-    std::string out;
-    while (out.size() < n) {
-      if (avail().empty()) {
-        if (auto ok = fill(); !ok) {
-          partial_ = std::move(out);
-          return ok.error();
-        }
+  // Copied out as it comes: the message may be larger than the buffer may grow.
+  std::string out;
+  while (out.size() < n) {
+    if (avail().empty()) {
+      if (auto ok = fill(); !ok) {
+        partial_ = std::move(out);
+        return ok.error();
       }
-      auto v = avail().substr(0, n - out.size());
-      out.append(v);
-      drop(v.size());
     }
-    return out;
+    auto v = avail().substr(0, n - out.size());
+    out.append(v);
+    drop(v.size());
   }
-  while (buf_.size() - pos_ < n) {
-    if (auto ok = fill(); !ok) {
-      partial_ = take_buffered();
-      return ok.error();
-    }
-  }
-  std::string out = buf_.substr(pos_, n);
-  pos_ += n;
   return out;
 }
 
 result<std::string> reader::some(std::size_t max) {
-  if (in_place_) {
-    if (avail().empty())
-      if (auto ok = fill(); !ok) return ok.error();
-    std::string out(avail().substr(0, max));
-    drop(out.size());
-    return out;
-  }
-  if (pos_ == buf_.size()) {
-    buf_.clear();
-    pos_ = 0;
+  if (avail().empty())
     if (auto ok = fill(); !ok) return ok.error();
-    if (buf_.size() <= max) {  // hand the whole fill over instead of copying it
-      std::string out;
-      out.swap(buf_);
-      return out;
-    }
-  }
-  auto n = std::min(max, buf_.size() - pos_);
-  std::string out = buf_.substr(pos_, n);
-  pos_ += n;
+  std::string out(avail().substr(0, max));
+  drop(out.size());
   return out;
 }
 
@@ -209,12 +153,7 @@ result<std::string_view> reader::peek(std::size_t n) {
 
 std::string reader::take_buffered() {
   std::string out(avail());
-  if (in_place_) {
-    drop(out.size());
-    return out;
-  }
-  buf_.clear();
-  pos_ = 0;
+  drop(out.size());
   return out;
 }
 

@@ -25,7 +25,7 @@ enum class answer { continue_first, final_first, silent };
 // Reads the head, then behaves as `how` says.
 copas::socket server(answer how, std::shared_ptr<server_view> seen) {
   return serve_raw([how, seen](copas::socket c) {
-    http::reader in(http::socket_fill(c));
+    http::reader in(c);
     if (!in.line()) return;
     auto h = http::read_headers(in);
     if (!h) return;

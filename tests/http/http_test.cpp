@@ -20,7 +20,7 @@ copas::socket serve_raw(std::function<void(copas::socket)> handler, std::optiona
 copas::socket serve(responder respond, std::optional<ssl_params> tls) {
   return serve_raw(
       [respond = std::move(respond)](copas::socket c) {
-        http::reader in(http::socket_fill(c));
+        http::reader in(c);
         for (;;) {
           seen_request req;
           auto line = in.line();

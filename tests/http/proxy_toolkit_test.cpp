@@ -58,7 +58,7 @@ struct origin {
     listener = serve_raw([seen = seen, reply_for = std::move(reply_for)](socket c) {
       auto& heads = seen->heads;
       ++seen->connections;
-      http::reader in(http::socket_fill(c));
+      http::reader in(c);
       for (;;) {
         std::string head;
         for (;;) {
@@ -195,7 +195,7 @@ TEST(ProxyToolkit, Rfc9110_10_1_1_ExpectGoesEndToEndAndTheBodyFollowsTheOrigins1
   std::string interim, final_response, body_at_origin;
   loop([&] {
     auto listener = serve_raw([&](socket c) {
-      http::reader in(http::socket_fill(c));
+      http::reader in(c);
       while (auto l = in.line()) if (l->empty()) break;
       c.send("HTTP/1.1 100 Continue\r\n\r\n");
       auto body = in.exactly(5);

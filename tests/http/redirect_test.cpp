@@ -261,7 +261,7 @@ TEST(HttpKeepAlive, StaleConnectionIsReplaced) {
   loop([] {
     int n = 0;
     auto s = serve_raw([&](copas::socket c) {
-      http::reader in(http::socket_fill(c));
+      http::reader in(c);
       (void)in.line();
       (void)http::read_headers(in);
       c.send(reply(200, std::to_string(++n)));

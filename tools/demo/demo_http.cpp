@@ -30,7 +30,7 @@ COPAS_DEMO_SECTION(60, "http: https fetch through a copas::http::proxy forward p
   server_tls.key = dir + "/key.pem";
   auto origin = copas::bind("127.0.0.1", 0).value();
   copas::addserver(origin, copas::handler([](copas::socket c) {
-    copas::http::reader in(copas::http::socket_fill(c));
+    copas::http::reader in(c);
     auto line = in.line();
     if (!line || !copas::http::read_headers(in)) return;
     std::cout << "  origin (TLS fiber server) got: " << *line << "\n";

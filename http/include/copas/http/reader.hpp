@@ -2,10 +2,10 @@
 // copas::http::reader: reads HTTP/1.x messages from a byte stream, bounded.
 //
 // The client reads responses with it, leniently (below); a server or proxy reads through the
-// same buffer with http::strict (strict.hpp) on top. It is I/O-free (it pulls bytes through a
-// `fill` function), so the fuzzers drive it from memory.
+// same buffer with http::strict (strict.hpp) on top. It reads a socket through the socket's
+// own receive buffer, or any other input through a `fill` function (the fuzzers: memory).
 //
-//   copas::http::reader in(copas::http::socket_fill(sock));
+//   copas::http::reader in(sock);                   // reads sock's receive buffer in place
 //   auto status = copas::http::read_status(in);     // "HTTP/1.1 200 OK", 200
 //   auto fields = copas::http::read_headers(in);    // lower-case names, merged
 //
@@ -50,16 +50,11 @@ struct limits {
   std::size_t max_header_bytes = 256 * 1024; // one header block
 };
 
-// Appends at least one byte to `buf`, or fails ("closed" at the end of the stream).
+// Appends at least one byte to `buf`, or fails ("closed" at the end of the stream): a reader's
+// input other than a socket (memory, in the fuzzers).
 using fill_function = std::function<result<void>(std::string& buf)>;
 
-// A fill function reading a copas::socket in blocks (each read within the socket's receive
-// timeout, so a slow but steady peer never times out, as in LuaSocket). The default block is
-// the socket's own read size and stays under malloc's mmap threshold, so a body streamed
-// block by block reuses the same heap memory instead of mapping fresh pages for each block.
-fill_function socket_fill(socket s, std::size_t block = 64 * 1024);
-
-// What a deadline_fill waits by: each read at most `per_read` seconds, and all reads before
+// What a reader on a socket waits by: each read at most `per_read` seconds, and all reads before
 // `until` -- a whole-message deadline a peer dripping one byte at a time cannot stretch.
 struct read_deadline {
   double per_read = forever;  // seconds; forever (or <= 0) waits as long as `until` allows
@@ -68,16 +63,14 @@ struct read_deadline {
   void within(double seconds) noexcept;
   void unbounded() noexcept { until = std::chrono::steady_clock::time_point::max(); }
 };
-// socket_fill under `*d`, which the caller moves between messages. "timeout" once `until` has
-// passed, or a read waited `per_read`. Sets the socket's receive timeout itself.
-fill_function deadline_fill(socket s, std::shared_ptr<read_deadline> d, std::size_t block = 64 * 1024);
 
 class reader {
  public:
   explicit reader(fill_function fill, http::limits lim = {});
   // Reads `s` in place, through the socket's own receive buffer (socket::buffered_or_fill): no
-  // second copy. Each read waits within the socket's receive timeout; with `d`, as deadline_fill
-  // does (per read and until d->until; the reader sets the socket's receive timeout itself).
+  // second copy. Each read waits within the socket's receive timeout (so a slow but steady peer
+  // never times out, as in LuaSocket); with `d`, at most d->per_read and only until d->until
+  // ("timeout" after that; the reader sets the socket's receive timeout itself).
   // Lines longer than the socket's max_buffered() fail as the socket's "data too long".
   explicit reader(socket s, http::limits lim = {});
   reader(socket s, std::shared_ptr<read_deadline> d, http::limits lim = {});
@@ -105,7 +98,8 @@ class reader {
 
  private:
   result<void> fill();
-  // The bytes read and not consumed (the socket's buffer, or buf_ from pos_), and dropping them.
+  // The input's two shapes differ only here: the bytes read and not consumed (the socket's
+  // buffer, or buf_ from pos_), dropping them, and fill().
   std::string_view avail() const noexcept {
     return in_place_ ? sock_.buffered() : std::string_view(buf_).substr(pos_);
   }

@@ -1,7 +1,7 @@
 #pragma once
 // copas::http::strict: reading what a server or a proxy receives, by the letter of RFC 9112.
 //
-//   copas::http::reader in(copas::http::socket_fill(client));
+//   copas::http::reader in(client);
 //   auto req = copas::http::strict::read_request_head(in);
 //   if (!req) answer(copas::http::strict::status_of(req.error()), req.error().message());
 //   auto f = copas::http::strict::request_framing(*req);          // never fails: checked above
