@@ -14,6 +14,7 @@
 #include <copas/net/mime.hpp>
 #include <copas/net/url.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -243,22 +244,34 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   };
   if (auto c = cookie_header(url); !c.empty()) p.headers.set("Cookie", c);
 
+  // -H, as curl: "Name: v" and "Name;" (sent empty) are all sent, the first of a name
+  // replacing the default; "Name:" removes the default only (-H 'X: 1' -H 'X:' still sends X: 1).
+  std::vector<std::pair<std::string, std::string>> user_fields;
+  std::vector<std::string> removed;
   for (auto& h : o.headers) {
     auto colon = h.find(':');
     auto semi = h.find(';');
     if (colon == std::string::npos && semi != std::string::npos && semi + 1 == h.size()) {
-      p.headers.erase(h.substr(0, semi));
-      p.headers.append(h.substr(0, semi), "");
+      user_fields.emplace_back(h.substr(0, semi), "");
       continue;
     }
     if (colon == std::string::npos) continue;  // curl ignores it too
     auto name = h.substr(0, colon);
     auto v = h.substr(colon + 1);
     while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.erase(0, 1);
-    p.headers.erase(name);
-    if (v.empty()) p.without.push_back(ascii::lower(name));
-    else p.headers.append(name, v);
+    if (v.empty()) removed.push_back(ascii::lower(name));
+    else user_fields.emplace_back(name, v);
   }
+  auto given = [&](const std::string& lower) {
+    return std::any_of(user_fields.begin(), user_fields.end(),
+                       [&](const auto& f) { return ascii::lower(f.first) == lower; });
+  };
+  for (auto& name : removed) {
+    p.headers.erase(name);
+    if (!given(name)) p.without.push_back(name);  // the library's own default (User-Agent, Host)
+  }
+  for (auto& [name, v] : user_fields) p.headers.erase(name);  // all erased before any is added
+  for (auto& [name, v] : user_fields) p.headers.append(name, v);
 
   // Proxy: -x, else the environment (http_proxy, HTTPS_PROXY, ALL_PROXY, NO_PROXY), as curl.
   auto px = proxy_for(o, url);

@@ -183,7 +183,7 @@ struct request_params {
   std::string url;
   std::string method = "GET";
   ltn12::sink sink;                  // default: discard the body
-  http::headers headers;             // override the defaults
+  http::headers headers;             // override the defaults; a repeated name is sent repeated
   ltn12::source source;              // request body (empty: none)
   ltn12::pump::step_function step;   // default: ltn12::pump::step
   std::optional<std::string> proxy;  // default: PROXY
