@@ -30,6 +30,7 @@ struct diff_case {
   std::vector<std::string> args;  // placeholders: {N} {NS} {E} {EP} {EPORT} {F} {I} {CA}
   std::string stdin_text = {};
   std::vector<std::string> env = {};
+  bool same_warnings = false;  // stderr's "Warning: " lines compared too (the rest names the tool)
 };
 
 // gtest names a case by its name, not by its bytes.
@@ -40,6 +41,14 @@ std::string slurp_file(const fs::path& p) {
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
+}
+
+std::string warning_lines(const std::string& err) {
+  std::istringstream in(err);
+  std::string out;
+  for (std::string l; std::getline(in, l);)
+    if (l.starts_with("Warning: ")) out += l + "\n";
+  return out;
 }
 
 std::string normalised(std::string s) {
@@ -227,6 +236,10 @@ TEST_P(Differential, SameAsCurl) {
   EXPECT_EQ(got.exit_code, want.exit_code) << shown << "\ncurl stderr: " << want.err << "\ncopas-fetch stderr: " << got.err;
   EXPECT_EQ(got.out, want.out) << shown << "\ncopas-fetch stderr: " << got.err;
   EXPECT_EQ(got.files, want.files) << shown;
+  if (c.same_warnings) {
+    EXPECT_NE(warning_lines(want.err), "") << shown;
+    EXPECT_EQ(warning_lines(got.err), warning_lines(want.err)) << shown;
+  }
   fs::remove_all(base);
 }
 
@@ -364,6 +377,21 @@ std::vector<diff_case> cases() {
       {"Http11", {"-s", "--http1.1", "{N}/hello.txt"}},
       {"Config", {"-K", "{I}/config"}},
       {"ConfigStdin", {"-K", "-"}, "silent\nurl = \"{E}/echo/stdin-config\"\n"},
+      // One method per command line: curl warns and exits 2 (-F and -I while parsing, -d and -T
+      // once all is parsed).
+      {"HeadAndData", {"-I", "-d", "x", "{E}/echo/m"}, "", {}, true},
+      {"DataAndHead", {"-d", "x", "-I", "{E}/echo/m"}, "", {}, true},
+      {"HeadAndUpload", {"-I", "-T", "{I}/upload.txt", "{E}/echo/m"}, "", {}, true},
+      {"HeadAndForm", {"-I", "-F", "a=b", "{E}/echo/m"}, "", {}, true},
+      {"FormAndHead", {"-F", "a=b", "--head", "{E}/echo/m"}, "", {}, true},
+      {"HeadAndJson", {"-I", "--json", "{}", "{E}/echo/m"}, "", {}, true},
+      {"DataAndForm", {"-d", "x", "-F", "a=b", "{E}/echo/m"}, "", {}, true},
+      {"UploadAndData", {"-T", "{I}/upload.txt", "-d", "x", "{E}/echo/m"}, "", {}, true},
+      {"UploadAndForm", {"-F", "a=b", "-T", "{I}/upload.txt", "{E}/echo/m"}, "", {}, true},
+      {"UploadAndGetData", {"-T", "{I}/upload.txt", "-G", "-d", "x", "{E}/echo/m"}, "", {}, true},
+      {"NoHeadAndData", {"--no-head", "-d", "x", "{E}/echo/m"}, "", {}, true},
+      {"HeadAndDataSilent", {"-sS", "-I", "-d", "x", "{E}/echo/m"}},
+      {"HeadWithGetData", {"-s", "-I", "-G", "-d", "x", "{E}/echo/m"}},
       // Resume
       {"ResumeAuto", {"-s", "-C", "-", "-o", "partial.txt", "{N}/big.txt"}},
       {"ResumeOffset", {"-s", "-C", "100", "{N}/hello.txt"}},
