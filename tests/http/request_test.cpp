@@ -92,6 +92,27 @@ TEST(HttpRequest, GenericFormStreamsToSinkWithUserHeaders) {
   });
 }
 
+// A name given more than once is sent once per value, the first replacing the default (curl
+// -H semantics; a Lua table could not repeat a name).
+TEST(HttpRequest, RepeatedUserHeaderNamesAreAllSent) {
+  loop([] {
+    seen_request seen;
+    auto server = serve([&](copas::socket& c, const seen_request& r) {
+      seen = r;
+      c.send(reply(200, "ok"));
+      return true;
+    });
+    http::request_params p;
+    p.url = url_of(server);
+    for (auto [name, value] : {std::pair{"X-A", "1"}, {"User-Agent", "one"}, {"x-a", "2"}, {"user-agent", "two"}})
+      p.headers.append(name, value);  // append: the list constructor, as set(), keeps one per name
+    ASSERT_TRUE(http::request(std::move(p)));
+    EXPECT_EQ(seen.headers.get("x-a"), "1, 2");  // merged as received
+    EXPECT_EQ(seen.headers.get("user-agent"), "one, two");  // LuaSocket's default replaced
+    finish_servers({server});
+  });
+}
+
 // HT12: a source without content-length goes chunked, with the header saying so.
 TEST(HttpRequest, SourceWithoutLengthIsSentChunked) {
   loop([] {
