@@ -399,6 +399,10 @@ std::vector<diff_case> cases() {
       {"WriteOutCommon", {"-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{content_type} %{exitcode}\\n", "{N}/hello.txt"}},
       {"WriteOutError", {"-s", "-w", "%{exitcode}|%{http_code}\\n", "http://127.0.0.1:1/"}},
       {"WriteOutMethodScheme", {"-s", "-o", "/dev/null", "-w", "%{method} %{scheme} %{num_redirects}%%\\n", "-d", "x", "{E}/echo/w"}},
+      {"WriteOutAddresses", {"-s", "-o", "/dev/null", "-w", "%{remote_ip} %{remote_port} %{local_ip} %{time_appconnect}\\n", "{E}/echo/w"}},
+      {"WriteOutAddressesLocalhost", {"-s", "-o", "/dev/null", "-w", "%{remote_ip} %{remote_port} %{local_ip}\\n", "http://localhost:{EPORT}/echo/w"}},
+      {"WriteOutAddressesProxy", {"-s", "-x", "{E}", "-o", "/dev/null", "-w", "%{remote_ip} %{remote_port}\\n", "http://origin.test/echo/via"}},
+      {"WriteOutAddressesNotConnected", {"-s", "-w", "%{remote_ip}|%{remote_port}|%{local_ip}|%{local_port}|%{time_connect}|%{time_appconnect}\\n", "http://127.0.0.1:1/"}},
       {"WriteOutStderr", {"-s", "-o", "/dev/null", "-w", "%{stderr}%{http_code}", "{N}/hello.txt"}},
       // Proxies
       {"ProxyOption", {"-s", "-x", "{E}", "http://origin.test/echo/via"}},

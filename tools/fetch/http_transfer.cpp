@@ -15,6 +15,7 @@
 #include <copas/net/url.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -322,6 +323,7 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   ltn12::sink current = body_sink;
   std::uint64_t received = 0;
   double body_start = 0;
+  bool handshaking = false;  // the first hop's TLS handshake began
 
   p.observer = [&](const http::event& e) {
     if (e.what != http::phase::done && e.what != http::phase::redirect && !e.host.empty()) {
@@ -329,7 +331,28 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
       at.port = e.port;
     }
     at.what = e.what;
-    if (e.what == http::phase::connect && rep.time_connect == 0) rep.time_connect = copas::gettime() - started;
+    // curl's timings, of the first hop: the TCP connect is done when the next phase begins
+    // (CONNECT to a proxy, the TLS handshake, or sending), the handshake when sending begins.
+    if (e.what == http::phase::tunnel || e.what == http::phase::handshake || e.what == http::phase::send) {
+      const double now = copas::gettime() - started;
+      if (rep.time_connect == 0 && !e.remote_ip.empty()) {
+        rep.time_connect = now;
+        rep.time_namelookup = now;
+        if (e.resolved_at != copas::clock::time_point{} && !e.reused) {
+          const double since = std::chrono::duration<double>(copas::clock::now() - e.resolved_at).count();
+          rep.time_namelookup = std::max(0.0, now - since);
+        }
+        rep.remote_ip = std::string(e.remote_ip);
+        rep.remote_port = e.remote_port;
+        rep.local_ip = std::string(e.local_ip);
+        rep.local_port = e.local_port;
+      }
+      if (e.what == http::phase::handshake) handshaking = true;
+      if (e.what == http::phase::send && rep.time_pretransfer == 0) {
+        if (handshaking) rep.time_appconnect = now;
+        rep.time_pretransfer = now;
+      }
+    }
     if (o.verbose) {
       if (e.what == http::phase::connect)
         std::cerr << "* " << (e.reused ? "Re-using connection to " : "Connecting to ") << e.host << " port "
@@ -414,7 +437,6 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   rep.size_download = received;
   rep.url_effective = effective;
   rep.scheme = ascii::upper(effective.substr(0, effective.find(':')));  // curl: "HTTP"
-  rep.remote_port = at.port;
   if (header_file) (void)header_file->finish();
   if (o.cookie_jar) jar->save(*o.cookie_jar);
   const http::response& res = r ? *r : r.partial();
