@@ -65,6 +65,7 @@ result<connection> open(const request_params& p, const target& t, const std::opt
       c.sock = std::move(*s);
       c.sock.settimeouts(to.connect, to.send, to.receive);
       c.reused = true;
+      learn_addresses(p, c);
       tell(p, phase::connect, &c);
       return c;
     }
@@ -80,6 +81,7 @@ result<connection> open(const request_params& p, const target& t, const std::opt
     return ok.error();
   }
   pool::count_open();
+  learn_addresses(p, c);
   c.sock.setoption("tcp-nodelay", true);
   if (px && t.scheme == "https") {
     if (auto ok = tunnel(p, c, t, *px); !ok) {

@@ -17,7 +17,17 @@ struct connection {
   std::string peer_host;  // who the socket talks to (the proxy when there is one)
   std::uint16_t peer_port = 0;
   bool reused = false;
+  // Filled once connected, only for an observer (they cost two system calls): what event
+  // reports as remote_* and local_*.
+  endpoint remote, local;
 };
+
+// Takes c.sock's addresses into c.remote and c.local when params.observer will tell them.
+inline void learn_addresses(const request_params& p, connection& c) {
+  if (!p.observer) return;
+  if (auto e = c.sock.getpeername()) c.remote = std::move(*e);
+  if (auto e = c.sock.getsockname()) c.local = std::move(*e);
+}
 
 // Tells params.observer what is happening (no-op without one).
 inline void tell(const request_params& p, phase what, const connection* c, std::string_view detail = {},
@@ -26,7 +36,12 @@ inline void tell(const request_params& p, phase what, const connection* c, std::
     p.observer(event{.what = what, .host = c ? std::string_view(c->peer_host) : std::string_view(),
                      .port = c ? c->peer_port : std::uint16_t{0}, .detail = detail,
                      .reused = c && c->reused, .fields = fields,
-                     .received = received});
+                     .received = received,
+                     .remote_ip = c ? std::string_view(c->remote.ip) : std::string_view(),
+                     .local_ip = c ? std::string_view(c->local.ip) : std::string_view(),
+                     .remote_port = c ? c->remote.port : std::uint16_t{0},
+                     .local_port = c ? c->local.port : std::uint16_t{0},
+                     .resolved_at = c ? c->sock.resolved_at() : clock::time_point{}});
 }
 
 // A connection for `t`: a pooled one when allowed, else a new one -- connected to the proxy or

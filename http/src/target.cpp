@@ -105,7 +105,15 @@ std::string request_head(const request_params& p, const target& t, const std::op
   bool absolute_form = px && t.scheme == "http";
   if (absolute_form && px->authorization) h.set("proxy-authorization", *px->authorization);
   if (chunked_body) h.set("transfer-encoding", "chunked");
-  for (auto& [name, value] : p.headers) h.set(name, value);
+  // The first field of a name replaces the default; later ones of that name are sent as well
+  // (curl -H 'X-A: 1' -H 'X-A: 2' sends both).
+  for (auto it = p.headers.begin(); it != p.headers.end(); ++it) {
+    bool repeated = std::any_of(p.headers.begin(), it, [&](const headers::field& f) {
+      return ascii::iequals(f.first, it->first);
+    });
+    if (repeated) h.append(it->first, it->second);
+    else h.set(it->first, it->second);
+  }
   for (auto& name : p.without) h.erase(name);
 
   std::string head = p.method + " ";

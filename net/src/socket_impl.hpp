@@ -114,6 +114,7 @@ struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl>
   std::string peer_host;  // the host connect() was given: SNI and host-name check
   std::string sni_name;   // set by sni() on a client
   clock::time_point accepted_at{};  // accept() took it: a server's handshake deadline counts from here
+  clock::time_point resolved_at{};  // connect()'s name lookup ended (socket::resolved_at)
 
   // Servers
   std::shared_ptr<server_state> serving;

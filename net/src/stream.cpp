@@ -72,6 +72,7 @@ result<void> socket::connect(std::string_view host, std::uint16_t port) {
   // From here on only the held state: the handle this was called on may go while we wait.
   detail::wait_hold hold;
   auto addrs = detail::resolve_for(s, host, deadline, hold);
+  s.resolved_at = clock::now();
   if (s.closed) return errc::closed;
   if (!addrs) return addrs.error();
   error last = errc::host_not_found;
@@ -90,6 +91,10 @@ result<void> socket::connect(std::string_view host, std::uint16_t port) {
     if (!s.bound) s.drop_fd();  // a failed connect leaves the fd unusable: next address, new fd
   }
   return last;
+}
+
+clock::time_point socket::resolved_at() const noexcept {
+  return impl_ ? impl_->resolved_at : clock::time_point{};
 }
 
 // The debug::socket paths of the hot calls, out of line: inlined, their temporaries would widen

@@ -31,6 +31,7 @@ struct diff_case {
   std::vector<std::string> args;  // placeholders: {N} {NS} {E} {EP} {EPORT} {F} {I} {CA}
   std::string stdin_text = {};
   std::vector<std::string> env = {};
+  bool same_warnings = false;  // stderr's "Warning: " lines compared too (the rest names the tool)
 };
 
 // gtest names a case by its name, not by its bytes.
@@ -41,6 +42,14 @@ std::string slurp_file(const fs::path& p) {
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
+}
+
+std::string warning_lines(const std::string& err) {
+  std::istringstream in(err);
+  std::string out;
+  for (std::string l; std::getline(in, l);)
+    if (l.starts_with("Warning: ")) out += l + "\n";
+  return out;
 }
 
 std::string normalised(std::string s) {
@@ -228,6 +237,10 @@ TEST_P(Differential, SameAsCurl) {
   EXPECT_EQ(got.exit_code, want.exit_code) << shown << "\ncurl stderr: " << want.err << "\ncopas-fetch stderr: " << got.err;
   EXPECT_EQ(got.out, want.out) << shown << "\ncopas-fetch stderr: " << got.err;
   EXPECT_EQ(got.files, want.files) << shown;
+  if (c.same_warnings) {
+    EXPECT_NE(warning_lines(want.err), "") << shown;
+    EXPECT_EQ(warning_lines(got.err), warning_lines(want.err)) << shown;
+  }
   fs::remove_all(base);
 }
 
@@ -238,6 +251,7 @@ struct case_text {
   std::initializer_list<const char*> args;
   const char* stdin_text = "";
   std::initializer_list<const char*> env = {};
+  bool same_warnings = false;
 };
 
 constexpr case_text case_table[] = {
@@ -349,6 +363,12 @@ constexpr case_text case_table[] = {
       {"AcceptRemoved", {"-s", "-H", "Accept:", "{E}/echo/h"}},
       {"AcceptReplaced", {"-s", "-H", "Accept: text/plain", "{E}/echo/h"}},
       {"EmptyHeader", {"-s", "-H", "Referer;", "{E}/echo/h"}},
+      {"HeaderRepeated", {"-s", "-H", "X-Repeat: 1", "-H", "X-Repeat: 2", "{E}/echo/h"}},
+      {"HeaderRepeatedReplacesDefault", {"-s", "-H", "Accept: a", "-H", "accept: b", "{E}/echo/h"}},
+      {"HeaderRepeatedReplacesOption", {"-s", "-H", "Referer: r1", "-e", "r0", "-H", "Referer: r2", "{E}/echo/h"}},
+      {"HeaderRemovalKeepsGiven", {"-s", "-H", "Accept: a", "-H", "Accept:", "{E}/echo/h"}},
+      {"HeaderRemovalThenGiven", {"-s", "-H", "Accept:", "-H", "Accept: a", "{E}/echo/h"}},
+      {"HeaderEmptyRepeated", {"-s", "-H", "X-Repeat: 1", "-H", "X-Repeat;", "-H", "Accept;", "{E}/echo/h"}},
       {"Referer", {"-s", "-e", "http://from.example/", "{E}/echo/h"}},
       {"UserAgentNotEchoed", {"-s", "-A", "agent/1", "-o", "/dev/null", "-w", "%{http_code}\\n", "{E}/echo/h"}},
       {"Cookie", {"-s", "-b", "a=1; b=2", "{E}/echo/c"}},
@@ -367,6 +387,21 @@ constexpr case_text case_table[] = {
       {"Http11", {"-s", "--http1.1", "{N}/hello.txt"}},
       {"Config", {"-K", "{I}/config"}},
       {"ConfigStdin", {"-K", "-"}, "silent\nurl = \"{E}/echo/stdin-config\"\n"},
+      // One method per command line: curl warns and exits 2 (-F and -I while parsing, -d and -T
+      // once all is parsed).
+      {"HeadAndData", {"-I", "-d", "x", "{E}/echo/m"}, "", {}, true},
+      {"DataAndHead", {"-d", "x", "-I", "{E}/echo/m"}, "", {}, true},
+      {"HeadAndUpload", {"-I", "-T", "{I}/upload.txt", "{E}/echo/m"}, "", {}, true},
+      {"HeadAndForm", {"-I", "-F", "a=b", "{E}/echo/m"}, "", {}, true},
+      {"FormAndHead", {"-F", "a=b", "--head", "{E}/echo/m"}, "", {}, true},
+      {"HeadAndJson", {"-I", "--json", "{}", "{E}/echo/m"}, "", {}, true},
+      {"DataAndForm", {"-d", "x", "-F", "a=b", "{E}/echo/m"}, "", {}, true},
+      {"UploadAndData", {"-T", "{I}/upload.txt", "-d", "x", "{E}/echo/m"}, "", {}, true},
+      {"UploadAndForm", {"-F", "a=b", "-T", "{I}/upload.txt", "{E}/echo/m"}, "", {}, true},
+      {"UploadAndGetData", {"-T", "{I}/upload.txt", "-G", "-d", "x", "{E}/echo/m"}, "", {}, true},
+      {"NoHeadAndData", {"--no-head", "-d", "x", "{E}/echo/m"}, "", {}, true},
+      {"HeadAndDataSilent", {"-sS", "-I", "-d", "x", "{E}/echo/m"}},
+      {"HeadWithGetData", {"-s", "-I", "-G", "-d", "x", "{E}/echo/m"}},
       // Resume
       {"ResumeAuto", {"-s", "-C", "-", "-o", "partial.txt", "{N}/big.txt"}},
       {"ResumeOffset", {"-s", "-C", "100", "{N}/hello.txt"}},
@@ -374,6 +409,10 @@ constexpr case_text case_table[] = {
       {"WriteOutCommon", {"-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{content_type} %{exitcode}\\n", "{N}/hello.txt"}},
       {"WriteOutError", {"-s", "-w", "%{exitcode}|%{http_code}\\n", "http://127.0.0.1:1/"}},
       {"WriteOutMethodScheme", {"-s", "-o", "/dev/null", "-w", "%{method} %{scheme} %{num_redirects}%%\\n", "-d", "x", "{E}/echo/w"}},
+      {"WriteOutAddresses", {"-s", "-o", "/dev/null", "-w", "%{remote_ip} %{remote_port} %{local_ip} %{time_appconnect}\\n", "{E}/echo/w"}},
+      {"WriteOutAddressesLocalhost", {"-s", "-o", "/dev/null", "-w", "%{remote_ip} %{remote_port} %{local_ip}\\n", "http://localhost:{EPORT}/echo/w"}},
+      {"WriteOutAddressesProxy", {"-s", "-x", "{E}", "-o", "/dev/null", "-w", "%{remote_ip} %{remote_port}\\n", "http://origin.test/echo/via"}},
+      {"WriteOutAddressesNotConnected", {"-s", "-w", "%{remote_ip}|%{remote_port}|%{local_ip}|%{local_port}|%{time_connect}|%{time_appconnect}\\n", "http://127.0.0.1:1/"}},
       {"WriteOutStderr", {"-s", "-o", "/dev/null", "-w", "%{stderr}%{http_code}", "{N}/hello.txt"}},
       // Proxies
       {"ProxyOption", {"-s", "-x", "{E}", "http://origin.test/echo/via"}},
@@ -433,7 +472,8 @@ constexpr case_text case_table[] = {
 std::vector<diff_case> cases() {
   std::vector<diff_case> all;
   for (const case_text& c : case_table)
-    all.push_back({c.name, {c.args.begin(), c.args.end()}, c.stdin_text, {c.env.begin(), c.env.end()}});
+    all.push_back({c.name, {c.args.begin(), c.args.end()}, c.stdin_text, {c.env.begin(), c.env.end()},
+                   c.same_warnings});
   return all;
 }
 

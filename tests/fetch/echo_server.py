@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # Headers a client's choices show in; User-Agent and Accept-Encoding name the client itself.
 ECHOED = ("accept", "authorization", "content-type", "content-length", "cookie", "expect",
-          "proxy-authorization", "range", "referer", "transfer-encoding")
+          "proxy-authorization", "range", "referer", "transfer-encoding", "x-repeat")
 flaky = {}
 barriers = {}
 lock = threading.Lock()

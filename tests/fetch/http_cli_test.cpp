@@ -162,3 +162,57 @@ TEST_F(Fetch, ServfailIsCouldNotResolveHost) {
             std::string::npos)
       << flaky.err;
 }
+
+// -w's timings and addresses, as curl: each phase's time from the start, in order (a TLS
+// handshake after the TCP connect, a name lookup through a nameserver before it), and the
+// connection's two ends.
+TEST_F(Fetch, WriteOutTimesAndAddresses) {
+  struct written {
+    double namelookup = -1, connect = -1, appconnect = -1, pretransfer = -1, starttransfer = -1, total = -1;
+    std::string remote_ip, local_ip;
+    int remote_port = -1, local_port = -1;
+  };
+  auto read = [](const std::string& out) {
+    written w;
+    std::istringstream in(out);
+    in >> w.namelookup >> w.connect >> w.appconnect >> w.pretransfer >> w.starttransfer >> w.total >>
+        w.remote_ip >> w.remote_port >> w.local_ip >> w.local_port;
+    return w;
+  };
+  const std::string format =
+      "%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} %{time_starttransfer} "
+      "%{time_total} %{remote_ip} %{remote_port} %{local_ip} %{local_port}";
+
+  auto https = fetch({"-s", "-o", "/dev/null", "--cacert", pki().ca, "-w", format, tls("/index.html")});
+  ASSERT_EQ(https.exit_code, 0) << https.err;
+  auto t = read(https.out);
+  EXPECT_GT(t.namelookup, 0) << https.out;
+  EXPECT_LE(t.namelookup, t.connect) << https.out;
+  EXPECT_LT(t.connect, t.appconnect) << https.out;
+  EXPECT_LE(t.appconnect, t.pretransfer) << https.out;
+  EXPECT_LE(t.pretransfer, t.starttransfer) << https.out;
+  EXPECT_LE(t.starttransfer, t.total) << https.out;
+  EXPECT_EQ(t.remote_ip, "127.0.0.1") << https.out;  // localhost: IPv4 first
+  EXPECT_EQ(t.remote_port, nginx_->https_port());
+  EXPECT_EQ(t.local_ip, "127.0.0.1");
+  EXPECT_GT(t.local_port, 0);
+  EXPECT_NE(t.local_port, t.remote_port);
+
+  child_result named;
+  loop([&] {
+    auto ns = fake_dns({.hosts = {{"named.test", {"127.0.0.1"}}}});
+    named = run_child({COPAS_FETCH_BIN, "-s", "-o", "/dev/null", "--dns-servers", nameserver_address(ns), "-w",
+                       format, "http://named.test:" + std::to_string(nginx_->http_port()) + "/index.html"});
+    ns.close();
+  });
+  ASSERT_EQ(named.exit_code, 0) << named.err;
+  auto p = read(named.out);
+  EXPECT_GT(p.namelookup, 0) << named.out;
+  EXPECT_LE(p.namelookup, p.connect) << named.out;
+  EXPECT_EQ(p.appconnect, 0) << named.out;  // no TLS: curl prints 0.000000
+  EXPECT_LE(p.connect, p.pretransfer) << named.out;
+  EXPECT_LE(p.pretransfer, p.starttransfer) << named.out;
+  EXPECT_LE(p.starttransfer, p.total) << named.out;
+  EXPECT_EQ(p.remote_ip, "127.0.0.1");
+  EXPECT_EQ(p.remote_port, nginx_->http_port());
+}

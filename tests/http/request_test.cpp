@@ -92,6 +92,63 @@ TEST(HttpRequest, GenericFormStreamsToSinkWithUserHeaders) {
   });
 }
 
+// A name given more than once is sent once per value, the first replacing the default (curl
+// -H semantics; a Lua table could not repeat a name).
+TEST(HttpRequest, RepeatedUserHeaderNamesAreAllSent) {
+  loop([] {
+    seen_request seen;
+    auto server = serve([&](copas::socket& c, const seen_request& r) {
+      seen = r;
+      c.send(reply(200, "ok"));
+      return true;
+    });
+    http::request_params p;
+    p.url = url_of(server);
+    for (auto [name, value] : {std::pair{"X-A", "1"}, {"User-Agent", "one"}, {"x-a", "2"}, {"user-agent", "two"}})
+      p.headers.append(name, value);  // append: the list constructor, as set(), keeps one per name
+    ASSERT_TRUE(http::request(std::move(p)));
+    EXPECT_EQ(seen.headers.get("x-a"), "1, 2");  // merged as received
+    EXPECT_EQ(seen.headers.get("user-agent"), "one, two");  // LuaSocket's default replaced
+    finish_servers({server});
+  });
+}
+
+// The observer learns the connection's two ends and its name lookup's time once connected.
+TEST(HttpRequest, ObserverGetsTheConnectionsAddresses) {
+  loop([] {
+    auto server = serve([&](copas::socket& c, const seen_request&) {
+      c.send(reply(200, "ok"));
+      return true;
+    });
+    struct seen_event {
+      http::phase what;
+      std::string remote_ip, local_ip;
+      std::uint16_t remote_port, local_port;
+      bool resolved;
+    };
+    std::vector<seen_event> events;
+    const auto before = clock::now();
+    http::request_params p;
+    p.url = url_of(server);
+    p.observer = [&](const http::event& e) {
+      events.push_back({e.what, std::string(e.remote_ip), std::string(e.local_ip), e.remote_port, e.local_port,
+                        e.resolved_at >= before && e.resolved_at <= clock::now()});
+    };
+    ASSERT_TRUE(http::request(std::move(p)));
+    ASSERT_GE(events.size(), 2u);
+    EXPECT_EQ(events[0].what, http::phase::connect);
+    EXPECT_EQ(events[0].remote_ip, "");  // told before the connect
+    EXPECT_EQ(events[0].remote_port, 0);
+    EXPECT_EQ(events[1].what, http::phase::send);
+    EXPECT_EQ(events[1].remote_ip, "127.0.0.1");
+    EXPECT_EQ(events[1].remote_port, port_of(server));
+    EXPECT_EQ(events[1].local_ip, "127.0.0.1");
+    EXPECT_NE(events[1].local_port, 0);
+    EXPECT_TRUE(events[1].resolved);
+    finish_servers({server});
+  });
+}
+
 // HT12: a source without content-length goes chunked, with the header saying so.
 TEST(HttpRequest, SourceWithoutLengthIsSentChunked) {
   loop([] {

@@ -64,6 +64,51 @@ transfer_spec& slot_for_upload(options& o) {
 
 bool parse_config(options& o, const std::string& file);
 
+// curl's warnf: "Warning: " before each line, the text cut at spaces into lines of at most 79
+// columns (the space that ends a line stays on it); nothing with -s.
+void warn(const options& o, const std::string& text) {
+  if (o.silent) return;
+  const std::size_t width = 79 - 9;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    std::cerr << "Warning: ";
+    if (rest.size() <= width) {
+      std::cerr << rest;
+      break;
+    }
+    std::size_t cut = width - 1;
+    while (cut > 0 && rest[cut] != ' ' && rest[cut] != '\t' && rest[cut] != '\n') --cut;
+    if (cut == 0) cut = width - 1;
+    std::cerr << rest.substr(0, cut + 1) << "\n";
+    rest.remove_prefix(cut + 1);
+  }
+}
+
+// curl's SetHTTPrequest: one method per command line. -I and -F choose theirs while parsing,
+// -d and -T once all is parsed; a second, different one is refused (exit 2).
+bool set_request(options& o, options::request_kind want) {
+  using k = options::request_kind;
+  if (o.request == k::unset || o.request == want) {
+    o.request = want;
+    return true;
+  }
+  auto name = [](k r) -> std::string {
+    switch (r) {
+      case k::get: return "GET (-G, --get)";
+      case k::head: return "HEAD (-I, --head)";
+      case k::form: return "multipart formpost (-F, --form)";
+      case k::post: return "POST (-d, --data)";
+      case k::put: return "PUT (-T, --upload-file)";
+      case k::unset: break;
+    }
+    return "";
+  };
+  warn(o, "You can only select one HTTP request method! You asked for both " + name(want) + " and " +
+              name(o.request) + ".\n");
+  o.badly_used = true;
+  return false;
+}
+
 #define FLAG(field) [](options& o, const std::string&, bool on) { o.field = on; return true; }
 #define TEXT(field) [](options& o, const std::string& v, bool) { o.field = v; return true; }
 #define SECONDS(field)                                        \
@@ -96,9 +141,15 @@ const std::vector<option_spec>& table() {
          o.json = o.json ? *o.json + v : v;  // curl concatenates repeated --json as is
          return true;
        }},
-      {"form", 'F', true, [](options& o, const std::string& v, bool) { o.form.push_back({v}); return true; }},
+      {"form", 'F', true, [](options& o, const std::string& v, bool) {
+         o.form.push_back({v});
+         return set_request(o, options::request_kind::form);
+       }},
       {"get", 'G', false, FLAG(get)},
-      {"head", 'I', false, FLAG(head)},
+      {"head", 'I', false, [](options& o, const std::string&, bool on) {
+         o.head = on;
+         return set_request(o, on ? options::request_kind::head : options::request_kind::get);
+       }},
       {"user", 'u', true, TEXT(user)},
       {"user-agent", 'A', true, TEXT(user_agent)},
       {"referer", 'e', true, TEXT(referer)},
@@ -204,10 +255,12 @@ bool apply(options& o, const option_spec& s, const std::string* value, bool on, 
   if (s.takes_value) {
     if (!value) return bad("option " + shown + ": requires parameter");
     used = true;
-    if (!s.apply(o, *value, true)) return bad("option " + shown + ": expected a proper numerical parameter");
+    if (!s.apply(o, *value, true))
+      return bad("option " + shown + (o.badly_used ? ": is badly used here" : ": expected a proper numerical parameter"));
     return true;
   }
-  return s.apply(o, "", on);
+  if (!s.apply(o, "", on)) return bad("option " + shown + ": is badly used here");
+  return true;
 }
 
 // A long option "name" or "no-name"; sets `on`.
@@ -327,6 +380,13 @@ std::optional<options> parse_command_line(int argc, char** argv) {
     bad("no URL specified");
     return std::nullopt;
   }
+  // -d (-G: GET, or HEAD with -I) and -T take their method once all is parsed, as in curl.
+  using k = options::request_kind;
+  if (!o.data.empty() || o.json) {
+    if (!set_request(o, o.get ? (o.head ? k::head : k::get) : k::post)) return std::nullopt;
+  }
+  for (auto& t : o.transfers)
+    if (!t.upload.empty() && !set_request(o, k::put)) return std::nullopt;
   if (o.remote_name_all)
     for (auto& t : o.transfers)
       if (!t.output) t.remote_name = true;

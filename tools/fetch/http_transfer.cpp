@@ -14,6 +14,8 @@
 #include <copas/net/mime.hpp>
 #include <copas/net/url.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -243,22 +245,34 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   };
   if (auto c = cookie_header(url); !c.empty()) p.headers.set("Cookie", c);
 
+  // -H, as curl: "Name: v" and "Name;" (sent empty) are all sent, the first of a name
+  // replacing the default; "Name:" removes the default only (-H 'X: 1' -H 'X:' still sends X: 1).
+  std::vector<std::pair<std::string, std::string>> user_fields;
+  std::vector<std::string> removed;
   for (auto& h : o.headers) {
     auto colon = h.find(':');
     auto semi = h.find(';');
     if (colon == std::string::npos && semi != std::string::npos && semi + 1 == h.size()) {
-      p.headers.erase(h.substr(0, semi));
-      p.headers.append(h.substr(0, semi), "");
+      user_fields.emplace_back(h.substr(0, semi), "");
       continue;
     }
     if (colon == std::string::npos) continue;  // curl ignores it too
     auto name = h.substr(0, colon);
     auto v = h.substr(colon + 1);
     while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.erase(0, 1);
-    p.headers.erase(name);
-    if (v.empty()) p.without.push_back(ascii::lower(name));
-    else p.headers.append(name, v);
+    if (v.empty()) removed.push_back(ascii::lower(name));
+    else user_fields.emplace_back(name, v);
   }
+  auto given = [&](const std::string& lower) {
+    return std::any_of(user_fields.begin(), user_fields.end(),
+                       [&](const auto& f) { return ascii::lower(f.first) == lower; });
+  };
+  for (auto& name : removed) {
+    p.headers.erase(name);
+    if (!given(name)) p.without.push_back(name);  // the library's own default (User-Agent, Host)
+  }
+  for (auto& [name, v] : user_fields) p.headers.erase(name);  // all erased before any is added
+  for (auto& [name, v] : user_fields) p.headers.append(name, v);
 
   // Proxy: -x, else the environment (http_proxy, HTTPS_PROXY, ALL_PROXY, NO_PROXY), as curl.
   auto px = proxy_for(o, url);
@@ -309,6 +323,7 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   ltn12::sink current = body_sink;
   std::uint64_t received = 0;
   double body_start = 0;
+  bool handshaking = false;  // the first hop's TLS handshake began
 
   p.observer = [&](const http::event& e) {
     if (e.what != http::phase::done && e.what != http::phase::redirect && !e.host.empty()) {
@@ -316,7 +331,28 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
       at.port = e.port;
     }
     at.what = e.what;
-    if (e.what == http::phase::connect && rep.time_connect == 0) rep.time_connect = copas::gettime() - started;
+    // curl's timings, of the first hop: the TCP connect is done when the next phase begins
+    // (CONNECT to a proxy, the TLS handshake, or sending), the handshake when sending begins.
+    if (e.what == http::phase::tunnel || e.what == http::phase::handshake || e.what == http::phase::send) {
+      const double now = copas::gettime() - started;
+      if (rep.time_connect == 0 && !e.remote_ip.empty()) {
+        rep.time_connect = now;
+        rep.time_namelookup = now;
+        if (e.resolved_at != copas::clock::time_point{} && !e.reused) {
+          const double since = std::chrono::duration<double>(copas::clock::now() - e.resolved_at).count();
+          rep.time_namelookup = std::max(0.0, now - since);
+        }
+        rep.remote_ip = std::string(e.remote_ip);
+        rep.remote_port = e.remote_port;
+        rep.local_ip = std::string(e.local_ip);
+        rep.local_port = e.local_port;
+      }
+      if (e.what == http::phase::handshake) handshaking = true;
+      if (e.what == http::phase::send && rep.time_pretransfer == 0) {
+        if (handshaking) rep.time_appconnect = now;
+        rep.time_pretransfer = now;
+      }
+    }
     if (o.verbose) {
       if (e.what == http::phase::connect)
         std::cerr << "* " << (e.reused ? "Re-using connection to " : "Connecting to ") << e.host << " port "
@@ -401,7 +437,6 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   rep.size_download = received;
   rep.url_effective = effective;
   rep.scheme = ascii::upper(effective.substr(0, effective.find(':')));  // curl: "HTTP"
-  rep.remote_port = at.port;
   if (header_file) (void)header_file->finish();
   if (o.cookie_jar) jar->save(*o.cookie_jar);
   const http::response& res = r ? *r : r.partial();

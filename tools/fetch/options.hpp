@@ -39,6 +39,9 @@ struct options {
   std::optional<std::string> json;            // --json (joined like -d)
   bool get = false;                           // -G: data goes into the query
   bool head = false;                          // -I
+  // Parse state for curl's one-method check: the method -I/--no-head or -F chose so far.
+  enum class request_kind { unset, get, head, form, post, put } request = request_kind::unset;
+  bool badly_used = false;  // an option refused for that: "option -F: is badly used here"
   std::optional<std::string> user;            // -u USER[:PASSWORD]
   std::optional<std::string> user_agent;      // -A
   std::optional<std::string> referer;         // -e

@@ -32,7 +32,10 @@ std::optional<std::string> variable(const std::string& name, const transfer_repo
   if (name == "size_upload") return std::to_string(r.size_upload);
   if (name == "size_header") return std::to_string(r.size_header);
   if (name == "time_total") return seconds(r.time_total);
+  if (name == "time_namelookup") return seconds(r.time_namelookup);
   if (name == "time_connect") return seconds(r.time_connect);
+  if (name == "time_appconnect") return seconds(r.time_appconnect);
+  if (name == "time_pretransfer") return seconds(r.time_pretransfer);
   if (name == "time_starttransfer") return seconds(r.time_starttransfer);
   if (name == "speed_download")
     return std::to_string(r.time_total > 0 ? static_cast<std::uint64_t>(static_cast<double>(r.size_download) / r.time_total) : 0);
@@ -48,6 +51,8 @@ std::optional<std::string> variable(const std::string& name, const transfer_repo
   if (name == "filename_effective") return r.filename_effective;
   if (name == "remote_ip") return r.remote_ip;
   if (name == "remote_port") return std::to_string(r.remote_port);
+  if (name == "local_ip") return r.local_ip;
+  if (name == "local_port") return std::to_string(r.local_port);
   return std::nullopt;
 }
 

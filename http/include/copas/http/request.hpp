@@ -174,6 +174,14 @@ struct event {
   // headers, with params.received_names: the field lines as received (names not lower-cased,
   // repeated names not merged).
   const http::headers* received = nullptr;
+  // The connection's addresses, for logs and curl's -w %{remote_ip}: empty ip and port 0 until
+  // the TCP connection is up (the connect event of a fresh connection); a pooled connection has
+  // them from its connect event on. Through a proxy they are the proxy's.
+  std::string_view remote_ip, local_ip;
+  std::uint16_t remote_port = 0, local_port = 0;
+  // When the connection's name lookup ended (socket::resolved_at), for curl's time_namelookup:
+  // clock::time_point{} until then. A pooled connection keeps the time of its own lookup.
+  clock::time_point resolved_at{};
 };
 
 // Makes the socket for a request (LuaSocket's `create`); it is connected by the request.
@@ -183,7 +191,7 @@ struct request_params {
   std::string url;
   std::string method = "GET";
   ltn12::sink sink;                  // default: discard the body
-  http::headers headers;             // override the defaults
+  http::headers headers;             // override the defaults; a repeated name is sent repeated
   ltn12::source source;              // request body (empty: none)
   ltn12::pump::step_function step;   // default: ltn12::pump::step
   std::optional<std::string> proxy;  // default: PROXY

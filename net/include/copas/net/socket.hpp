@@ -88,6 +88,10 @@ class socket {
   // wrapped with TLS parameters, then sends SNI and handshakes: a failed handshake throws
   // copas::system_error "TLS/SSL handshake failed: <reason>" (never continues in plain text).
   result<void> connect(std::string_view host, std::uint16_t port);
+  // When the last connect() had its host's addresses (its name lookup ended; at once for a
+  // numeric host), for timing a connection as curl's time_namelookup does. time_point{} before
+  // any connect() got that far.
+  clock::time_point resolved_at() const noexcept;
 
   // ---- data -------------------------------------------------------------------------------
   // TCP: sends data[i..j] (1-based, inclusive; negative counts from the end; clamped), waiting
