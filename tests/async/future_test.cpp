@@ -355,7 +355,8 @@ TEST(AsyncFuture, HundredBlockedTasksDoNotDelayATicker) {
     attempts += " " + std::to_string(worst);
     best = std::min(best, worst);
   }
-  EXPECT_LT(best, 0.005 * copas::test::sanitizer_slack) << "worst lateness per attempt:" << attempts;
+  EXPECT_LT(best, 0.005 * copas::test::sanitizer_slack)
+      << "worst lateness per attempt:" << attempts;
 }
 
 // The dispatcher sleeps while it waits: it is woken by the worker's post, not by polling.
