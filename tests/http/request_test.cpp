@@ -20,6 +20,15 @@ std::string joined(const std::vector<std::string>& parts) {
   return s;
 }
 
+// A server that records each request in `seen` and answers 200 "ok".
+copas::socket serve_ok(seen_request& seen) {
+  return serve([&seen](copas::socket& c, const seen_request& r) {
+    seen = r;
+    c.send(reply(200, "ok"));
+    return true;
+  });
+}
+
 }  // namespace
 
 TEST(HttpRequest, SimpleGetReturnsBodyCodeHeadersStatus) {
@@ -97,11 +106,7 @@ TEST(HttpRequest, GenericFormStreamsToSinkWithUserHeaders) {
 TEST(HttpRequest, RepeatedUserHeaderNamesAreAllSent) {
   loop([] {
     seen_request seen;
-    auto server = serve([&](copas::socket& c, const seen_request& r) {
-      seen = r;
-      c.send(reply(200, "ok"));
-      return true;
-    });
+    auto server = serve_ok(seen);
     http::request_params p;
     p.url = url_of(server);
     for (auto [name, value] : {std::pair{"X-A", "1"}, {"User-Agent", "one"}, {"x-a", "2"}, {"user-agent", "two"}})
@@ -153,11 +158,7 @@ TEST(HttpRequest, ObserverGetsTheConnectionsAddresses) {
 TEST(HttpRequest, SourceWithoutLengthIsSentChunked) {
   loop([] {
     seen_request seen;
-    auto server = serve([&](copas::socket& c, const seen_request& r) {
-      seen = r;
-      c.send(reply(200, "ok"));
-      return true;
-    });
+    auto server = serve_ok(seen);
     http::request_params p;
     p.url = url_of(server);
     p.method = "POST";
