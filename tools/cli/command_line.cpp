@@ -13,37 +13,33 @@ struct command_line::parser {
   option& keep(CLI::Option* o) { return options.emplace_back(option(o)); }
 };
 
-namespace {
-CLI::Option* cli(void* o) { return static_cast<CLI::Option*>(o); }
-}  // namespace
-
 command_line::option& command_line::option::required() {
-  cli(cli_option_)->required();
+  cli_option_->required();
   return *this;
 }
 
 command_line::option& command_line::option::existing_file() {
-  cli(cli_option_)->check(CLI::ExistingFile);
+  cli_option_->check(CLI::ExistingFile);
   return *this;
 }
 
 command_line::option& command_line::option::non_negative() {
-  cli(cli_option_)->check(CLI::NonNegativeNumber);
+  cli_option_->check(CLI::NonNegativeNumber);
   return *this;
 }
 
 command_line::option& command_line::option::range(unsigned lowest, unsigned highest) {
-  cli(cli_option_)->check(CLI::Range(lowest, highest));
+  cli_option_->check(CLI::Range(lowest, highest));
   return *this;
 }
 
 command_line::option& command_line::option::needs(option& other) {
-  cli(cli_option_)->needs(cli(other.cli_option_));
+  cli_option_->needs(other.cli_option_);
   return *this;
 }
 
 command_line::option& command_line::option::excludes(option& other) {
-  cli(cli_option_)->excludes(cli(other.cli_option_));
+  cli_option_->excludes(other.cli_option_);
   return *this;
 }
 

@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class Option;
+}  // namespace CLI
+
 namespace copas::tools {
 
 class command_line {
@@ -26,8 +30,8 @@ class command_line {
 
    private:
     friend class command_line;
-    explicit option(void* cli_option) : cli_option_(cli_option) {}
-    void* cli_option_;  // the CLI::Option, owned by the parser
+    explicit option(CLI::Option* cli_option) : cli_option_(cli_option) {}
+    CLI::Option* cli_option_;  // owned by the parser
   };
 
   // `description` heads --help; `name` is the program's name in it (default: argv[0]).
