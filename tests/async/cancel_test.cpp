@@ -78,7 +78,8 @@ TEST(AsyncCancel, AS7_CancelNeverBlocksAndTheBlockedWorkerIsForcedAfterCancelTim
   EXPECT_TRUE(eventually([&] { return unwound->load(); }, 2)) << "destructors ran in the task";
   EXPECT_TRUE(eventually([] { return async::stats().stranded == 0; }));
   EXPECT_EQ(async::stats().forced, before.forced + 1);
-  EXPECT_TRUE(eventually([&] { return copas::test::thread_count() == threads; }))
+  // None left behind (an idle thread counted at the start may have retired meanwhile).
+  EXPECT_TRUE(eventually([&] { return copas::test::thread_count() <= threads; }))
       << copas::test::thread_count() << " threads, expected " << threads;
   EXPECT_EQ(copas::test::open_fd_count(), fds);
 }
