@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   auto listener = copas::bind("127.0.0.1", static_cast<std::uint16_t>(std::stoi(argv[1])), 1024);
   if (!listener) {
-    std::fprintf(stderr, "cannot listen on port %s: %s\n", argv[1], listener.error().message().c_str());
+    std::fprintf(stderr, "cannot listen on port %s: %s\n", argv[1],
+                 listener.error().message().c_str());
     return 1;
   }
   copas::http::proxy::upstream_pool pool;
@@ -35,7 +36,8 @@ int main(int argc, char** argv) {
                  (copas::gettime() - start) * 1000);
   });
   web.serve(*listener);
-  std::printf("reverse proxy on 127.0.0.1:%u -> %s:%s\n", listener->getsockname()->port, argv[2], argv[3]);
+  std::printf("reverse proxy on 127.0.0.1:%u -> %s:%s\n", listener->getsockname()->port, argv[2],
+              argv[3]);
   std::fflush(stdout);
 
   // Ctrl-C: stop accepting, give open requests 2 s, close the rest.

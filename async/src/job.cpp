@@ -222,8 +222,8 @@ bool job::run() {
     std::lock_guard lock(self->m_);
     if (self->lane_ == lane_status::running)
       self->lane_ = self->stop_wanted_ ? lane_status::cancelled
-                    : threw                      ? lane_status::error
-                                                 : lane_status::done;
+                    : threw            ? lane_status::error
+                                       : lane_status::done;
   }
   return true;
 }

@@ -11,8 +11,9 @@ namespace copas::async::detail {
 namespace {
 
 int hex_value(char c) {
-  return std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                                                     : (std::tolower(static_cast<unsigned char>(c)) - 'a') + 10;
+  return std::isdigit(static_cast<unsigned char>(c))
+             ? c - '0'
+             : (std::tolower(static_cast<unsigned char>(c)) - 'a') + 10;
 }
 
 // l_str2int: nullopt also when a decimal numeral overflows (it is then read as a float).

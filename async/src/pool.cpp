@@ -5,8 +5,8 @@
 #include <copas/core/spin_wait.hpp>
 
 #include <algorithm>
-#include <csignal>
 #include <cmath>
+#include <csignal>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -32,7 +32,8 @@ std::chrono::nanoseconds to_wait(double seconds) {
   // Anything past a year is "forever" for a condition-variable wait.
   if (!(seconds < 365.0 * 24 * 3600)) return std::chrono::hours(24 * 365);
   if (seconds < 0) seconds = 0;
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double>(seconds));
 }
 
 }  // namespace
@@ -175,7 +176,7 @@ void pool::work(worker* w) {
 
   std::unique_lock lock(m_);
   w->thread = pthread_self();  // force() reads it under m_
-  std::shared_ptr<job> done;  // finished, its waiters not told yet
+  std::shared_ptr<job> done;   // finished, its waiters not told yet
   for (;;) {
     while (queue_.empty()) {
       if (done) {
@@ -263,8 +264,7 @@ void pool::retire(worker* w) {
   --stats_.workers;
   delete w;
   // The queue may have been waiting on this slot (bound lowered, or an exit racing a submit).
-  if (!queue_.empty() && stats_.idle == 0 && stats_.workers < options_.max_workers)
-    spawn_locked();
+  if (!queue_.empty() && stats_.idle == 0 && stats_.workers < options_.max_workers) spawn_locked();
 }
 
 std::vector<std::unique_ptr<pool::worker>> pool::take_unwound_locked() {
@@ -331,8 +331,8 @@ void pool::force(const std::shared_ptr<job>& j) {
   }
   std::lock_guard lock(m_);
   // A linear search, but forcing is rare and workers few; no per-task index to maintain.
-  auto it = std::find_if(workers_.begin(), workers_.end(),
-                         [&](worker* w) { return w->current == j; });
+  auto it =
+      std::find_if(workers_.begin(), workers_.end(), [&](worker* w) { return w->current == j; });
   if (it == workers_.end()) return;  // returned meanwhile
   worker* w = *it;
   const pthread_t thread = w->thread;  // read before handing w over to its own thread

@@ -71,7 +71,7 @@ class pool {
   std::condition_variable watch_cv_;
   std::deque<std::shared_ptr<job>> queue_;
   std::atomic<bool> queued_{false};  // !queue_.empty(), for workers spinning without m_
-  std::vector<worker*> workers_;  // live and not forced: force() looks a task's worker up here
+  std::vector<worker*> workers_;     // live and not forced: force() looks a task's worker up here
   std::multimap<std::chrono::steady_clock::time_point, std::weak_ptr<job>> deadlines_;
   pool_options options_;
   pool_stats stats_;

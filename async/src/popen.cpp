@@ -23,7 +23,9 @@ namespace {
 
 constexpr std::size_t chunk = 64 * 1024;
 
-copas::error last_system_error() { return copas::error(std::error_code(errno, std::system_category())); }
+copas::error last_system_error() {
+  return copas::error(std::error_code(errno, std::system_category()));
+}
 
 }  // namespace
 
@@ -49,7 +51,7 @@ struct descriptor::impl {
   std::optional<copas::error> spawn_error;
   bool closed = false;
 
-  std::string buf;        // read ahead, not yet returned
+  std::string buf;          // read ahead, not yet returned
   std::size_t scanned = 0;  // prefix of buf known to hold no '\n'
   bool eof = false;
 
@@ -72,8 +74,10 @@ struct descriptor::impl {
 
   // A pipe is waited on only when it would block: a one-shot wait, no registration kept.
   void wait_ready() {
-    if (reading) copas::wait_readable(fd);
-    else copas::wait_writable(fd);
+    if (reading)
+      copas::wait_readable(fd);
+    else
+      copas::wait_writable(fd);
   }
 
   std::optional<copas::error> usable(bool for_reading) const {
@@ -240,8 +244,12 @@ copas::result<exit_status> descriptor::close() {
   return std::get<0>(*reaped);
 }
 
-copas::result<void> descriptor::flush() { return copas::error(make_error_code(errc::not_available)); }
-copas::result<void> descriptor::seek() { return copas::error(make_error_code(errc::not_available)); }
+copas::result<void> descriptor::flush() {
+  return copas::error(make_error_code(errc::not_available));
+}
+copas::result<void> descriptor::seek() {
+  return copas::error(make_error_code(errc::not_available));
+}
 copas::result<void> descriptor::setvbuf() {
   return copas::error(make_error_code(errc::not_available));
 }

@@ -1,14 +1,14 @@
 #include "dispatcher_impl.hpp"
-#include "reactor_algorithm.hpp"
 #include "ledger.hpp"
+#include "reactor_algorithm.hpp"
 #include "sanitizer.hpp"
-#include "watchdog.hpp"
 #include "sibling/copas/core/sibling/event_base.hpp"
+#include "watchdog.hpp"
 
 #include <copas/core/loop.hpp>
 
-#include <boost/fiber/operations.hpp>
 #include <event2/event.h>
+#include <boost/fiber/operations.hpp>
 
 #include <cstdio>
 #include <stdexcept>
@@ -188,6 +188,8 @@ dispatcher::stack_stats dispatcher::stacks() const noexcept {
   return {p.guarded_live(), p.unguarded_live(), p.pooled_free(), p.unguarded_warnings()};
 }
 
-bool dispatcher::remote::post(std::function<void()> fn) { return shared_->queue->post(std::move(fn)); }
+bool dispatcher::remote::post(std::function<void()> fn) {
+  return shared_->queue->post(std::move(fn));
+}
 
 }  // namespace copas

@@ -19,7 +19,7 @@ struct event;
 namespace copas::detail {
 class reactor_algorithm;
 class watchdog;
-}
+}  // namespace copas::detail
 
 namespace copas {
 
@@ -40,8 +40,8 @@ struct dispatcher::impl {
 
   // What the fibers are doing (status() and finished()).
   int reading = 0, writing = 0, sleeping = 0, lethargic = 0, sync_waiting = 0, external = 0;
-  int timeouts = 0;         // armed copas::timeout() slots
-  int sync_deadlines = 0;   // sync waits with a deadline (Copas arms a timeout for them)
+  int timeouts = 0;            // armed copas::timeout() slots
+  int sync_deadlines = 0;      // sync waits with a deadline (Copas arms a timeout for them)
   long failed_handshakes = 0;  // server-side TLS handshakes that failed (status())
 
   // Loop state.
@@ -57,9 +57,9 @@ struct dispatcher::impl {
   detail::thread_state* running_state = nullptr;  // set by the algorithm at each switch
   detail::thread_state* live_head = nullptr;
   std::size_t live_count = 0;
-  std::size_t ended_since_trim = 0;  // fibers ended since the heap was last trimmed
-  std::size_t live_at_trim = 0;      // live fibers then
-  std::shared_ptr<detail::thread_state> main_state;        // the OS thread's own context
+  std::size_t ended_since_trim = 0;                  // fibers ended since the heap was last trimmed
+  std::size_t live_at_trim = 0;                      // live fibers then
+  std::shared_ptr<detail::thread_state> main_state;  // the OS thread's own context
   std::shared_ptr<detail::thread_state> core_timer_state;  // "copas_core_timer", for errors
   error_handler default_handler;
   bool shutting_down = false;

@@ -60,7 +60,9 @@ runtime_error::runtime_error(std::string_view msg, boost::source_location where)
     : std::runtime_error(std::string(where.file_name()) + ":" + std::to_string(where.line()) +
                          ": " + std::string(msg)),
       // Only the addresses now: resolving names and lines is for whoever prints the traceback.
-      stack_(std::make_shared<const captured_stack>(captured_stack{boost::stacktrace::stacktrace()})) {}
+      stack_(
+          std::make_shared<const captured_stack>(captured_stack{boost::stacktrace::stacktrace()})) {
+}
 
 std::string runtime_error::traceback() const { return format_stack(stack_->frames); }
 

@@ -45,8 +45,10 @@ std::string indented(const std::string& stack) {
   auto start = stack.find('\n');
   if (start == std::string::npos) return out;
   for (char c : stack.substr(start)) {
-    if (c == '\t') out += "      ";
-    else out += c;
+    if (c == '\t')
+      out += "      ";
+    else
+      out += c;
   }
   return out;
 }
@@ -67,8 +69,8 @@ void report_leaks(dispatcher::impl& d) {
     ++n;
     out << "\n  fiber '" << s->display_name() << "' created at";
     if (s->creation_site)
-      out << indented(format_stack(
-          *static_cast<const boost::stacktrace::stacktrace*>(s->creation_site.get())));
+      out << indented(
+          format_stack(*static_cast<const boost::stacktrace::stacktrace*>(s->creation_site.get())));
   }
   {
     auto& r = all();
@@ -77,28 +79,34 @@ void report_leaks(dispatcher::impl& d) {
       if (rec->owner != &d) continue;
       ++n;
       out << "\n  " << rec->what;
-      if (rec->named) out << " '" << rec->named->socket_name() << "'";
-      else if (!rec->label.empty()) out << " '" << rec->label << "'";
+      if (rec->named)
+        out << " '" << rec->named->socket_name() << "'";
+      else if (!rec->label.empty())
+        out << " '" << rec->label << "'";
       out << " created at" << indented(format_stack(rec->site));
     }
   }
   if (n == 0) return;
-  std::string text = "copas: leak ledger: " + std::to_string(n) + " alive at dispatcher end" + out.str();
-  if (d.options.leak_report) d.options.leak_report(text);
-  else std::cerr << text << std::endl;
+  std::string text =
+      "copas: leak ledger: " + std::to_string(n) + " alive at dispatcher end" + out.str();
+  if (d.options.leak_report)
+    d.options.leak_report(text);
+  else
+    std::cerr << text << std::endl;
 }
 
 }  // namespace detail
 
 ledger::entry::entry(const char* what, const socket_ref* named) : entry(what, named, {}) {}
 
-ledger::entry::entry(const char* what, std::string label) : entry(what, nullptr, std::move(label)) {}
+ledger::entry::entry(const char* what, std::string label)
+    : entry(what, nullptr, std::move(label)) {}
 
 ledger::entry::entry(const char* what, const socket_ref* named, std::string label) {
   auto& d = detail::current_impl();
   if (!d.ledger_on) return;
-  record_ = new record{&d, what, named, std::move(label),
-                       boost::stacktrace::stacktrace(2, site_frames)};
+  record_ =
+      new record{&d, what, named, std::move(label), boost::stacktrace::stacktrace(2, site_frames)};
   auto& r = all();
   std::lock_guard lock(r.m);
   r.records.insert(record_);

@@ -27,7 +27,8 @@ void write_all(const char* s) {
   }
 }
 
-void on_segv(int sig, siginfo_t* info, void*) {
+// Unused under the sanitizers (see install_overflow_guard), which report overflows themselves.
+[[maybe_unused]] void on_segv(int sig, siginfo_t* info, void*) {
   const char* addr = static_cast<const char*>(info->si_addr);
   auto* ctx = boost::fibers::context::active();
   fiber_props* props = ctx ? props_of(ctx) : nullptr;
@@ -40,8 +41,7 @@ void on_segv(int sig, siginfo_t* info, void*) {
       std::snprintf(buf, sizeof buf,
                     "copas: stack overflow in fiber '%s' (stack of %zu bytes; fault at %p in its "
                     "guard page)\n",
-                    s->name.empty() ? "(unnamed)" : s->name.c_str(), s->stack_size,
-                    info->si_addr);
+                    s->name.empty() ? "(unnamed)" : s->name.c_str(), s->stack_size, info->si_addr);
       write_all(buf);
     }
   }

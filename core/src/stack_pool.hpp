@@ -45,7 +45,7 @@ class stack_pool {
 
  private:
   struct stack {
-    char* base;     // lowest address of the mapping (the guard page when guarded)
+    char* base;  // lowest address of the mapping (the guard page when guarded)
     bool guarded;
   };
   std::size_t page_;

@@ -61,7 +61,8 @@ task_group::~task_group() {
     // still end before it goes on.
     auto* self = detail::current_impl().current_state();
     ++self->shield;
-    while (!state_->members.empty()) state_->waiters.wait(clock::time_point::max(), wait_kind::sync);
+    while (!state_->members.empty())
+      state_->waiters.wait(clock::time_point::max(), wait_kind::sync);
     --self->shield;
   }
   if (state_->first_error && !state_->error_collected)
@@ -73,16 +74,16 @@ thread task_group::spawn_member(thread_options options, std::function<void()> bo
   auto member = state_->members.emplace(state_->members.end());
   auto token = std::make_shared<member_token>(state_, member);
   // (Should spawn throw, the last token dies on the way out and erases the placeholder.)
-  thread t = detail::spawn(std::move(options),
-                           [token, body = std::move(body), group = state_.get()]() {
-                             try {
-                               body();
-                             } catch (const thread_cancelled&) {
-                               throw;
-                             } catch (...) {
-                               group->failed(std::current_exception());
-                             }
-                           });
+  thread t =
+      detail::spawn(std::move(options), [token, body = std::move(body), group = state_.get()]() {
+        try {
+          body();
+        } catch (const thread_cancelled&) {
+          throw;
+        } catch (...) {
+          group->failed(std::current_exception());
+        }
+      });
   token.reset();
   *member = t;
   if (!d.in_callback) {

@@ -33,15 +33,15 @@ struct thread_state {
 
   bool alive = true;
   bool cancel_requested = false;
-  bool is_driver = false;         // the fiber inside loop()/step(), waiting for the loop to idle
-  bool log_exit = false;          // created while debug logging was on
+  bool is_driver = false;  // the fiber inside loop()/step(), waiting for the loop to idle
+  bool log_exit = false;   // created while debug logging was on
 
   // The current (or next) wait. A waker matches while parked && its generation == generation.
   // Wakers reach this record through `cell`, made by the first waker and cut off by ~thread_state.
   std::uint64_t generation = 1;
   waker_cell* cell = nullptr;
   bool parked = false;
-  bool io_wake = false;           // woken by socket readiness: runs before timer wake-ups
+  bool io_wake = false;  // woken by socket readiness: runs before timer wake-ups
   bool has_deadline = false;
   wait_kind kind = wait_kind::sleep;
   wake_reason reason = wake_reason::woken;
@@ -59,7 +59,7 @@ struct thread_state {
   // Stack placement, for the overflow message and sanitizer annotations.
   const void* stack_bottom = nullptr;  // lowest usable address
   std::size_t stack_size = 0;
-  const void* guard_page = nullptr;    // null when unguarded
+  const void* guard_page = nullptr;  // null when unguarded
   std::size_t guard_size = 0;
 
   // The dispatcher's list of live fibers (for cancelall and shutdown).
@@ -89,8 +89,8 @@ struct thread_state {
   std::shared_ptr<const void> creation_site;
 
   std::string display_name() const;
-  void disarm_timeout() noexcept;   // drops a pending copas::timeout()
-  void release_events() noexcept;   // the fiber has ended: frees its libevent timers
+  void disarm_timeout() noexcept;  // drops a pending copas::timeout()
+  void release_events() noexcept;  // the fiber has ended: frees its libevent timers
 };
 
 // Per-context data Boost.Fiber keeps for us (also for the main and dispatcher contexts).

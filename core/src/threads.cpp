@@ -5,8 +5,8 @@
 
 #include <copas/core/errors.hpp>
 
-#include <boost/fiber/fiber.hpp>
 #include <event2/event.h>
+#include <boost/fiber/fiber.hpp>
 
 #include <cstdio>
 

@@ -1,7 +1,7 @@
 #include <copas/core/time.hpp>
 
-#include <cmath>
 #include <time.h>
+#include <cmath>
 
 namespace copas {
 

@@ -19,7 +19,9 @@ void on_user_timeout(evutil_socket_t, short, void* arg) {
   auto* s = static_cast<thread_state*>(arg);
   auto& d = *s->disp;
   if (clock::now() < s->timeout_due) {  // see on_deadline in wait.cpp: never early
-    auto left = std::chrono::duration_cast<std::chrono::microseconds>(s->timeout_due - clock::now()).count() + 1;
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(s->timeout_due - clock::now())
+                    .count() +
+                1;
     timeval tv{static_cast<time_t>(left / 1000000), static_cast<suseconds_t>(left % 1000000)};
     evtimer_add(s->user_timeout, &tv);
     return;
@@ -42,8 +44,10 @@ void on_user_timeout(evutil_socket_t, short, void* arg) {
     auto handler = d.default_handler;
     thread timer(d.core_timer_state);
     try {
-      if (handler) handler(std::current_exception(), timer, nullptr);
-      else report_error(std::current_exception(), timer, nullptr);
+      if (handler)
+        handler(std::current_exception(), timer, nullptr);
+      else
+        report_error(std::current_exception(), timer, nullptr);
     } catch (...) {
     }
   }
@@ -70,7 +74,8 @@ bool timeout(double delay, std::function<void(const thread&)> callback) {
   if (!s->user_timeout) s->user_timeout = evtimer_new(d.base, on_user_timeout, s);
   s->timeout_callback = std::move(callback);
   double whole = std::floor(delay);
-  timeval tv{static_cast<time_t>(whole), static_cast<suseconds_t>(std::ceil((delay - whole) * 1e6))};
+  timeval tv{static_cast<time_t>(whole),
+             static_cast<suseconds_t>(std::ceil((delay - whole) * 1e6))};
   if (tv.tv_usec >= 1000000) {
     ++tv.tv_sec;
     tv.tv_usec -= 1000000;

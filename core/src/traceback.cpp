@@ -63,7 +63,8 @@ std::string format_stack(const boost::stacktrace::stacktrace& frames) {
       out << "\n\t" << (c.file.empty() ? "?" : c.file) << ':' << c.line << ": in "
           << (name.empty() ? "?" : name);
     }
-    if (calls.empty()) out << "\n\t" << (symbol.empty() ? "?" : symbol) << " [" << frame.address() << "]";
+    if (calls.empty())
+      out << "\n\t" << (symbol.empty() ? "?" : symbol) << " [" << frame.address() << "]";
   }
   return out.str();
 }

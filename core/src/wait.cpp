@@ -82,8 +82,8 @@ const char* kind_word(wait_kind k) {
 // stack frame, which every parked fiber keeps (and, with thousands of them, finds cold when it
 // resumes).
 [[gnu::noinline, gnu::cold]] void log_yielding(const dispatcher::impl& d, thread_state* s,
-                                                wait_kind kind, clock::time_point deadline,
-                                                const socket_ref* on) {
+                                               wait_kind kind, clock::time_point deadline,
+                                               const socket_ref* on) {
   s->parked_at = clock::now();  // read only for the log: a clock read costs 20-80 ns
   std::string line = "yielding '" + s->display_name() + "' to " + kind_word(kind);
   if ((kind == wait_kind::read || kind == wait_kind::write) && on)
@@ -94,7 +94,7 @@ const char* kind_word(wait_kind k) {
 }
 
 [[gnu::noinline, gnu::cold]] void log_resuming(const dispatcher::impl& d, thread_state* s,
-                                                wait_kind kind, const socket_ref* on) {
+                                               wait_kind kind, const socket_ref* on) {
   std::string line = "resuming '" + s->display_name() + "'";
   if ((kind == wait_kind::read || kind == wait_kind::write) && on)
     line += " for socket '" + on->socket_name() + "'";
@@ -131,8 +131,7 @@ void dispatcher::impl::count(thread_state* s, int delta) noexcept {
 
 wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_point deadline,
                                    const socket_ref* on) {
-  if (in_callback)
-    throw std::logic_error("copas: a timeout callback must not block or yield");
+  if (in_callback) throw std::logic_error("copas: a timeout callback must not block or yield");
   if (s->cancel_requested && !s->shield) throw thread_cancelled{};
   bool scoped = false;
   if (s->scope_deadline < deadline && !s->shield) [[unlikely]] {
@@ -147,8 +146,10 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
   s->parked = true;
   s->parked_at = coarse_now();  // for copas::fibers(): a few ns, where clock::now() costs 20+
   count(s, +1);
-  if (s->has_deadline) arm_deadline(base, s, deadline);
-  else s->deadline = deadline;  // keeps arm_deadline's invariant
+  if (s->has_deadline)
+    arm_deadline(base, s, deadline);
+  else
+    s->deadline = deadline;  // keeps arm_deadline's invariant
   if (logger && !s->is_driver) log_yielding(*this, s, kind, deadline, on);
 
   s->ctx->suspend();
@@ -170,8 +171,8 @@ void dispatcher::impl::resume(thread_state* s, wake_reason reason) noexcept {
     s->unlink_waiter = nullptr;
   }
   // The deadline timer stays armed: the next wait will likely reuse it (arm_deadline).
-  s->io_wake = reason == wake_reason::woken &&
-               (s->kind == wait_kind::read || s->kind == wait_kind::write);
+  s->io_wake =
+      reason == wake_reason::woken && (s->kind == wait_kind::read || s->kind == wait_kind::write);
   // Always on the fiber's own thread: straight to its scheduler (context::active()->schedule()
   // would cost a TLS lookup in Boost's shared library to find the same one).
   s->ctx->get_scheduler()->schedule(s->ctx);
@@ -182,7 +183,8 @@ void dispatcher::impl::resume(thread_state* s, wake_reason reason) noexcept {
 waker make_waker(thread_state* s) noexcept {
   if (!s->cell) {
     s->cell = new (std::nothrow) detail::waker_cell;
-    if (!s->cell) return {};  // out of memory: a waker that wakes nothing (the wait's deadline holds)
+    if (!s->cell)
+      return {};  // out of memory: a waker that wakes nothing (the wait's deadline holds)
     s->cell->state = s;
   }
   waker w;
@@ -238,8 +240,14 @@ struct wait_queue::node {
 wait_queue::~wait_queue() { notify_all(); }
 
 void wait_queue::unlink(node* n) noexcept {
-  if (n->prev) n->prev->next = n->next; else head_ = n->next;
-  if (n->next) n->next->prev = n->prev; else tail_ = n->prev;
+  if (n->prev)
+    n->prev->next = n->next;
+  else
+    head_ = n->next;
+  if (n->next)
+    n->next->prev = n->prev;
+  else
+    tail_ = n->prev;
   n->prev = n->next = nullptr;
   n->linked = false;
   --size_;
@@ -248,7 +256,10 @@ void wait_queue::unlink(node* n) noexcept {
 wake_reason wait_queue::wait(clock::time_point deadline, wait_kind kind, std::uintptr_t tag) {
   node n{this_thread::get_waker(), tag};
   n.prev = tail_;
-  if (tail_) tail_->next = &n; else head_ = &n;
+  if (tail_)
+    tail_->next = &n;
+  else
+    head_ = &n;
   tail_ = &n;
   n.linked = true;
   ++size_;

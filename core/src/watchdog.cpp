@@ -87,7 +87,8 @@ void watchdog::run() {
   auto since = steady::now();
   bool reported = false;
   std::unique_lock lock(m_);
-  while (!cv_.wait_for(lock, std::max(limit_ / 4, std::chrono::milliseconds(1)), [this] { return stop_; })) {
+  while (!cv_.wait_for(lock, std::max(limit_ / 4, std::chrono::milliseconds(1)),
+                       [this] { return stop_; })) {
     auto epoch = epoch_.load(std::memory_order_acquire);
     auto now = steady::now();
     if (epoch != seen) {
@@ -122,8 +123,8 @@ void watchdog::report(thread_state* busy, std::chrono::steady_clock::duration ra
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     if (s.state.load(std::memory_order_acquire) == 2) {
       name = s.name;
-      stack = format_stack(boost::stacktrace::stacktrace::from_dump(
-          s.addresses, s.frames * sizeof(void*)));
+      stack = format_stack(
+          boost::stacktrace::stacktrace::from_dump(s.addresses, s.frames * sizeof(void*)));
     } else {
       stack = "stack traceback: (not captured: the thread did not take the signal in time)";
     }
@@ -137,8 +138,10 @@ void watchdog::report(thread_state* busy, std::chrono::steady_clock::duration ra
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ran).count();
   std::string text = "copas watchdog: fiber '" + name + "' has run for " + std::to_string(ms) +
                      " ms without yielding\n" + stack;
-  if (report_) report_(text);
-  else std::cerr << text << std::endl;
+  if (report_)
+    report_(text);
+  else
+    std::cerr << text << std::endl;
 }
 
 }  // namespace copas::detail

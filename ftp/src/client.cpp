@@ -1,6 +1,6 @@
 // get, put and command: LuaSocket's tget / tput / command, top to bottom.
-#include "target.hpp"
 #include "ftp_error.hpp"
+#include "target.hpp"
 
 #include <copas/ftp/client.hpp>
 #include <copas/ftp/session.hpp>
@@ -75,8 +75,13 @@ result<std::string> get(std::string_view url) {
   auto t = detail::parse_ftp_url(url);
   if (!t) return t.error();
   std::vector<std::string> parts;
-  request r{.host = t->host, .port = t->port, .user = t->user, .password = t->password,
-            .path = t->path, .type = t->type, .sink = ltn12::sink::table(parts)};
+  request r{.host = t->host,
+            .port = t->port,
+            .user = t->user,
+            .password = t->password,
+            .path = t->path,
+            .type = t->type,
+            .sink = ltn12::sink::table(parts)};
   if (auto ok = get(r); !ok) return ok.error();
   return std::accumulate(parts.begin(), parts.end(), std::string());
 }
@@ -84,8 +89,12 @@ result<std::string> get(std::string_view url) {
 result<std::size_t> put(std::string_view url, std::string_view content) {
   auto t = detail::parse_ftp_url(url);
   if (!t) return t.error();
-  request r{.host = t->host, .port = t->port, .user = t->user, .password = t->password,
-            .path = t->path, .type = t->type,
+  request r{.host = t->host,
+            .port = t->port,
+            .user = t->user,
+            .password = t->password,
+            .path = t->path,
+            .type = t->type,
             .source = ltn12::source::string(std::string(content))};
   return put(r);
 }
@@ -108,7 +117,9 @@ result<void> command(const command_request& r) {
     if (auto ok = s->command(r.command[i], arg); !ok) return ok;
     if (i < r.check.size() && r.check[i]) {
       if (auto ok = s->check(*r.check[i]); !ok) return ok.error();
-    } else if (auto any = s->check(tp::reply_check(std::function([](int, const std::string&) { return true; }))); !any) {
+    } else if (auto any = s->check(
+                   tp::reply_check(std::function([](int, const std::string&) { return true; })));
+               !any) {
       return any.error();
     }
   }

@@ -14,7 +14,9 @@ namespace copas::ftp {
 using detail::ftp_error;
 
 namespace {
-bool is_ipv6(const endpoint& e) { return e.family == "inet6" || e.ip.find(':') != std::string::npos; }
+bool is_ipv6(const endpoint& e) {
+  return e.family == "inet6" || e.ip.find(':') != std::string::npos;
+}
 }  // namespace
 
 result<endpoint> session::epsv() {

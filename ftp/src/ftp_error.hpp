@@ -7,6 +7,8 @@
 
 namespace copas::ftp::detail {
 
-inline copas::error ftp_error(ftp::errc e, std::string text) { return {make_error_code(e), std::move(text)}; }
+inline copas::error ftp_error(ftp::errc e, std::string text) {
+  return {make_error_code(e), std::move(text)};
+}
 
 }  // namespace copas::ftp::detail

@@ -51,7 +51,8 @@ std::optional<pasv_address> parse_pasv(std::string_view text) {
 }
 
 std::optional<std::uint16_t> parse_epsv(std::string_view text) {
-  for (auto open = text.find('('); open != std::string_view::npos; open = text.find('(', open + 1)) {
+  for (auto open = text.find('('); open != std::string_view::npos;
+       open = text.find('(', open + 1)) {
     if (open + 1 >= text.size()) break;
     const char d = text[open + 1];
     auto p1 = text.find(d, open + 2);

@@ -9,7 +9,6 @@
 
 namespace copas::ftp {
 
-
 std::string_view to_string(phase p) noexcept {
   switch (p) {
     case phase::connect: return "connect";
@@ -87,7 +86,8 @@ result<std::uint64_t> session::size(std::string_view path) {
   text.remove_prefix(std::min<std::size_t>(4, text.size()));
   std::uint64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size()) return tp::unexpected(std::move(r->text));
+  if (ec != std::errc() || end != text.data() + text.size())
+    return tp::unexpected(std::move(r->text));
   return n;
 }
 

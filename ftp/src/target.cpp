@@ -67,10 +67,12 @@ result<target> parse_ftp_url(std::string_view s) {
   return t;
 }
 
-result<target> resolve(const std::optional<std::string>& url, const std::optional<std::string>& host,
-                       std::optional<std::uint16_t> port, const std::optional<std::string>& user,
+result<target> resolve(const std::optional<std::string>& url,
+                       const std::optional<std::string>& host, std::optional<std::uint16_t> port,
+                       const std::optional<std::string>& user,
                        const std::optional<std::string>& password,
-                       const std::optional<std::string>& path, const std::optional<std::string>& type) {
+                       const std::optional<std::string>& path,
+                       const std::optional<std::string>& type) {
   target t;
   if (url) {
     auto u = url::parse(*url);

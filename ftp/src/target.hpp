@@ -25,10 +25,12 @@ result<target> parse_ftp_url(std::string_view url);
 
 // Struct form: the URL's parts (no defaults, no scheme check), then the explicit fields over
 // them; a host is required.
-result<target> resolve(const std::optional<std::string>& url, const std::optional<std::string>& host,
-                       std::optional<std::uint16_t> port, const std::optional<std::string>& user,
+result<target> resolve(const std::optional<std::string>& url,
+                       const std::optional<std::string>& host, std::optional<std::uint16_t> port,
+                       const std::optional<std::string>& user,
                        const std::optional<std::string>& password,
-                       const std::optional<std::string>& path, const std::optional<std::string>& type);
+                       const std::optional<std::string>& path,
+                       const std::optional<std::string>& type);
 
 // The transfer command's argument: `argument`, else `path` without one leading '/' or '\',
 // URL-unescaped; nothing when that is empty.

@@ -89,7 +89,8 @@ const ltn12::pump::step_function& step_or_default(const ltn12::pump::step_functi
 
 }  // namespace
 
-result<tp::reply> session::state::begin_transfer(const request& r, std::string_view default_command) {
+result<tp::reply> session::state::begin_transfer(const request& r,
+                                                 std::string_view default_command) {
   if (!pasvt && !server) return ftp_error(errc::need_port_or_pasv, "need port or pasv first");
   transferred = 0;
   if (pasvt) {
@@ -125,7 +126,8 @@ result<std::size_t> session::send(const request& r) {
     // A server that gives up on an upload says why on the control connection (552 quota, 426
     // aborted); that reply is a better error than the broken pipe.
     if (data_failed && code->code < 200) {
-      if (auto why = st.tp.receive_reply(); why && why->code >= 400) return tp::unexpected(std::move(why->text));
+      if (auto why = st.tp.receive_reply(); why && why->code >= 400)
+        return tp::unexpected(std::move(why->text));
     }
     return pumped.error();
   }
@@ -148,7 +150,8 @@ result<void> session::receive(const request& r) {
     return r.sink(std::nullopt, std::nullopt);
   }
   if (auto ok = st.await_data(); !ok) return ok.error();
-  auto pumped = ltn12::pump::all(until_closed(st.data, st.transferred), r.sink, step_or_default(r.step));
+  auto pumped =
+      ltn12::pump::all(until_closed(st.data, st.transferred), r.sink, step_or_default(r.step));
   st.drop_data_channel();
   if (!pumped) return pumped.error();
   // The data connection's end is not proof of a complete file: only the final reply is.

@@ -33,6 +33,8 @@ ltn12::sink raw_sink(socket s) {
 
 }  // namespace
 
-ltn12::sink body_sink(socket s, bool chunked) { return chunked ? chunked_sink(std::move(s)) : raw_sink(std::move(s)); }
+ltn12::sink body_sink(socket s, bool chunked) {
+  return chunked ? chunked_sink(std::move(s)) : raw_sink(std::move(s));
+}
 
 }  // namespace copas::http

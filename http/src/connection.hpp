@@ -30,12 +30,16 @@ inline void learn_addresses(const request_params& p, connection& c) {
 }
 
 // Tells params.observer what is happening (no-op without one).
-inline void tell(const request_params& p, phase what, const connection* c, std::string_view detail = {},
-                 const headers* fields = nullptr, const headers* received = nullptr) {
+inline void tell(const request_params& p, phase what, const connection* c,
+                 std::string_view detail = {}, const headers* fields = nullptr,
+                 const headers* received = nullptr) {
   if (p.observer)
-    p.observer(event{.what = what, .host = c ? std::string_view(c->peer_host) : std::string_view(),
-                     .port = c ? c->peer_port : std::uint16_t{0}, .detail = detail,
-                     .reused = c && c->reused, .fields = fields,
+    p.observer(event{.what = what,
+                     .host = c ? std::string_view(c->peer_host) : std::string_view(),
+                     .port = c ? c->peer_port : std::uint16_t{0},
+                     .detail = detail,
+                     .reused = c && c->reused,
+                     .fields = fields,
                      .received = received,
                      .remote_ip = c ? std::string_view(c->remote.ip) : std::string_view(),
                      .local_ip = c ? std::string_view(c->local.ip) : std::string_view(),

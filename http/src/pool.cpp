@@ -65,7 +65,8 @@ std::optional<socket> take(const std::string& key) {
   auto& st = here();
   auto it = st.idle.find(key);
   if (it == st.idle.end()) return std::nullopt;
-  auto limit = clock::now() - std::chrono::duration_cast<clock::duration>(seconds(st.opts.idle_timeout));
+  auto limit =
+      clock::now() - std::chrono::duration_cast<clock::duration>(seconds(st.opts.idle_timeout));
   while (!it->second.empty()) {
     auto c = std::move(it->second.back());  // most recent first: the likeliest to be alive
     it->second.pop_back();

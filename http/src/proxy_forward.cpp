@@ -29,23 +29,33 @@ void each_token(std::string_view v, const std::function<void(std::string_view)>&
 
 bool has_token(const headers& h, std::string_view name, std::string_view token) {
   bool found = false;
-  if (auto* v = h.find(name)) each_token(*v, [&](std::string_view t) { found = found || ascii::iequals(t, token); });
+  if (auto* v = h.find(name))
+    each_token(*v, [&](std::string_view t) { found = found || ascii::iequals(t, token); });
   return found;
 }
 
 // RFC 9110 7.6.1: the fixed hop-by-hop fields and every field Connection names. The framing
 // fields go too: each hop frames the body itself.
 headers without_hop_by_hop(const headers& h) {
-  static constexpr std::array<std::string_view, 10> fixed = {
-      "connection", "proxy-connection", "keep-alive", "te", "trailer", "transfer-encoding",
-      "upgrade", "proxy-authorization", "proxy-authenticate", "content-length"};
+  static constexpr std::array<std::string_view, 10> fixed = {"connection",
+                                                             "proxy-connection",
+                                                             "keep-alive",
+                                                             "te",
+                                                             "trailer",
+                                                             "transfer-encoding",
+                                                             "upgrade",
+                                                             "proxy-authorization",
+                                                             "proxy-authenticate",
+                                                             "content-length"};
   std::vector<std::string_view> named;
-  if (auto* c = h.find("connection")) each_token(*c, [&](std::string_view t) { named.push_back(t); });
+  if (auto* c = h.find("connection"))
+    each_token(*c, [&](std::string_view t) { named.push_back(t); });
   headers out;
   out.reserve(h.size() + 1);
   for (auto& field : h) {
     auto is = [&](std::string_view n) { return same_name(field.first, n); };
-    if (std::none_of(fixed.begin(), fixed.end(), is) && std::none_of(named.begin(), named.end(), is))
+    if (std::none_of(fixed.begin(), fixed.end(), is) &&
+        std::none_of(named.begin(), named.end(), is))
       out.append(field.first, field.second);
   }
   return out;
@@ -53,8 +63,10 @@ headers without_hop_by_hop(const headers& h) {
 
 void add_via(headers& h, const options& o) {
   std::string mine = "1.1 " + o.via;
-  if (auto* v = h.find("via")) h.set("via", *v + ", " + mine);
-  else h.set("via", std::move(mine));
+  if (auto* v = h.find("via"))
+    h.set("via", *v + ", " + mine);
+  else
+    h.set("via", std::move(mine));
 }
 
 std::string head_text(std::string_view first_line, const headers& h, std::string_view framing) {
@@ -76,8 +88,10 @@ std::string head_text(std::string_view first_line, const headers& h, std::string
 }
 
 void refuse(exchange& ex, int code, const std::string& why) {
-  if (!ex.responded()) ex.respond(code, {{"Content-Type", "text/plain"}, {"Connection", "close"}}, why + "\n");
-  else ex.close_after();
+  if (!ex.responded())
+    ex.respond(code, {{"Content-Type", "text/plain"}, {"Connection", "close"}}, why + "\n");
+  else
+    ex.close_after();
 }
 
 // Where an absolute-form request goes, and what it asks there.
@@ -89,14 +103,16 @@ struct destination {
 
 std::optional<destination> destination_of(const std::string& target) {
   auto u = url::parse(target);
-  if (!u || !u->scheme || !ascii::iequals(*u->scheme, "http") || !u->host || u->host->empty()) return std::nullopt;
+  if (!u || !u->scheme || !ascii::iequals(*u->scheme, "http") || !u->host || u->host->empty())
+    return std::nullopt;
   destination d;
   d.to.host = *u->host;
   d.to.port = 80;
   if (u->port && !u->port->empty()) {
     unsigned p = 0;
     auto [end, ec] = std::from_chars(u->port->data(), u->port->data() + u->port->size(), p);
-    if (ec != std::errc() || end != u->port->data() + u->port->size() || p == 0 || p > 65535) return std::nullopt;
+    if (ec != std::errc() || end != u->port->data() + u->port->size() || p == 0 || p > 65535)
+      return std::nullopt;
     d.to.port = static_cast<std::uint16_t>(p);
   }
   bool v6 = d.to.host.find(':') != std::string::npos;
@@ -116,8 +132,10 @@ std::string upstream_head(const exchange& ex, const std::string& path, const std
   add_via(h, o);
   std::string framing;
   const auto& f = ex.body_framing();
-  if (f.how == framing::sized) framing = "Content-Length: " + std::to_string(f.length) + "\r\n";
-  else if (f.how == framing::chunked) framing = "Transfer-Encoding: chunked\r\n";
+  if (f.how == framing::sized)
+    framing = "Content-Length: " + std::to_string(f.length) + "\r\n";
+  else if (f.how == framing::chunked)
+    framing = "Transfer-Encoding: chunked\r\n";
   return head_text(ex.method() + " " + path + " HTTP/1.1", h, framing);
 }
 
@@ -138,14 +156,18 @@ int gateway_status(const error& e) { return e == errc::timeout ? 504 : 502; }
 
 // Relays the final response (its head read) and its body; false if the origin connection
 // cannot be reused.
-bool relay_response(exchange& ex, upstream_pool::connection& up, strict::response_head& rh, const options& o) {
+bool relay_response(exchange& ex, upstream_pool::connection& up, strict::response_head& rh,
+                    const options& o) {
   auto f = strict::response_framing(ex.method(), rh);
-  bool reusable = f.how != framing::until_close && rh.version >= 11 && !has_token(rh.fields, "connection", "close");
+  bool reusable = f.how != framing::until_close && rh.version >= 11 &&
+                  !has_token(rh.fields, "connection", "close");
   // The length is the origin's when the body has one, or when it describes the body a HEAD or
   // 304 would have had.
   std::optional<std::string> length;
-  if (f.how == framing::sized) length = std::to_string(f.length);
-  else if (auto* cl = rh.fields.find("content-length"); cl && f.how == framing::none) length = *cl;
+  if (f.how == framing::sized)
+    length = std::to_string(f.length);
+  else if (auto* cl = rh.fields.find("content-length"); cl && f.how == framing::none)
+    length = *cl;
   headers h = without_hop_by_hop(rh.fields);
   add_via(h, o);
   if (length) h.set("content-length", std::move(*length));
@@ -160,10 +182,12 @@ bool relay_response(exchange& ex, upstream_pool::connection& up, strict::respons
     return ex.respond(rh.code, h, *body, rh.reason) && reusable;
   }
   if (auto ok = ex.start(rh.code, h, rh.reason); !ok) return false;
-  auto n = strict::read_body(*up.in, f, ltn12::sink([&](ltn12::chunk c, const std::optional<copas::error>&) -> result<void> {
-    if (c) return ex.write(*c);
-    return {};
-  }));
+  auto n = strict::read_body(
+      *up.in, f,
+      ltn12::sink([&](ltn12::chunk c, const std::optional<copas::error>&) -> result<void> {
+        if (c) return ex.write(*c);
+        return {};
+      }));
   if (!n) {
     ex.close_after();
     return false;  // the response stays unfinished: the client sees the cut
@@ -186,7 +210,8 @@ void forward(exchange& ex, upstream_pool& pool, const options& o, const address*
     }
   }
   auto head = upstream_head(ex, dest->path, to ? nullptr : &dest->authority, o);
-  bool client_expects = has_token(ex.fields(), "expect", "100-continue") && ex.body_framing().how != framing::none;
+  bool client_expects =
+      has_token(ex.fields(), "expect", "100-continue") && ex.body_framing().how != framing::none;
   bool has_body = ex.body_framing().how != framing::none;
   std::string key = dest->to.host + ":" + std::to_string(dest->to.port);
 
@@ -215,7 +240,8 @@ void forward(exchange& ex, upstream_pool& pool, const options& o, const address*
         // A malformed body is the client's fault (400); anything else the relay's (502).
         int client_fault = strict::status_of(ok.error());
         refuse(ex, client_fault ? client_fault : 502,
-               client_fault ? ok.error().message() : "request body relay to " + key + " failed: " + ok.error().message());
+               client_fault ? ok.error().message()
+                            : "request body relay to " + key + " failed: " + ok.error().message());
         return false;
       }
       body_sent = true;
@@ -257,8 +283,10 @@ void forward(exchange& ex, upstream_pool& pool, const options& o, const address*
       }
       up->deadline->unbounded();
       bool reusable = relay_response(ex, *up, *rh, o) && body_sent;
-      if (reusable) pool.put(std::move(*up));
-      else up->sock.close();
+      if (reusable)
+        pool.put(std::move(*up));
+      else
+        up->sock.close();
       return;
     }
   }
@@ -266,15 +294,18 @@ void forward(exchange& ex, upstream_pool& pool, const options& o, const address*
 
 request_handler forward_proxy(upstream_pool& pool, options o) {
   return [&pool, o = std::move(o)](exchange& ex) {
-    if (ex.method() == "CONNECT") tunnel(ex, o);
-    else forward(ex, pool, o);
+    if (ex.method() == "CONNECT")
+      tunnel(ex, o);
+    else
+      forward(ex, pool, o);
   };
 }
 
 request_handler reverse_proxy(address to, upstream_pool& pool, options o) {
   return [&pool, to = std::move(to), o = std::move(o)](exchange& ex) {
     if (ex.method() == "CONNECT") {
-      ex.respond(405, {{"Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH"}}, "CONNECT is not served here\n");
+      ex.respond(405, {{"Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH"}},
+                 "CONNECT is not served here\n");
       return;
     }
     forward(ex, pool, o, &to);

@@ -48,7 +48,8 @@ bool still_idle(const socket& s) {
 
 }  // namespace
 
-result<upstream_pool::connection> upstream_pool::take(const address& to, const options& o, bool verify) {
+result<upstream_pool::connection> upstream_pool::take(const address& to, const options& o,
+                                                      bool verify) {
   std::string key = to.host + ":" + std::to_string(to.port);
   if (auto it = impl_->idle.find(key); it != impl_->idle.end()) {
     // The oldest idle connections are at the front: those past their time go first.

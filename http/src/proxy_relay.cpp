@@ -51,7 +51,8 @@ void end_direction(relay_state& st, bool ok) {
 }  // namespace
 
 void relay(socket a, socket b, double idle_timeout, std::string a_to_b) {
-  auto st = std::make_shared<relay_state>(relay_state{a, b, idle_timeout > 0 ? idle_timeout : forever});
+  auto st =
+      std::make_shared<relay_state>(relay_state{a, b, idle_timeout > 0 ? idle_timeout : forever});
   if (!a_to_b.empty() && !b.send(a_to_b)) {
     end_direction(*st, false);
     return;

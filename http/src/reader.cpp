@@ -36,7 +36,8 @@ void read_deadline::within(double seconds) noexcept {
     return;
   }
   until = std::chrono::steady_clock::now() +
-          std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+              std::chrono::duration<double>(seconds));
 }
 
 namespace {
@@ -170,15 +171,20 @@ result<status_line> read_status(reader& in) {
   std::string_view s = *text;
   std::size_t i = 5;
   int major = 0, minor = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) major = std::min(major * 10 + (s[i++] - '0'), 99);
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+    major = std::min(major * 10 + (s[i++] - '0'), 99);
   bool ok = i < s.size() && s[i] == '.';
   ++i;
-  while (ok && i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) minor = std::min(minor * 10 + (s[i++] - '0'), 99);
-  ok = ok && i + 4 <= s.size() && s[i] == ' ' && std::isdigit(static_cast<unsigned char>(s[i + 1])) &&
-       std::isdigit(static_cast<unsigned char>(s[i + 2])) && std::isdigit(static_cast<unsigned char>(s[i + 3]));
+  while (ok && i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+    minor = std::min(minor * 10 + (s[i++] - '0'), 99);
+  ok = ok && i + 4 <= s.size() && s[i] == ' ' &&
+       std::isdigit(static_cast<unsigned char>(s[i + 1])) &&
+       std::isdigit(static_cast<unsigned char>(s[i + 2])) &&
+       std::isdigit(static_cast<unsigned char>(s[i + 3]));
   if (!ok) return protocol(*text);
   int code = (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
-  return status_line{.text = std::move(*text), .code = code, .version = major * 10 + std::min(minor, 9)};
+  return status_line{
+      .text = std::move(*text), .code = code, .version = major * 10 + std::min(minor, 9)};
 }
 
 namespace {
@@ -201,9 +207,11 @@ result<headers> read_headers(reader& in, headers* as_received) {
     if (n == 0) out.reserve(16);  // a typical response's fields, in one allocation
     bytes += l->size();
     if (n >= in.limits().max_fields)
-      return protocol("too many header fields (limit " + std::to_string(in.limits().max_fields) + ")");
+      return protocol("too many header fields (limit " + std::to_string(in.limits().max_fields) +
+                      ")");
     if (bytes > in.limits().max_header_bytes)
-      return protocol("header block too large (limit " + std::to_string(in.limits().max_header_bytes) + " bytes)");
+      return protocol("header block too large (limit " +
+                      std::to_string(in.limits().max_header_bytes) + " bytes)");
     if ((*l)[0] == ' ' || (*l)[0] == '\t') {
       if (last.empty()) return protocol("malformed reponse headers");
       // LuaSocket appends the continuation with its own leading whitespace, nothing else.
@@ -215,7 +223,8 @@ result<headers> read_headers(reader& in, headers* as_received) {
     if (colon == std::string::npos) return protocol("malformed reponse headers");
     last = ascii::lower(l->substr(0, colon));
     auto value = l->substr(colon + 1);
-    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
+    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
+      value.remove_prefix(1);
     if (as_received) as_received->append(std::string(l->substr(0, colon)), std::string(value));
     out.merge(last, without_cr(value));
   }
@@ -274,7 +283,8 @@ result<std::uint64_t> read_chunked(reader& in, const ltn12::sink& sink, headers*
 }  // namespace
 
 result<framing> response_framing(std::string_view method, int code, const headers& h) {
-  if (method == "HEAD" || code == 204 || code == 304 || (code >= 100 && code < 200)) return framing{};
+  if (method == "HEAD" || code == 204 || code == 304 || (code >= 100 && code < 200))
+    return framing{};
   if (is_chunked(h)) return framing{.how = framing::chunked};
   if (auto* cl = h.find("content-length")) {
     auto n = parse_length(*cl);

@@ -69,7 +69,8 @@ redirect_plan plan_redirect(const request_params& p, const target& t, int code, 
   auto* raw = received.find("location");
   if (curl && raw && raw->find_first_of("\r\n") != std::string::npos) {
     plan.what = redirect_plan::fail;
-    plan.error = copas::error(copas::errc::invalid_argument, "malformed Location (a CR or LF in it)");
+    plan.error =
+        copas::error(copas::errc::invalid_argument, "malformed Location (a CR or LF in it)");
     return plan;
   }
   auto next_url = url::absolute(p.url, curl ? encoded_location(loc) : std::string(loc));
@@ -77,12 +78,14 @@ redirect_plan plan_redirect(const request_params& p, const target& t, int code, 
   std::string scheme = ascii::lower(next && next->scheme ? *next->scheme : "http");
   if (scheme != "http" && scheme != "https") {
     plan.what = redirect_plan::fail;
-    plan.error = copas::error(make_error_code(errc::unknown_scheme), "unknown scheme '" + scheme + "'");
+    plan.error =
+        copas::error(make_error_code(errc::unknown_scheme), "unknown scheme '" + scheme + "'");
     return plan;
   }
   if (was_https && scheme == "http" && p.redirect != redirect_mode::all) {
     plan.what = redirect_plan::fail;
-    plan.error = copas::error(make_error_code(errc::insecure_redirect), "Unallowed insecure redirect https to http");
+    plan.error = copas::error(make_error_code(errc::insecure_redirect),
+                              "Unallowed insecure redirect https to http");
     return plan;
   }
 
@@ -108,7 +111,9 @@ redirect_plan plan_redirect(const request_params& p, const target& t, int code, 
   if (!plan.resend_body) n.resend = {};
   n.step = {};
   n.uri.reset();
-  for (auto* part : {&n.scheme, &n.host, &n.port, &n.path, &n.params, &n.query, &n.user, &n.password}) part->reset();
+  for (auto* part :
+       {&n.scheme, &n.host, &n.port, &n.path, &n.params, &n.query, &n.user, &n.password})
+    part->reset();
   if (!(next && next->scheme && ascii::lower(*next->scheme) == t.scheme)) n.create = {};
   n.nredirects = p.nredirects + 1;
   if (curl && !plan.resend_body) {  // the body is dropped, and what described it
@@ -122,7 +127,8 @@ redirect_plan plan_redirect(const request_params& p, const target& t, int code, 
   auto parsed = url::parse(next_url, dflt);
   std::string host = parsed && parsed->host ? ascii::lower(*parsed->host) : std::string();
   std::uint16_t port = scheme == "https" ? SSLPORT : PORT;
-  if (parsed && parsed->port && !parsed->port->empty()) port = static_cast<std::uint16_t>(std::atoi(parsed->port->c_str()));
+  if (parsed && parsed->port && !parsed->port->empty())
+    port = static_cast<std::uint16_t>(std::atoi(parsed->port->c_str()));
   plan.other_host = host != ascii::lower(t.host) || port != t.port || scheme != t.scheme;
   if (plan.other_host && p.strip_credentials) {
     n.headers.erase("authorization");

@@ -6,9 +6,9 @@
 
 #include <copas/http/body_sink.hpp>
 #include <copas/http/errors.hpp>
-#include <copas/net/ascii.hpp>
 #include <copas/http/pool.hpp>
 #include <copas/http/request.hpp>
+#include <copas/net/ascii.hpp>
 #include <copas/net/url.hpp>
 
 #include <algorithm>
@@ -29,12 +29,15 @@ timeouts timeout_option::resolve() const {
     t = *s;
   } else {
     for (auto& [k, v] : std::get<2>(v_)) {
-      if (k == "connect") t.connect = v;
-      else if (k == "send") t.send = v;
-      else if (k == "receive") t.receive = v;
+      if (k == "connect")
+        t.connect = v;
+      else if (k == "send")
+        t.send = v;
+      else if (k == "receive")
+        t.receive = v;
       else
-        throw std::invalid_argument("'" + k +
-                                    "' is not a valid timeout option. Valid: 'connect', 'send', 'receive'");
+        throw std::invalid_argument(
+            "'" + k + "' is not a valid timeout option. Valid: 'connect', 'send', 'receive'");
     }
   }
   for (auto* o : {&t.connect, &t.send, &t.receive})
@@ -53,7 +56,7 @@ struct exchange {
   std::unique_ptr<reader> in;
   status_line status;
   headers fields;
-  headers received;  // params.received_names
+  headers received;            // params.received_names
   bool body_withheld = false;  // Expect: 100-continue answered with a final status
 };
 
@@ -87,8 +90,8 @@ result<exchange> send_and_receive_head(request_params& p, const detail::target& 
                                        const std::optional<detail::proxy>& px, bool& retryable,
                                        bool allow_reuse) {
   retryable = false;
-  bool chunked = p.source && !p.headers.contains("content-length") &&
-                 !p.headers.contains("transfer-encoding");
+  bool chunked =
+      p.source && !p.headers.contains("content-length") && !p.headers.contains("transfer-encoding");
   auto head = detail::request_head(p, t, px, chunked);
   auto conn = detail::open(p, t, px, allow_reuse);
   if (!conn) return conn.error();
@@ -109,7 +112,8 @@ result<exchange> send_and_receive_head(request_params& p, const detail::target& 
   if (p.source && !awaiting_continue)
     if (auto ok = send_body(); !ok) return ok.error();
   auto in = std::make_unique<reader>(s, p.limits);  // before conn is moved from
-  exchange x{.conn = std::move(*conn), .in = std::move(in), .status = {}, .fields = {}, .received = {}};
+  exchange x{
+      .conn = std::move(*conn), .in = std::move(in), .status = {}, .fields = {}, .received = {}};
   for (;;) {
     if (awaiting_continue) {
       auto spoke = await_answer(s, *x.in);
@@ -145,7 +149,8 @@ result<exchange> send_and_receive_head(request_params& p, const detail::target& 
     }
   }
   x.body_withheld = awaiting_continue;
-  tell(p, phase::headers, &x.conn, x.status.text, &x.fields, p.received_names ? &x.received : nullptr);
+  tell(p, phase::headers, &x.conn, x.status.text, &x.fields,
+       p.received_names ? &x.received : nullptr);
   return x;
 }
 
@@ -192,14 +197,15 @@ struct deadline_clock {
     if (!l) return;
     auto t = p.timeout.resolve();
     double rest = std::max(*l, 0.001);
-    for (auto* o : {&t.connect, &t.send, &t.receive}) *o = *o && **o >= 0 ? std::min(**o, rest) : rest;
+    for (auto* o : {&t.connect, &t.send, &t.receive})
+      *o = *o && **o >= 0 ? std::min(**o, rest) : rest;
     p.timeout = t;
   }
   // A sink that cuts the socket's receive timeout to what is left before each next read.
   ltn12::sink guard(ltn12::sink inner, socket s) const {
     if (!end) return inner;
-    return [this, inner = std::move(inner), s](ltn12::chunk c, const std::optional<error>& e) mutable
-           -> result<void> {
+    return [this, inner = std::move(inner), s](
+               ltn12::chunk c, const std::optional<error>& e) mutable -> result<void> {
       if (c) {
         auto l = left();
         if (*l <= 0) return copas::errc::timeout;
@@ -227,7 +233,8 @@ request_result request(request_params p) {
   std::string last_location;
   deadline_clock deadline;
   if (p.deadline)
-    deadline.end = clock::now() + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(*p.deadline));
+    deadline.end = clock::now() + std::chrono::duration_cast<clock::duration>(
+                                      std::chrono::duration<double>(*p.deadline));
   for (;;) {
     if (deadline.over()) return copas::errc::timeout;
     deadline.cut(p);
@@ -243,10 +250,17 @@ request_result request(request_params p) {
     if (!x && retryable) x = send_and_receive_head(p, *t, *px, retryable, false);
     if (!x) return x.error();
 
-    response r{.body = {}, .code = x->status.code, .headers = {}, .status = {}, .redirects = p.nredirects,
-               .redirect_limit_reached = false, .received = {}, .url = p.url};
+    response r{.body = {},
+               .code = x->status.code,
+               .headers = {},
+               .status = {},
+               .redirects = p.nredirects,
+               .redirect_limit_reached = false,
+               .received = {},
+               .url = p.url};
     if (x->status.version == 9) {  // HTTP/0.9: the bytes are the body, up to the close
-      auto n = read_body(*x->in, framing{.how = framing::until_close}, deadline.guard(p.sink, x->conn.sock));
+      auto n = read_body(*x->in, framing{.how = framing::until_close},
+                         deadline.guard(p.sink, x->conn.sock));
       x->conn.sock.close();
       if (!n) return {n.error(), std::move(r)};
       if (p.sink) (void)p.sink(std::nullopt, std::nullopt);
@@ -270,7 +284,10 @@ request_result request(request_params p) {
                           "too many redirects (limit " + std::to_string(*p.maxredirects) + ")");
     }
     if (follow && p.on_redirect) {
-      redirect_hop hop{.code = r.code, .fields = r.headers, .from = p.url, .to = plan.next.url,
+      redirect_hop hop{.code = r.code,
+                       .fields = r.headers,
+                       .from = p.url,
+                       .to = plan.next.url,
                        .other_host = plan.other_host};
       follow = p.on_redirect(hop, plan.next);
     }
@@ -307,7 +324,8 @@ request_result request(request_params p) {
         return {ok.error(), std::move(r)};
       }
     finish(p, *x, *f);
-    if (!last_location.empty() && !r.headers.contains("location")) r.headers.set("location", last_location);
+    if (!last_location.empty() && !r.headers.contains("location"))
+      r.headers.set("location", last_location);
     tell(p, phase::done, nullptr);
     if (limit_error) return {*limit_error, std::move(r)};
     return r;

@@ -83,14 +83,20 @@ std::string error_response(int code, std::string_view why) {
          "\r\nConnection: close\r\n\r\n" + body;
 }
 
-// ---- exchange ------------------------------------------------------------------------------------
+// ---- exchange
+// ------------------------------------------------------------------------------------
 
 exchange::exchange(socket client, reader& in, strict::request_head head, const bool& stopping,
                    std::uint64_t max_discard)
-    : client_(std::move(client)), in_(in), head_(std::move(head)), stopping_(stopping), max_discard_(max_discard) {
+    : client_(std::move(client)),
+      in_(in),
+      head_(std::move(head)),
+      stopping_(stopping),
+      max_discard_(max_discard) {
   framing_ = strict::request_framing(head_);
   auto* conn = head_.fields.find("connection");
-  keep_alive_ = !stopping && (head_.version >= 11 ? !has_token(conn, "close") : has_token(conn, "keep-alive"));
+  keep_alive_ = !stopping &&
+                (head_.version >= 11 ? !has_token(conn, "close") : has_token(conn, "keep-alive"));
   expect_continue_ = head_.version >= 11 && framing_.how != framing::none &&
                      has_token(head_.fields.find("expect"), "100-continue");
   body_read_ = framing_.how == framing::none;
@@ -113,15 +119,17 @@ result<std::uint64_t> exchange::read_body(const ltn12::sink& sink) {
 result<std::string> exchange::body(std::size_t max) {
   std::string out;
   bool too_large = false;
-  auto n = read_body(ltn12::sink([&](ltn12::chunk c, const std::optional<copas::error>&) -> result<void> {
-    if (!c) return {};
-    if (out.size() + c->size() > max) {
-      too_large = true;
-      return error(errc::protocol_error, "body too large (limit " + std::to_string(max) + " bytes)");
-    }
-    out += *c;
-    return {};
-  }));
+  auto n = read_body(
+      ltn12::sink([&](ltn12::chunk c, const std::optional<copas::error>&) -> result<void> {
+        if (!c) return {};
+        if (out.size() + c->size() > max) {
+          too_large = true;
+          return error(errc::protocol_error,
+                       "body too large (limit " + std::to_string(max) + " bytes)");
+        }
+        out += *c;
+        return {};
+      }));
   if (!n) {
     if (too_large) keep_alive_ = false;
     return n.error();
@@ -134,7 +142,8 @@ result<void> exchange::inform(int code, const http::headers& fields) {
     return error(errc::invalid_argument, "inform() takes a 1xx status before the response");
   if (head_.version < 11) return {};
   if (code == 100) expect_continue_ = false;
-  std::string out = "HTTP/1.1 " + std::to_string(code) + " " + std::string(status_text(code)) + "\r\n";
+  std::string out =
+      "HTTP/1.1 " + std::to_string(code) + " " + std::string(status_text(code)) + "\r\n";
   for (auto& [k, v] : fields) out += std::string(canonic(k)) + ": " + v + "\r\n";
   out += "\r\n";
   auto ok = client_.send(out);
@@ -144,7 +153,8 @@ result<void> exchange::inform(int code, const http::headers& fields) {
 
 result<void> exchange::send_head(int code, const http::headers& fields, std::string_view framing,
                                  std::string_view body, std::string_view reason) {
-  if (state_ != response_state::none) return error(errc::invalid_argument, "a response was already sent");
+  if (state_ != response_state::none)
+    return error(errc::invalid_argument, "a response was already sent");
   if (code < 200 || code > 599) return error(errc::invalid_argument, "a final status is 200..599");
   // A body the client was told to hold back (no 100 sent) is on its way or never comes: the
   // connection cannot be reused for another request.
@@ -167,8 +177,10 @@ result<void> exchange::send_head(int code, const http::headers& fields, std::str
     out += "\r\n";
   }
   out += framing;
-  if (!keep_alive_) out += "Connection: close\r\n";
-  else if (head_.version < 11) out += "Connection: keep-alive\r\n";
+  if (!keep_alive_)
+    out += "Connection: close\r\n";
+  else if (head_.version < 11)
+    out += "Connection: keep-alive\r\n";
   out += "\r\n";
   out += body;
   state_ = response_state::streaming;
@@ -183,7 +195,7 @@ result<void> exchange::send_head(int code, const http::headers& fields, std::str
 }
 
 result<void> exchange::respond(int code, const http::headers& fields, std::string_view body,
-                              std::string_view reason) {
+                               std::string_view reason) {
   body_out_ = !(head_.method == "HEAD" || code == 204 || code == 304);
   std::string framing =
       code == 204 || code == 304 ? "" : "Content-Length: " + std::to_string(body.size()) + "\r\n";
@@ -214,7 +226,8 @@ socket exchange::detach() {
 }
 
 result<void> exchange::write(std::string_view data) {
-  if (state_ != response_state::streaming) return error(errc::invalid_argument, "write() needs start()");
+  if (state_ != response_state::streaming)
+    return error(errc::invalid_argument, "write() needs start()");
   if (data.empty() || !body_out_) return {};
   auto ok = chunked_out_ ? client_.send(hex(data.size()) + "\r\n" + std::string(data) + "\r\n")
                          : client_.send(data);
@@ -227,7 +240,8 @@ result<void> exchange::write(std::string_view data) {
 }
 
 result<void> exchange::finish() {
-  if (state_ != response_state::streaming) return error(errc::invalid_argument, "finish() needs start()");
+  if (state_ != response_state::streaming)
+    return error(errc::invalid_argument, "finish() needs start()");
   state_ = response_state::done;
   if (chunked_out_ && body_out_) {
     if (auto ok = client_.send("0\r\n\r\n"); !ok) {
@@ -245,17 +259,20 @@ bool exchange::complete() {
   if (!body_read_) {
     if (framing_.how == framing::sized && framing_.length > max_discard_) return false;
     std::uint64_t dropped = 0;
-    auto n = strict::read_body(in_, framing_, ltn12::sink([&](ltn12::chunk c, const std::optional<copas::error>&) -> result<void> {
-      if (c && (dropped += c->size()) > max_discard_) return errc::too_many;
-      return {};
-    }));
+    auto n = strict::read_body(
+        in_, framing_,
+        ltn12::sink([&](ltn12::chunk c, const std::optional<copas::error>&) -> result<void> {
+          if (c && (dropped += c->size()) > max_discard_) return errc::too_many;
+          return {};
+        }));
     body_read_ = true;
     if (!n) return false;
   }
   return true;
 }
 
-// ---- server --------------------------------------------------------------------------------------
+// ---- server
+// --------------------------------------------------------------------------------------
 
 struct server::state {
   request_handler handler;
@@ -297,13 +314,16 @@ void server::state::run(socket client) {
     if (n > 0) deadline->within(options.head_timeout);
     auto head = strict::read_request_head(in, options.head);
     if (!head) {
-      if (int code = strict::status_of(head.error())) client.send(error_response(code, head.error().message()));
-      else if (head.error() == errc::timeout) client.send(error_response(408, "request head not complete in time"));
+      if (int code = strict::status_of(head.error()))
+        client.send(error_response(code, head.error().message()));
+      else if (head.error() == errc::timeout)
+        client.send(error_response(408, "request head not complete in time"));
       break;
     }
     deadline->unbounded();
     deadline->per_read = options.body_timeout;
-    if (auto* expect = head->fields.find("expect"); expect && !ascii::iequals(*expect, "100-continue")) {
+    if (auto* expect = head->fields.find("expect");
+        expect && !ascii::iequals(*expect, "100-continue")) {
       client.send(error_response(417, "unknown expectation: " + *expect));
       break;
     }

@@ -58,12 +58,14 @@ bool is_field_value(std::string_view v) noexcept {
 result<std::string_view> head_line(reader& in, const side& s, std::string_view what) {
   auto l = in.raw_line_view(what);
   if (!l) {
-    if (l.error() == errc::protocol_error) return reject(s.request ? 431 : 502, l.error().message());
+    if (l.error() == errc::protocol_error)
+      return reject(s.request ? 431 : 502, l.error().message());
     return l.error();
   }
   std::string_view line = *l;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (line.find('\r') != std::string_view::npos) return reject(s.bad(), "bare CR in " + std::string(what));
+  if (line.find('\r') != std::string_view::npos)
+    return reject(s.bad(), "bare CR in " + std::string(what));
   return line;
 }
 
@@ -73,7 +75,8 @@ result<int> parse_version(std::string_view v, const side& s) {
   if (v.size() != 8 || !v.starts_with("HTTP/") || v[6] != '.' || v[5] < '0' || v[5] > '9' ||
       v[7] < '0' || v[7] > '9')
     return reject(s.bad(), "malformed HTTP version");
-  if (v[5] != '1') return reject(s.request ? 505 : 502, "unsupported HTTP version " + std::string(v));
+  if (v[5] != '1')
+    return reject(s.request ? 505 : 502, "unsupported HTTP version " + std::string(v));
   return v[7] == '0' ? 10 : 11;
 }
 
@@ -143,7 +146,8 @@ bool valid_authority(std::string_view a) noexcept {
     port = a.substr(colon + 1);
     if (host.find(':') != std::string_view::npos) return false;
   }
-  if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
   return std::all_of(host.begin(), host.end(), [](char ch) {
     auto c = static_cast<unsigned char>(ch);
     return c > 0x20 && c < 0x7f && ch != '/' && ch != '?' && ch != '#' && ch != '\\';
@@ -160,9 +164,11 @@ result<headers> read_fields(reader& in, const head_limits& lim, const side& s, s
     if (l->empty()) return out;
     used += l->size() + 2;
     if (n >= lim.max_fields)
-      return reject(s.request ? 431 : 502, "too many header fields (limit " + std::to_string(lim.max_fields) + ")");
+      return reject(s.request ? 431 : 502,
+                    "too many header fields (limit " + std::to_string(lim.max_fields) + ")");
     if (used > lim.max_head_bytes)
-      return reject(s.request ? 431 : 502, "header block too large (limit " + std::to_string(lim.max_head_bytes) + " bytes)");
+      return reject(s.request ? 431 : 502, "header block too large (limit " +
+                                               std::to_string(lim.max_head_bytes) + " bytes)");
     if (is_ows(l->front())) {
       // RFC 9112 5.2: obs-fold is rejected in a request; in a response a proxy replaces it with
       // SP, so that nothing it forwards depends on folding.
@@ -177,7 +183,8 @@ result<headers> read_fields(reader& in, const head_limits& lim, const side& s, s
     auto colon = l->find(':');
     if (colon == std::string_view::npos) return reject(s.bad(), "header line without a colon");
     auto name = l->substr(0, colon);
-    if (!name.empty() && is_ows(name.back())) return reject(s.bad(), "whitespace before the colon in a field name");
+    if (!name.empty() && is_ows(name.back()))
+      return reject(s.bad(), "whitespace before the colon in a field name");
     if (!is_token(name)) return reject(s.bad(), "field name is not a token");
     auto value = trim_ows(l->substr(colon + 1));
     if (!is_field_value(value)) return reject(s.bad(), "control byte in a field value");
@@ -238,10 +245,11 @@ result<request_head> parse_request_line(std::string_view line) {
   } else {
     auto scheme_end = r.target.find("://");
     if (scheme_end == std::string::npos || scheme_end == 0 ||
-        !std::all_of(r.target.begin(), r.target.begin() + static_cast<long>(scheme_end), [](char c) {
-          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '+' || c == '-' || c == '.';
-        }))
+        !std::all_of(r.target.begin(), r.target.begin() + static_cast<long>(scheme_end),
+                     [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+                     }))
       return reject(400, "malformed request target");
     r.target_form = request_head::absolute;
   }
@@ -303,8 +311,8 @@ result<response_head> read_response_head(reader& in, const head_limits& lim) {
   response_head r;
   r.version = *v;
   auto code = line.substr(9, 3);
-  if (!std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }) || code[0] == '0' ||
-      code[0] > '5')
+  if (!std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      code[0] == '0' || code[0] > '5')
     return reject(502, "malformed status code");
   r.code = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
   if (line.size() > 12) {

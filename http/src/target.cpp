@@ -1,8 +1,8 @@
 #include "target.hpp"
 
 #include <copas/http/errors.hpp>
-#include <copas/net/mime.hpp>
 #include <copas/net/ascii.hpp>
+#include <copas/net/mime.hpp>
 #include <copas/net/url.hpp>
 
 #include <algorithm>
@@ -28,7 +28,9 @@ std::string bracketed(const std::string& host) {
 
 }  // namespace
 
-std::string target::key() const { return scheme + "://" + bracketed(host) + ":" + std::to_string(port); }
+std::string target::key() const {
+  return scheme + "://" + bracketed(host) + ":" + std::to_string(port);
+}
 
 std::string basic_authorization(const std::string& user, const std::string& password) {
   return "Basic " + mime::b64(user + ":" + password).out.value_or("");
@@ -89,7 +91,8 @@ result<std::optional<proxy>> resolve_proxy(const request_params& p) {
   if (!port) return port.error();
   proxy px{.host = *u->host, .port = *port, .authorization = std::nullopt};
   if (u->user)
-    px.authorization = basic_authorization(url::unescape(*u->user), url::unescape(u->password.value_or("")));
+    px.authorization =
+        basic_authorization(url::unescape(*u->user), url::unescape(u->password.value_or("")));
   return std::optional<proxy>(std::move(px));
 }
 
@@ -100,8 +103,7 @@ std::string request_head(const request_params& p, const target& t, const std::op
   h.set("host", t.host_header);
   h.set("connection", p.keepalive ? "TE" : "close, TE");
   h.set("te", "trailers");
-  if (t.user && t.password)
-    h.set("authorization", basic_authorization(*t.user, *t.password));
+  if (t.user && t.password) h.set("authorization", basic_authorization(*t.user, *t.password));
   bool absolute_form = px && t.scheme == "http";
   if (absolute_form && px->authorization) h.set("proxy-authorization", *px->authorization);
   if (chunked_body) h.set("transfer-encoding", "chunked");
@@ -111,8 +113,10 @@ std::string request_head(const request_params& p, const target& t, const std::op
     bool repeated = std::any_of(p.headers.begin(), it, [&](const headers::field& f) {
       return ascii::iequals(f.first, it->first);
     });
-    if (repeated) h.append(it->first, it->second);
-    else h.set(it->first, it->second);
+    if (repeated)
+      h.append(it->first, it->second);
+    else
+      h.set(it->first, it->second);
   }
   for (auto& name : p.without) h.erase(name);
 

@@ -48,7 +48,9 @@ endpoint to_endpoint(const sockaddr* sa) {
   return {buf, ntohs(v4->sin_port), "inet"};
 }
 
-error named_error(std::errc code, const char* text) { return error(std::make_error_code(code), text); }
+error named_error(std::errc code, const char* text) {
+  return error(std::make_error_code(code), text);
+}
 
 error errno_error(int e) {
   switch (e) {

@@ -134,6 +134,8 @@ result<void> socket::setpeername(std::string_view host, std::uint16_t port) {
   return last;
 }
 
-result<void> socket::setsockname(std::string_view host, std::uint16_t port) { return bind(host, port); }
+result<void> socket::setsockname(std::string_view host, std::uint16_t port) {
+  return bind(host, port);
+}
 
 }  // namespace copas

@@ -14,8 +14,10 @@ constexpr std::size_t shown = 30;  // Copas cuts logged strings here
 int calls = 0;
 
 void emit(socket_impl& s, const std::string& line) {
-  if (*s.debug_log) (*s.debug_log)(line);
-  else std::printf("%s\n", line.c_str());
+  if (*s.debug_log)
+    (*s.debug_log)(line);
+  else
+    std::printf("%s\n", line.c_str());
 }
 }  // namespace
 
@@ -29,8 +31,10 @@ std::string describe(std::string_view text) {
 
 std::string describe(double number) {
   char buf[64];
-  if (std::isinf(number)) std::snprintf(buf, sizeof buf, "'%s' (number)", number > 0 ? "inf" : "-inf");
-  else std::snprintf(buf, sizeof buf, "'%.14g' (number)", number);
+  if (std::isinf(number))
+    std::snprintf(buf, sizeof buf, "'%s' (number)", number > 0 ? "inf" : "-inf");
+  else
+    std::snprintf(buf, sizeof buf, "'%.14g' (number)", number);
   return buf;
 }
 
@@ -41,7 +45,9 @@ std::vector<described> describe_result(const result<void>& r) {
   return {{"1", describe_nil()}, {"2", describe(r.error().message())}};
 }
 
-std::vector<described> describe_result(bool r) { return {{"1", r ? "'true' (boolean)" : "'false' (boolean)"}}; }
+std::vector<described> describe_result(bool r) {
+  return {{"1", r ? "'true' (boolean)" : "'false' (boolean)"}};
+}
 
 std::vector<described> describe_result(const send_result& r) {
   if (r) return {{"last-idx-send", describe(static_cast<double>(r.value()))}};
@@ -57,12 +63,14 @@ std::vector<described> describe_result(const receive_result& r) {
           {"partial data", describe(r.partial())}};
 }
 
-void log_calling(socket_impl& s, int id, std::string_view method, std::initializer_list<described> args) {
+void log_calling(socket_impl& s, int id, std::string_view method,
+                 std::initializer_list<described> args) {
   emit(s, std::to_string(id) + "-calling '" + std::string(method) + "' with; ");
   for (auto& [name, value] : args) emit(s, "\t" + std::string(name) + ": " + value);
 }
 
-void log_results(socket_impl& s, int id, std::string_view method, const std::vector<described>& res) {
+void log_results(socket_impl& s, int id, std::string_view method,
+                 const std::vector<described>& res) {
   emit(s, std::to_string(id) + "-results '" + std::string(method) + "' returned; ");
   for (auto& [name, value] : res) emit(s, "\t" + std::string(name) + ": " + value);
 }

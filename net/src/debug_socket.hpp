@@ -21,13 +21,16 @@ std::vector<described> describe_result(const send_result& r);
 std::vector<described> describe_result(const receive_result& r);
 std::vector<described> describe_result(bool r);
 
-void log_calling(socket_impl& s, int id, std::string_view method, std::initializer_list<described> args);
-void log_results(socket_impl& s, int id, std::string_view method, const std::vector<described>& res);
+void log_calling(socket_impl& s, int id, std::string_view method,
+                 std::initializer_list<described> args);
+void log_results(socket_impl& s, int id, std::string_view method,
+                 const std::vector<described>& res);
 int next_call_id();
 
 // Runs `call` (the same method, with logging suspended) between the two log entries.
 template <class F>
-auto logged(socket_impl& s, std::string_view method, std::initializer_list<described> args, F&& call) {
+auto logged(socket_impl& s, std::string_view method, std::initializer_list<described> args,
+            F&& call) {
   int id = next_call_id();
   log_calling(s, id, method, args);
   s.debug_busy = true;
@@ -40,6 +43,8 @@ auto logged(socket_impl& s, std::string_view method, std::initializer_list<descr
   return r;
 }
 
-inline bool logging(const std::shared_ptr<socket_impl>& s) { return s && s->debug_log && !s->debug_busy; }
+inline bool logging(const std::shared_ptr<socket_impl>& s) {
+  return s && s->debug_log && !s->debug_busy;
+}
 
 }  // namespace copas::detail

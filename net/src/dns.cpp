@@ -67,7 +67,8 @@ struct client {
   client& operator=(const client&) = delete;
   client(event_base* base, const settings& s) : version(s.version) {
     if (s.servers.empty()) {
-      dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS | EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+      dns = evdns_base_new(base,
+                           EVDNS_BASE_INITIALIZE_NAMESERVERS | EVDNS_BASE_DISABLE_WHEN_INACTIVE);
     } else {
       dns = evdns_base_new(base, EVDNS_BASE_DISABLE_WHEN_INACTIVE);
       for (auto& ns : s.servers) evdns_base_nameserver_ip_add(dns, ns.c_str());
@@ -144,8 +145,8 @@ struct resolver {
       // Nor may evdns give up on the second family (A or AAAA) once the first has answered: it
       // would answer us while still owing itself the cancelled half's callback, which could then
       // outlive the evdns_base. Our deadline cancels both halves, and evdns answers us last.
-      evdns_base_set_option(current->dns, "getaddrinfo-allow-skew:",
-                            std::to_string(s.timeout + 1).c_str());
+      evdns_base_set_option(current->dns,
+                            "getaddrinfo-allow-skew:", std::to_string(s.timeout + 1).c_str());
       current->timeout = s.timeout;
     }
     return *current;
@@ -186,7 +187,8 @@ void on_answer(int err, evutil_addrinfo* res, void* arg) {
 
 // Parks until the answer, `deadline` (never earlier: the core's timer can fire a little early)
 // or, given `in`, its stop flag. Returns false on the deadline or the stop.
-bool wait_for(lookup& lk, clock::time_point deadline, const detail::lookup_interrupt* in = nullptr) {
+bool wait_for(lookup& lk, clock::time_point deadline,
+              const detail::lookup_interrupt* in = nullptr) {
   while (!lk.answered) {
     lk.w = this_thread::get_waker();
     if (in) *in->waker_slot = lk.w;
@@ -215,13 +217,12 @@ void set_nameservers(const std::vector<std::string>& servers) {
   auto& s = config();
   s.servers = servers;
   ++s.version;
-  // Close the old servers' sockets now (tests count file descriptors), unless lookups still use them.
+  // Close the old servers' sockets now (tests count file descriptors), unless lookups still use
+  // them.
   if (auto* r = resolver::live()) r->drop(std::move(r->current));
 }
 
-void set_timeout(double seconds) {
-  config().timeout = seconds;
-}
+void set_timeout(double seconds) { config().timeout = seconds; }
 
 result<std::vector<std::string>> resolve(std::string_view host) {
   return resolve(host, clock::time_point::max());

@@ -18,7 +18,8 @@ sink sink::table(std::vector<std::string>& t) {
 }
 
 sink sink::file(std::FILE* handle, std::string io_err) {
-  if (!handle) return sink::error(copas::error(std::make_error_code(std::errc::io_error), std::move(io_err)));
+  if (!handle)
+    return sink::error(copas::error(std::make_error_code(std::errc::io_error), std::move(io_err)));
   return [f = detail::own(handle)](chunk c, const std::optional<copas::error>&) -> result<void> {
     if (!f->get()) return {};
     if (!c) {
@@ -45,8 +46,8 @@ sink sink::error(copas::error err) {
 
 sink sink::chain(filter f, sink snk) {
   if (!f || !snk) throw std::invalid_argument("sink::chain needs a filter and a sink");
-  return [f = std::move(f), snk = std::move(snk)](chunk c, const std::optional<copas::error>& err) mutable
-         -> result<void> {
+  return [f = std::move(f), snk = std::move(snk)](
+             chunk c, const std::optional<copas::error>& err) mutable -> result<void> {
     if (c && c->empty()) return {};
     // Lua's `done`: "" while data flows (drain until the filter has nothing more), nil at the
     // end (flush until the filter returns nil, which reaches the sink as its end mark).
@@ -64,7 +65,8 @@ sink sink::chain(filter f, sink snk) {
 
 sink sink::simplify(fancy_sink snk) {
   if (!snk) throw std::invalid_argument("sink::simplify needs a sink");
-  return [snk = std::move(snk)](chunk c, const std::optional<copas::error>& err) mutable -> result<void> {
+  return [snk = std::move(snk)](chunk c,
+                                const std::optional<copas::error>& err) mutable -> result<void> {
     auto r = snk(std::move(c), err);
     if (!r) return r.error();
     if (*r) {

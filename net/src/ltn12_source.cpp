@@ -35,7 +35,9 @@ source source::table(std::vector<std::string> t) {
 }
 
 source source::file(std::FILE* handle, std::string io_err) {
-  if (!handle) return source::error(copas::error(std::make_error_code(std::errc::io_error), std::move(io_err)));
+  if (!handle)
+    return source::error(
+        copas::error(std::make_error_code(std::errc::io_error), std::move(io_err)));
   return [f = detail::own(handle)]() -> result<chunk> {
     if (!f->get()) return std::nullopt;
     std::string buf(BLOCKSIZE, '\0');

@@ -21,7 +21,8 @@ constexpr std::string_view hexbase = "0123456789ABCDEF";
 constexpr std::array<uc, 256> make_b64unbase() {
   std::array<uc, 256> t{};
   for (auto& v : t) v = 255;
-  for (std::size_t i = 0; i < b64base.size(); ++i) t[static_cast<uc>(b64base[i])] = static_cast<uc>(i);
+  for (std::size_t i = 0; i < b64base.size(); ++i)
+    t[static_cast<uc>(b64base[i])] = static_cast<uc>(i);
   t['='] = 0;
   return t;
 }
@@ -87,7 +88,8 @@ void b64decode(uc c, atom& a, std::string& out) {
   if (b64unbase[c] > 64) return;  // outside the alphabet: ignored
   a.b[a.size++] = c;
   if (a.size < 4) return;
-  const std::uint32_t v = (std::uint32_t{b64unbase[a.b[0]]} << 18) | (std::uint32_t{b64unbase[a.b[1]]} << 12) |
+  const std::uint32_t v = (std::uint32_t{b64unbase[a.b[0]]} << 18) |
+                          (std::uint32_t{b64unbase[a.b[1]]} << 12) |
                           (std::uint32_t{b64unbase[a.b[2]]} << 6) | b64unbase[a.b[3]];
   const char decoded[3] = {static_cast<char>(v >> 16), static_cast<char>((v >> 8) & 0xff),
                            static_cast<char>(v & 0xff)};
@@ -126,12 +128,8 @@ void qpencode(uc c, atom& a, std::string_view marker, std::string& out) {
         }
         out += static_cast<char>(a.b[0]);
         break;
-      case quoted:
-        qpquote(a.b[0], out);
-        break;
-      default:
-        out += static_cast<char>(a.b[0]);
-        break;
+      case quoted: qpquote(a.b[0], out); break;
+      default: out += static_cast<char>(a.b[0]); break;
     }
     a.b[0] = a.b[1];
     a.b[1] = a.b[2];
@@ -215,10 +213,13 @@ void b64decode_all(std::string_view in, atom& a, std::string& out) {
     out.resize(o + (n - i) / 4 * 3 + 3);
   };
   while (i < n) {
-    if (a.size == 0 && i + 4 <= n && p[i] != '=' && p[i + 1] != '=' && p[i + 2] != '=' && p[i + 3] != '=') {
-      const uc d0 = b64unbase[p[i]], d1 = b64unbase[p[i + 1]], d2 = b64unbase[p[i + 2]], d3 = b64unbase[p[i + 3]];
+    if (a.size == 0 && i + 4 <= n && p[i] != '=' && p[i + 1] != '=' && p[i + 2] != '=' &&
+        p[i + 3] != '=') {
+      const uc d0 = b64unbase[p[i]], d1 = b64unbase[p[i + 1]], d2 = b64unbase[p[i + 2]],
+               d3 = b64unbase[p[i + 3]];
       if ((d0 | d1 | d2 | d3) < 64) {
-        const std::uint32_t v = (std::uint32_t{d0} << 18) | (std::uint32_t{d1} << 12) | (std::uint32_t{d2} << 6) | d3;
+        const std::uint32_t v =
+            (std::uint32_t{d0} << 18) | (std::uint32_t{d1} << 12) | (std::uint32_t{d2} << 6) | d3;
         out[o++] = static_cast<char>(v >> 16);
         out[o++] = static_cast<char>((v >> 8) & 0xff);
         out[o++] = static_cast<char>(v & 0xff);
@@ -265,7 +266,9 @@ coded b64(opt_bytes c, opt_bytes d) { return incremental(c, d, b64encode_all, b6
 coded unb64(opt_bytes c, opt_bytes d) { return incremental(c, d, b64decode_all, no_pad); }
 
 coded qp(opt_bytes c, opt_bytes d, std::string_view marker) {
-  return incremental(c, d, per_byte([marker](uc ch, atom& a, std::string& out) { qpencode(ch, a, marker, out); }), qppad);
+  return incremental(
+      c, d, per_byte([marker](uc ch, atom& a, std::string& out) { qpencode(ch, a, marker, out); }),
+      qppad);
 }
 
 // LuaSocket tests the first output byte, so a decoded text starting with NUL came back as nil;
@@ -277,7 +280,8 @@ namespace {
 // wrp and qpwrp: copy c, dropping CR, turning LF into CRLF, and inserting `brk` when a byte would
 // not fit. `eq_room` / `other_room`: the columns that must be left for '=' (an =XX escape must not
 // be split) and for any other byte, below which the line is broken first.
-counted wrap_lines(int left, opt_bytes c, int length, std::string_view brk, int eq_room, int other_room) {
+counted wrap_lines(int left, opt_bytes c, int length, std::string_view brk, int eq_room,
+                   int other_room) {
   if (!c) return {left < length ? ltn12::chunk(std::string(brk)) : std::nullopt, length};
   std::string out;
   out.reserve(c->size() + c->size() / 32 + brk.size());
@@ -302,7 +306,9 @@ counted wrap_lines(int left, opt_bytes c, int length, std::string_view brk, int 
 
 counted wrp(int left, opt_bytes c, int length) { return wrap_lines(left, c, length, crlf, 0, 0); }
 
-counted qpwrp(int left, opt_bytes c, int length) { return wrap_lines(left, c, length, eqcrlf, 3, 1); }
+counted qpwrp(int left, opt_bytes c, int length) {
+  return wrap_lines(left, c, length, eqcrlf, 3, 1);
+}
 
 counted eol(int ctx, opt_bytes c, std::string_view marker) {
   if (!c) return {std::nullopt, 0};
@@ -333,19 +339,13 @@ counted dot(int state, opt_bytes c) {
   for (char ch : *c) {
     out += ch;
     switch (ch) {
-      case '\r':
-        state = 1;
-        break;
-      case '\n':
-        state = state == 1 ? 2 : 0;
-        break;
+      case '\r': state = 1; break;
+      case '\n': state = state == 1 ? 2 : 0; break;
       case '.':
         if (state == 2) out += '.';
         state = 0;
         break;
-      default:
-        state = 0;
-        break;
+      default: state = 0; break;
     }
   }
   return {std::move(out), state};

@@ -41,7 +41,9 @@ ltn12::filter wrap(std::string_view name, std::optional<int> length) {
 
 ltn12::filter wrap(int length) { return wrap("default", length); }
 
-ltn12::filter normalize(std::string_view marker) { return ltn12::filter::cycle(&eol, 0, std::string(marker)); }
+ltn12::filter normalize(std::string_view marker) {
+  return ltn12::filter::cycle(&eol, 0, std::string(marker));
+}
 
 ltn12::filter stuff() { return ltn12::filter::cycle(&dot, 2); }
 

@@ -69,9 +69,12 @@ result<void> apply_option(socket_impl& s, std::string_view name, const option_va
     rc = setsockopt(s.fd, o->level, o->opt, &v, sizeof v);
   } else {
     int v = 0;
-    if (auto* b = std::get_if<bool>(&value)) v = *b ? 1 : 0;
-    else if (auto* n = std::get_if<int>(&value)) v = *n;
-    else return error(errc::invalid_argument, "invalid value for option '" + std::string(name) + "'");
+    if (auto* b = std::get_if<bool>(&value))
+      v = *b ? 1 : 0;
+    else if (auto* n = std::get_if<int>(&value))
+      v = *n;
+    else
+      return error(errc::invalid_argument, "invalid value for option '" + std::string(name) + "'");
     // IPv6 sockets take the IPv4 multicast options at the IPv6 level.
     int level = o->level, opt = o->opt;
     if (s.family == AF_INET6 && level == IPPROTO_IP) {

@@ -32,7 +32,8 @@ result<int> listening_fd(const listen_options& o, std::uint16_t port) {
 result<void> serve_threads(const listen_options& options,
                            const std::function<void(socket, unsigned)>& start,
                            const std::function<void(std::uint16_t)>& on_listening) {
-  if (options.threads == 0) return error(errc::invalid_argument, "serve_threads needs at least one thread");
+  if (options.threads == 0)
+    return error(errc::invalid_argument, "serve_threads needs at least one thread");
   std::vector<int> fds;
   std::uint16_t port = options.port;
   for (unsigned i = 0; i < options.threads; ++i) {

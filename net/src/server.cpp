@@ -58,7 +58,8 @@ void run_handler(const connection_handler& h, socket client, bool close_after) {
   if (close_after) client.close();
 }
 
-void accept_loop(std::shared_ptr<detail::socket_impl> impl, std::shared_ptr<detail::server_state> st) {
+void accept_loop(std::shared_ptr<detail::socket_impl> impl,
+                 std::shared_ptr<detail::server_state> st) {
   socket server(impl);
   detail::wait_hold hold;
   int burst = 0;
@@ -184,8 +185,8 @@ namespace {
 
 clock::time_point handshake_deadline(const detail::socket_impl& s, std::optional<double> timeout) {
   if (!timeout || !(*timeout > 0) || std::isinf(*timeout)) return clock::time_point::max();
-  return s.accepted_at + std::chrono::duration_cast<clock::duration>(
-                             std::chrono::duration<double>(*timeout));
+  return s.accepted_at +
+         std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(*timeout));
 }
 
 // One line per failed handshake, never a traceback: a port scan must not flood the log.
@@ -197,8 +198,10 @@ void report_failed_handshake(socket& s, const error& why, const handler_options&
   constexpr std::string_view prefix = "TLS/SSL handshake failed: ";
   if (reason.rfind(prefix, 0) == 0) reason.erase(0, prefix.size());
   std::string line = s.getname() + ": TLS handshake with " + peer + " failed: " + reason;
-  if (opts.log) opts.log(line);
-  else std::fprintf(stderr, "%s\n", line.c_str());
+  if (opts.log)
+    opts.log(line);
+  else
+    std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 }  // namespace
@@ -208,7 +211,8 @@ connection_handler handler(connection_handler connhandler, tls_server tls, handl
     s = wrap(std::move(s));
     auto& impl = *s.impl();
     impl.server_contexts = tls.contexts();
-    if (auto ok = detail::tls_handshake(impl, nullptr, handshake_deadline(impl, opts.handshake_timeout));
+    if (auto ok =
+            detail::tls_handshake(impl, nullptr, handshake_deadline(impl, opts.handshake_timeout));
         !ok) {
       report_failed_handshake(s, ok.error(), opts);
       s.close();

@@ -56,7 +56,9 @@ socket wrap(int fd, std::optional<ssl_params> params) {
   return wrap(socket(std::move(impl)), std::move(params));
 }
 
-void setsocketname(std::string name, const socket& s) { checked(s.shared_impl())->name = std::move(name); }
+void setsocketname(std::string name, const socket& s) {
+  checked(s.shared_impl())->name = std::move(name);
+}
 std::string getsocketname(const socket& s) { return checked(s.shared_impl())->socket_name(); }
 
 socket::type socket::kind() const { return checked(impl_)->type; }
@@ -67,9 +69,10 @@ void socket::setname(std::string name) { setsocketname(std::move(name), *this); 
 
 bool socket::settimeout(std::optional<double> seconds) {
   if (detail::logging(impl_))
-    return detail::logged(*impl_, "settimeout",
-                          {{"timeout", seconds ? detail::describe(*seconds) : detail::describe_nil()}},
-                          [&] { return settimeout(seconds); });
+    return detail::logged(
+        *impl_, "settimeout",
+        {{"timeout", seconds ? detail::describe(*seconds) : detail::describe_nil()}},
+        [&] { return settimeout(seconds); });
   auto& s = *checked(impl_);
   s.t_connect = s.t_send = s.t_receive = normalized(seconds);
   return true;
@@ -103,17 +106,20 @@ result<void> socket::close() {
 
 result<void> socket::shutdown(std::string_view how) {
   if (detail::logging(impl_))
-    return detail::logged(*impl_, "shutdown", {{"how", detail::describe(how)}}, [&] { return shutdown(how); });
+    return detail::logged(*impl_, "shutdown", {{"how", detail::describe(how)}},
+                          [&] { return shutdown(how); });
   if (!impl_ || impl_->closed || impl_->fd < 0) return errc::closed;
   int h = how == "send" ? SHUT_WR : how == "receive" ? SHUT_RD : how == "both" ? SHUT_RDWR : -1;
-  if (h < 0) throw std::invalid_argument("bad argument #1 to 'shutdown' (invalid option '" +
-                                         std::string(how) + "')");
+  if (h < 0)
+    throw std::invalid_argument("bad argument #1 to 'shutdown' (invalid option '" +
+                                std::string(how) + "')");
   if (::shutdown(impl_->fd, h) != 0) return detail::errno_error(errno);
   return {};
 }
 
 namespace {
-result<endpoint> address_of(const detail::socket_impl* s, int (*query)(int, sockaddr*, socklen_t*)) {
+result<endpoint> address_of(const detail::socket_impl* s,
+                            int (*query)(int, sockaddr*, socklen_t*)) {
   if (!s || s->closed || s->fd < 0) return errc::closed;
   detail::sockaddr_any a;
   a.len = sizeof a.storage;

@@ -8,10 +8,10 @@
 #include <copas/core/pause.hpp>
 #include <copas/core/thread.hpp>
 
-#include <boost/fiber/fss.hpp>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <boost/fiber/fss.hpp>
 
 #include <cerrno>
 #include <cmath>
@@ -63,9 +63,9 @@ socket_impl::~socket_impl() {
 std::string socket_impl::socket_name() const {
   if (!name.empty()) return name;
   const char* role = type == socket::type::udp ? (connected ? "connected" : "unconnected")
-                     : listening              ? "server"
-                     : connected || accepted  ? "client"
-                                              : "master";
+                     : listening               ? "server"
+                     : connected || accepted   ? "client"
+                                               : "master";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%s{%s}: %p", type == socket::type::udp ? "udp" : "tcp", role,
                 static_cast<const void*>(this));
@@ -159,7 +159,8 @@ io_status socket_impl::fill(error& err) {
     // likely has more in flight, which a recv() picks up sooner than a poll would.
     last_read_small = static_cast<std::size_t>(n) < small_read;
     // A TCP recv() returns everything queued, up to the buffer: a short one emptied the queue.
-    if (type == socket::type::tcp && last_read_small && !watch.peer_closed()) watch.set_drained(true);
+    if (type == socket::type::tcp && last_read_small && !watch.peer_closed())
+      watch.set_drained(true);
     return io_status::done;
   }
   if (n == 0) return io_status::eof;
@@ -229,8 +230,10 @@ namespace copas {
 
 void usesockettimeouterrors(bool use) {
   auto& flag = detail::raw_errors_flag();
-  if (!flag.get()) flag.reset(new bool(use));
-  else *flag = use;
+  if (!flag.get())
+    flag.reset(new bool(use));
+  else
+    *flag = use;
 }
 
 bool usingsockettimeouterrors() { return detail::socket_timeout_errors(); }

@@ -14,9 +14,9 @@
 
 #include <functional>
 #include <memory>
-#include <string_view>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -113,7 +113,8 @@ struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl>
   bool handshaken = false;
   std::string peer_host;  // the host connect() was given: SNI and host-name check
   std::string sni_name;   // set by sni() on a client
-  clock::time_point accepted_at{};  // accept() took it: a server's handshake deadline counts from here
+  clock::time_point
+      accepted_at{};  // accept() took it: a server's handshake deadline counts from here
   clock::time_point resolved_at{};  // connect()'s name lookup ended (socket::resolved_at)
 
   // Servers

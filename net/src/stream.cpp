@@ -62,7 +62,8 @@ result<void> connect_one(detail::socket_impl& s, const detail::sockaddr_any& add
 
 result<void> socket::connect(std::string_view host, std::uint16_t port) {
   if (detail::logging(impl_))
-    return detail::logged(*impl_, "connect", {{"host", detail::describe(host)}, {"port", detail::describe(port)}},
+    return detail::logged(*impl_, "connect",
+                          {{"host", detail::describe(host)}, {"port", detail::describe(port)}},
                           [&] { return connect(host, port); });
   if (!impl_ || impl_->closed) return errc::closed;
   auto& s = *impl_;
@@ -83,7 +84,8 @@ result<void> socket::connect(std::string_view host, std::uint16_t port) {
     if (ok) {
       s.connected = true;
       s.peer_host = std::string(host);
-      if (s.params && (s.params->wrap || s.params->context)) detail::handshake_or_throw(s, &*s.params);
+      if (s.params && (s.params->wrap || s.params->context))
+        detail::handshake_or_throw(s, &*s.params);
       return {};
     }
     last = ok.error();
@@ -121,9 +123,8 @@ std::string pattern_text(const receive_pattern& p) {
 [[gnu::noinline, gnu::cold]] receive_result logged_receive(
     detail::socket_impl& s, std::string_view method, const receive_pattern& pattern,
     const std::string& prefix, const std::function<receive_result()>& call) {
-  return detail::logged(s, method,
-                        {{"pattern", pattern_text(pattern)}, {"prefix", detail::describe(prefix)}},
-                        call);
+  return detail::logged(
+      s, method, {{"pattern", pattern_text(pattern)}, {"prefix", detail::describe(prefix)}}, call);
 }
 
 }  // namespace
@@ -156,7 +157,9 @@ send_result socket::send(std::string_view data, std::int64_t i, std::int64_t j) 
     bool write = st == io_status::want_write;
     auto w = s.wait(write, deadline.get(), hold);
     waited = true;
-    if (!w) return send_result::failure(wait_failure(s, w.error(), write), static_cast<std::size_t>(last));
+    if (!w)
+      return send_result::failure(wait_failure(s, w.error(), write),
+                                  static_cast<std::size_t>(last));
   }
   if (!waited) s.no_wait_success();
   return send_result::success(static_cast<std::size_t>(last));
@@ -187,16 +190,19 @@ receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, st
   for (;;) {
     error err;
     io_status last = io_status::done;
-    auto st = detail::receive_once(p, s.rbuf, acc, [&] {
-      last = s.fill(err);
-      switch (last) {
-        case io_status::done: return detail::fill_status::data;
-        case io_status::eof: return detail::fill_status::eof;
-        case io_status::want_read: return detail::fill_status::want_read;
-        case io_status::want_write: return detail::fill_status::want_write;
-        default: return detail::fill_status::failed;
-      }
-    }, limit_for(s, p));
+    auto st = detail::receive_once(
+        p, s.rbuf, acc,
+        [&] {
+          last = s.fill(err);
+          switch (last) {
+            case io_status::done: return detail::fill_status::data;
+            case io_status::eof: return detail::fill_status::eof;
+            case io_status::want_read: return detail::fill_status::want_read;
+            case io_status::want_write: return detail::fill_status::want_write;
+            default: return detail::fill_status::failed;
+          }
+        },
+        limit_for(s, p));
     switch (st) {
       case detail::attempt_status::done:
         if (!waited) s.no_wait_success();
@@ -219,7 +225,8 @@ receive_result receive_loop(detail::socket_impl& s, const receive_pattern& p, st
 
 receive_result socket::receive(receive_pattern pattern, std::string prefix) {
   if (detail::logging(impl_))
-    return logged_receive(*impl_, "receive", pattern, prefix, [&] { return receive(pattern, prefix); });
+    return logged_receive(*impl_, "receive", pattern, prefix,
+                          [&] { return receive(pattern, prefix); });
   if (!impl_) return {errc::closed, std::move(prefix)};
   auto& s = *impl_;
   if (s.type == type::udp) return detail::udp_receive(s, pattern);

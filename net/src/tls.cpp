@@ -100,7 +100,8 @@ failure failure_of(SSL* ssl, int rc, int e) {
   unsigned long code = 0;
   for (unsigned long c; (c = ERR_get_error()) != 0;) code = c;
   if (e == SSL_ERROR_SYSCALL) {
-    if (code == 0 && (rc == 0 || errno == 0 || errno == ECONNRESET || errno == EPIPE)) return {"closed"};
+    if (code == 0 && (rc == 0 || errno == 0 || errno == ECONNRESET || errno == EPIPE))
+      return {"closed"};
     return {"System error"};
   }
   if (e == SSL_ERROR_SSL && code) {
@@ -127,8 +128,7 @@ bool certificate_refused(SSL* ssl, const failure& f) {
     case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
     case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
     case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
-    case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
-      return true;
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN: return true;
     default: break;
   }
   // Alerts received are reported as SSL_AD_REASON_OFFSET + the alert's number.
@@ -181,7 +181,8 @@ io_status tls_fill(socket_impl& s, error& err) {
   return io_status::failed;
 }
 
-io_status tls_write(socket_impl& s, const char* p, std::size_t n, std::size_t& written, error& err) {
+io_status tls_write(socket_impl& s, const char* p, std::size_t n, std::size_t& written,
+                    error& err) {
   ERR_clear_error();
   int r = SSL_write(s.ssl, p, static_cast<int>(std::min<std::size_t>(n, 1 << 30)));
   if (r > 0) {
@@ -217,7 +218,8 @@ void tls_shutdown(socket_impl& s) noexcept {
 }
 
 result<void> tls_handshake(socket_impl& s, const ssl_params* params, clock::time_point deadline) {
-  if (s.closed || s.fd < 0) return error(errc::handshake_failed, "TLS/SSL handshake failed: closed");
+  if (s.closed || s.fd < 0)
+    return error(errc::handshake_failed, "TLS/SSL handshake failed: closed");
   if (s.ssl) tls_shutdown(s);  // a session that failed or was never finished
   SSL_CTX* ctx = nullptr;
   bool server = false;
@@ -259,8 +261,10 @@ result<void> tls_handshake(socket_impl& s, const ssl_params* params, clock::time
     if (!host.empty() && !numeric) SSL_set_tlsext_host_name(s.ssl, host.c_str());
     // LuaSec checks no host name (luasec#161); copas-cpp does whenever it verifies.
     if (s.context->verifies() && !host.empty()) {
-      if (numeric) X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(s.ssl), host.c_str());
-      else SSL_set1_host(s.ssl, host.c_str());
+      if (numeric)
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(s.ssl), host.c_str());
+      else
+        SSL_set1_host(s.ssl, host.c_str());
     }
     // Resumption: a session this thread got from the same host and port with the same context.
     session_key = host + ":" + std::to_string(peer_port(s.fd)) + "|" + context_key;
@@ -309,7 +313,7 @@ void throw_if_failed(const result<void>& ok) {
 
 const char* no_params =
     "cannot wrap socket into a secure socket (using 'ssl.wrap()') without parameters/context";
-}
+}  // namespace
 
 result<void> socket::handshake(std::optional<ssl_params> params) {
   if (!impl_) return error(errc::invalid_argument, "expected a socket");

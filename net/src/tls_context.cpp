@@ -13,11 +13,11 @@
 
 #include <cstring>
 #include <mutex>
-#include <unordered_map>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace copas {
@@ -86,7 +86,8 @@ int password_callback(char* buf, int size, int, void* arg) {
   return n;
 }
 
-void load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key, const std::string& pw) {
+void load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key,
+               const std::string& pw) {
   using detail::certificate_load_error;
   if (!cert.empty() && SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1)
     throw certificate_load_error("error loading certificate (" + openssl_reason() + ")");
@@ -134,7 +135,8 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const un
   auto* wire = static_cast<std::string*>(arg);
   unsigned char* sel = nullptr;
   if (SSL_select_next_proto(&sel, outlen, reinterpret_cast<const unsigned char*>(wire->data()),
-                            static_cast<unsigned>(wire->size()), in, inlen) != OPENSSL_NPN_NEGOTIATED)
+                            static_cast<unsigned>(wire->size()), in,
+                            inlen) != OPENSSL_NPN_NEGOTIATED)
     return SSL_TLSEXT_ERR_NOACK;
   *out = sel;
   return SSL_TLSEXT_ERR_OK;
@@ -150,7 +152,7 @@ int alpn_index() {
 
 // "mtime/size" of a file, so that a cache keyed by it sees the file replaced (rotation).
 std::string file_stamp(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (path.empty() || ::stat(path.c_str(), &st) != 0) return "-";
   return std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" +
          std::to_string(st.st_size);
@@ -186,10 +188,10 @@ constexpr std::size_t max_sessions = 1024;
 thread_local std::unordered_map<std::string, std::shared_ptr<SSL_SESSION>> sessions;
 
 int session_key_index() {
-  static int idx = SSL_get_ex_new_index(
-      0, nullptr, nullptr, nullptr, [](void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
-        delete static_cast<std::string*>(ptr);
-      });
+  static int idx = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr,
+                                        [](void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+                                          delete static_cast<std::string*>(ptr);
+                                        });
   return idx;
 }
 
@@ -376,8 +378,10 @@ int on_servername(SSL* ssl, int* alert, void* arg) {
 std::shared_ptr<server_tls> compile_server_tls(const ssl_params& p) {
   auto st = std::make_shared<server_tls>();
   auto* names = p.sni ? std::get_if<std::map<std::string, tls_params>>(&p.sni->names) : nullptr;
-  if (p.context) st->fallback = *p.context;
-  else if (p.wrap) st->fallback = tls_context::create(*p.wrap);
+  if (p.context)
+    st->fallback = *p.context;
+  else if (p.wrap)
+    st->fallback = tls_context::create(*p.wrap);
   if (names) {
     for (auto& [host, params] : *names) st->by_name.emplace(host, tls_context::create(params));
     st->strict = p.sni->strict;

@@ -1,6 +1,6 @@
 // LuaSocket's tp.lua: commands out, numbered replies in, on a fiber socket.
-#include <copas/net/tp.hpp>
 #include <copas/net/ascii.hpp>
+#include <copas/net/tp.hpp>
 
 #include <cctype>
 
@@ -82,7 +82,8 @@ result<void> connection::source(const ltn12::source& src, const ltn12::pump::ste
   // TLS records) without holding more than one write's worth of the message in memory.
   constexpr std::size_t write_size = 64 * 1024;
   std::string pending;
-  ltn12::sink into_control = [&](ltn12::chunk c, const std::optional<copas::error>&) -> result<void> {
+  ltn12::sink into_control = [&](ltn12::chunk c,
+                                 const std::optional<copas::error>&) -> result<void> {
     if (c) pending += *c;
     if (pending.size() < write_size && c) return {};
     auto sent = send(pending);  // keep-open: the end of the data is not the end of the connection

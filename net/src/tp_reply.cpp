@@ -98,7 +98,8 @@ std::optional<result<reply>> reply_reader::next() {
       if (sep != '-') return finish();
       continue;
     }
-    if (++lines_ > limits_.max_lines || pending_.text.size() + 1 + line->size() > limits_.max_size) {
+    if (++lines_ > limits_.max_lines ||
+        pending_.text.size() + 1 + line->size() > limits_.max_size) {
       failed_ = error(errc::reply_too_long);
       break;
     }
@@ -131,7 +132,8 @@ reply_check::reply_check(std::initializer_list<reply_check> any_of) {
   for (const auto& c : any_of) {
     patterns_.insert(patterns_.end(), c.patterns_.begin(), c.patterns_.end());
     if (c.predicate_) {
-      predicate_ = [mine = std::move(predicate_), theirs = c.predicate_](int code, const std::string& text) {
+      predicate_ = [mine = std::move(predicate_), theirs = c.predicate_](int code,
+                                                                         const std::string& text) {
         return (mine && mine(code, text)) || theirs(code, text);
       };
     }
@@ -143,7 +145,8 @@ reply_check::reply_check(std::function<bool(int, const std::string&)> predicate)
 
 bool reply_check::matches(const reply& r) const {
   if (r.code >= 0 && r.code <= 999) {
-    const char digits[3] = {char('0' + r.code / 100), char('0' + r.code / 10 % 10), char('0' + r.code % 10)};
+    const char digits[3] = {char('0' + r.code / 100), char('0' + r.code / 10 % 10),
+                            char('0' + r.code % 10)};
     for (const auto& p : patterns_)
       if (lua_find(std::string_view(digits, 3), p)) return true;
   }
@@ -158,6 +161,8 @@ std::optional<int> reply_code(const error& e) {
   return code;
 }
 
-error unexpected(std::string text) { return error(make_error_code(errc::unexpected_reply), std::move(text)); }
+error unexpected(std::string text) {
+  return error(make_error_code(errc::unexpected_reply), std::move(text));
+}
 
 }  // namespace copas::tp

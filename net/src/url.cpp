@@ -45,7 +45,9 @@ bool segment_safe(char c) {
   return is_word(c) || std::string_view("-_.!~*'():@&=+$,").find(c) != std::string_view::npos;
 }
 
-std::string protect_segment(std::string_view s) { return escape_bytes(s, segment_safe, "0123456789ABCDEF"); }
+std::string protect_segment(std::string_view s) {
+  return escape_bytes(s, segment_safe, "0123456789ABCDEF");
+}
 
 // Takes everything from the first `sep` to the end out of `s` (url.lua's gsub("%?(.*)", ...)).
 std::optional<std::string> cut_from(std::string& s, char sep) {
@@ -63,7 +65,8 @@ std::string absolute_path(std::string_view base_path, std::string_view relative_
   }
   // Keep the base's directory: everything up to its last '/', or "/" when it has none.
   const auto slash = base_path.rfind('/');
-  std::string path(slash == std::string_view::npos ? std::string_view("/") : base_path.substr(0, slash + 1));
+  std::string path(slash == std::string_view::npos ? std::string_view("/")
+                                                   : base_path.substr(0, slash + 1));
   path += relative_path;
   return detail::remove_dot_components(std::move(path));
 }
@@ -77,7 +80,9 @@ result<parsed> parse(std::string_view s, const parsed& defaults) {
   // scheme: ^[%w][%w%+%-%.]*:
   if (is_alnum(rest.front())) {
     std::size_t i = 1;
-    while (i < rest.size() && (is_alnum(rest[i]) || rest[i] == '+' || rest[i] == '-' || rest[i] == '.')) ++i;
+    while (i < rest.size() &&
+           (is_alnum(rest[i]) || rest[i] == '+' || rest[i] == '-' || rest[i] == '.'))
+      ++i;
     if (i < rest.size() && rest[i] == ':') {
       u.scheme = rest.substr(0, i);
       rest.erase(0, i + 1);
@@ -102,8 +107,8 @@ result<parsed> parse(std::string_view s, const parsed& defaults) {
     auth.erase(0, at + 1);
   }
   // port: :([^:%]]*)$ -- after the last ':' unless a ']' follows it (an IPv6 literal).
-  if (const auto colon = auth.rfind(':'); colon != std::string::npos &&
-                                          auth.find(']', colon) == std::string::npos) {
+  if (const auto colon = auth.rfind(':');
+      colon != std::string::npos && auth.find(']', colon) == std::string::npos) {
     u.port = auth.substr(colon + 1);
     auth.erase(colon);
   }
@@ -147,7 +152,8 @@ std::string build(const parsed& u) {
 
 namespace {
 
-std::string resolve(const result<parsed>& base, std::string_view base_url, std::string_view relative_url) {
+std::string resolve(const result<parsed>& base, std::string_view base_url,
+                    std::string_view relative_url) {
   auto rel = parse(relative_url);
   std::string out;
   if (!base) {

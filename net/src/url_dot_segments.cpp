@@ -60,7 +60,8 @@ std::string remove_dot_components(std::string path) {
 
   // gsub('[^/]+/%.%./*$', ''): a segment followed by a final ".." (and any slashes).
   if (const auto last = s.find_last_not_of('/'); last != std::string::npos && last >= 3 &&
-                                                 s.compare(last - 2, 3, "/..") == 0 && s[last - 3] != '/') {
+                                                 s.compare(last - 2, 3, "/..") == 0 &&
+                                                 s[last - 3] != '/') {
     s.erase(previous_run(s, last - 2));
   }
   // gsub('/%.%.$', '/'), gsub('/%.$', '/'), gsub('^/%.%./', '/')

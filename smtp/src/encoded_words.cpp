@@ -22,13 +22,14 @@ bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
 
 template <std::size_t N>
 bool named(std::string_view name, const std::array<std::string_view, N>& names) {
-  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return header_names::same(n, name); });
+  return std::any_of(names.begin(), names.end(),
+                     [&](std::string_view n) { return header_names::same(n, name); });
 }
 
 bool is_address_header(std::string_view name) {
   static constexpr std::array<std::string_view, 11> names = {
-      "from", "to", "cc", "bcc", "reply-to", "sender", "resent-from", "resent-to", "resent-cc",
-      "resent-bcc", "resent-sender"};
+      "from",        "to",        "cc",        "bcc",        "reply-to",     "sender",
+      "resent-from", "resent-to", "resent-cc", "resent-bcc", "resent-sender"};
   return named(name, names);
 }
 
@@ -94,15 +95,22 @@ std::string address_list(std::string_view v) {
   for (std::size_t i = 0; i <= v.size(); ++i) {
     char c = i < v.size() ? v[i] : ',';
     if (quoted) {
-      if (c == '\\') ++i;
-      else if (c == '"') quoted = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        quoted = false;
       if (i < v.size()) continue;
     }
-    if (c == '"') quoted = true;
-    else if (c == '<') ++angle;
-    else if (c == '>' && angle > 0) --angle;
-    else if (c == '(') ++comment;
-    else if (c == ')' && comment > 0) --comment;
+    if (c == '"')
+      quoted = true;
+    else if (c == '<')
+      ++angle;
+    else if (c == '>' && angle > 0)
+      --angle;
+    else if (c == '(')
+      ++comment;
+    else if (c == ')' && comment > 0)
+      --comment;
     else if (c == ',' && angle == 0 && comment == 0) {
       out += mailbox(v.substr(start, i - start));
       if (i < v.size()) out += ',';
@@ -115,7 +123,8 @@ std::string address_list(std::string_view v) {
 }  // namespace
 
 bool is_ascii(std::string_view s) noexcept {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 std::string encoded_words(std::string_view text) {

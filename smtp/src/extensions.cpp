@@ -1,7 +1,7 @@
 // EHLO keywords are case-insensitive; old servers write "AUTH=LOGIN PLAIN" (the pre-RFC 4954
 // form), which LuaSocket's pattern accepts too.
-#include <copas/net/ascii.hpp>
 #include "extensions.hpp"
+#include <copas/net/ascii.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -42,10 +42,14 @@ extensions extensions::parse(std::string_view reply) {
     }
     auto w = words(line.size() > 4 ? line.substr(4) : std::string_view{});
     if (w.empty()) continue;
-    if (w[0] == "AUTH") ext.auth.insert(ext.auth.end(), w.begin() + 1, w.end());
-    else if (w[0] == "STARTTLS") ext.starttls = true;
-    else if (w[0] == "SMTPUTF8") ext.smtputf8 = true;
-    else if (w[0] == "8BITMIME") ext.eightbitmime = true;
+    if (w[0] == "AUTH")
+      ext.auth.insert(ext.auth.end(), w.begin() + 1, w.end());
+    else if (w[0] == "STARTTLS")
+      ext.starttls = true;
+    else if (w[0] == "SMTPUTF8")
+      ext.smtputf8 = true;
+    else if (w[0] == "8BITMIME")
+      ext.eightbitmime = true;
   }
   return ext;
 }

@@ -21,7 +21,8 @@ bool good_value(std::string_view v) noexcept {
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (v[i] == '\n') return false;  // every allowed LF is skipped below, with its CR
     if (v[i] == '\r') {
-      if (i + 2 >= v.size() || v[i + 1] != '\n' || (v[i + 2] != ' ' && v[i + 2] != '\t')) return false;
+      if (i + 2 >= v.size() || v[i + 1] != '\n' || (v[i + 2] != ' ' && v[i + 2] != '\t'))
+        return false;
       i += 2;
     }
   }
@@ -38,7 +39,8 @@ std::string* find_header(header_list& headers, std::string_view name) {
 
 result<void> check_headers(const header_list& headers) {
   for (auto& [name, value] : headers) {
-    if (!good_name(name)) return error(copas::errc::invalid_argument, "invalid header name '" + name + "'");
+    if (!good_name(name))
+      return error(copas::errc::invalid_argument, "invalid header name '" + name + "'");
     if (!good_value(value))
       return error(copas::errc::invalid_argument, "invalid line break in header '" + name + "'");
   }

@@ -21,9 +21,10 @@ namespace {
 
 // "Tue, 01 Jul 2025 10:00:00 " in UTC, spelled in English whatever the C locale says.
 std::string date_now(std::string_view zone) {
-  static constexpr std::array<const char*, 7> days = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::array<const char*, 7> days = {"Sun", "Mon", "Tue", "Wed",
+                                                      "Thu", "Fri", "Sat"};
   static constexpr std::array<const char*, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   std::time_t now = std::time(nullptr);
   std::tm t{};
   gmtime_r(&now, &t);
@@ -49,12 +50,14 @@ std::string message_id() {
   std::string right = "localhost";
   if (::gethostname(host, sizeof host - 1) == 0 && host[0] &&
       std::all_of(host, host + std::strlen(host), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.';
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               c == '-' || c == '.';
       }))
     right = host;
   std::random_device rd;
   char left[64];
-  std::snprintf(left, sizeof left, "%llx.%08x%08x", static_cast<unsigned long long>(std::time(nullptr)), rd(), rd());
+  std::snprintf(left, sizeof left, "%llx.%08x%08x",
+                static_cast<unsigned long long>(std::time(nullptr)), rd(), rd());
   return "<" + std::string(left) + "@" + right + ">";
 }
 
@@ -65,7 +68,8 @@ bool mentions(const part& p, std::string_view b) {
   if (auto* s = std::get_if<std::string>(&p.body)) return in(*s);
   if (auto* m = std::get_if<multipart>(&p.body)) {
     if ((m->preamble && in(*m->preamble)) || (m->epilogue && in(*m->epilogue))) return true;
-    return std::any_of(m->parts.begin(), m->parts.end(), [&](const part& q) { return mentions(q, b); });
+    return std::any_of(m->parts.begin(), m->parts.end(),
+                       [&](const part& q) { return mentions(q, b); });
   }
   return false;
 }
@@ -84,7 +88,8 @@ ltn12::source guarded(ltn12::source src, std::vector<std::string> boundaries) {
       std::string window = tail + **c;
       for (auto& b : boundaries)
         if (window.find(b) != std::string::npos)
-          return error(copas::errc::invalid_argument, "message part contains its multipart boundary");
+          return error(copas::errc::invalid_argument,
+                       "message part contains its multipart boundary");
       tail = window.substr(window.size() - std::min(window.size(), longest - 1));
       return c;
     }
@@ -102,7 +107,8 @@ class layout {
     if (auto* s = std::get_if<std::string>(&p.body)) text_ += *s;
     if (auto* src = std::get_if<ltn12::source>(&p.body); src && *src) {
       flush();
-      pieces_.push_back(boundaries_.empty() ? std::move(*src) : guarded(std::move(*src), boundaries_));
+      pieces_.push_back(boundaries_.empty() ? std::move(*src)
+                                            : guarded(std::move(*src), boundaries_));
     }
     return {};
   }
@@ -116,11 +122,14 @@ class layout {
   result<void> add_multipart(header_list& headers, multipart& m, const part& whole) {
     std::string b;
     do b = random_boundary();
-    while (mentions(whole, b) || std::find(boundaries_.begin(), boundaries_.end(), b) != boundaries_.end());
+    while (mentions(whole, b) ||
+           std::find(boundaries_.begin(), boundaries_.end(), b) != boundaries_.end());
     std::string* type = find_header(headers, "content-type");
     std::string value = (type ? *type : "multipart/mixed") + "; boundary=\"" + b + "\"";
-    if (type) *type = value;
-    else headers.emplace_back("content-type", value);
+    if (type)
+      *type = value;
+    else
+      headers.emplace_back("content-type", value);
     text_ += header_block(headers);
     if (m.preamble) text_ += *m.preamble + "\r\n";
     boundaries_.push_back(b);
@@ -160,8 +169,10 @@ ltn12::source message(part msg) {
   if (!find_header(h, "date")) h.emplace_back("date", date_now(msg.zone.value_or(ZONE)));
   if (!find_header(h, "x-mailer")) h.emplace_back("x-mailer", VERSION);
   if (!find_header(h, "message-id")) h.emplace_back("message-id", message_id());
-  if (auto* v = find_header(h, "mime-version")) *v = "1.0";  // LuaSocket: not overridable
-  else h.emplace_back("mime-version", "1.0");
+  if (auto* v = find_header(h, "mime-version"))
+    *v = "1.0";  // LuaSocket: not overridable
+  else
+    h.emplace_back("mime-version", "1.0");
   layout out;
   if (auto ok = out.add(msg); !ok) return ltn12::source::error(ok.error());
   return out.finish();
@@ -172,7 +183,8 @@ part attachment(std::string filename, std::string type, ltn12::source data) {
   // older name= parameter, which is what readers that predate RFC 2231 show.
   bool plain = is_ascii(filename);
   std::string name = plain ? quoted(filename) : quoted(encoded_words(filename));
-  std::string disposition = plain ? "filename=" + quoted(filename) : "filename*=" + extended_parameter(filename);
+  std::string disposition =
+      plain ? "filename=" + quoted(filename) : "filename*=" + extended_parameter(filename);
   return part{
       .headers = {{"content-type", type + "; name=" + name},
                   {"content-disposition", "attachment; " + disposition},
@@ -188,9 +200,11 @@ part attachment(std::string filename, std::string type, std::string data) {
 
 part quoted_printable(std::string type, std::string text) {
   return part{
-      .headers = {{"content-type", std::move(type)}, {"content-transfer-encoding", "quoted-printable"}},
-      .body = ltn12::source::chain(ltn12::source::string(std::move(text)), mime::normalize(),
-                                   mime::encode("quoted-printable"), mime::wrap("quoted-printable")),
+      .headers = {{"content-type", std::move(type)},
+                  {"content-transfer-encoding", "quoted-printable"}},
+      .body =
+          ltn12::source::chain(ltn12::source::string(std::move(text)), mime::normalize(),
+                               mime::encode("quoted-printable"), mime::wrap("quoted-printable")),
       .zone = std::nullopt,
   };
 }

@@ -18,13 +18,15 @@ struct smtp_category_impl : std::error_category {
   std::string message(int) const override { return "not supported by the server"; }
 };
 
-error not_supported(std::string what) { return error(make_error_code(errc::not_supported), std::move(what)); }
+error not_supported(std::string what) {
+  return error(make_error_code(errc::not_supported), std::move(what));
+}
 
 std::string b64(std::string_view s) { return mime::b64(s).out.value_or(""); }
 
 class session {
  public:
-  explicit session(const params& p) : p_(p) { 
+  explicit session(const params& p) : p_(p) {
     where_.host = p.server;
     where_.port = p.port;
   }
@@ -69,7 +71,8 @@ class session {
     where_.phase = "TLS";
     tls_params settings = p_.tls_settings.value_or(tls_params{});
     if (settings.mode.empty()) settings.mode = "client";
-    return conn_->getcontrol().handshake(ssl_params{.wrap = std::move(settings), .sni = std::nullopt});
+    return conn_->getcontrol().handshake(
+        ssl_params{.wrap = std::move(settings), .sni = std::nullopt});
   }
 
   // Sends `cmd arg` and checks the reply; phase names the step for failure reports.

@@ -67,8 +67,7 @@ struct lock::state {
   }
 };
 
-lock::lock(std::optional<double> timeout, bool not_reentrant)
-    : s_(std::make_shared<state>()) {
+lock::lock(std::optional<double> timeout, bool not_reentrant) : s_(std::make_shared<state>()) {
   s_->timeout = timeout ? detail::checked_timeout(
                               *timeout,
                               "expected timeout (1st argument) to be a number greater than or "

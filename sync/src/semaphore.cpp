@@ -25,9 +25,9 @@ waiter& waiter_of(std::uintptr_t tag) noexcept { return *reinterpret_cast<waiter
 
 void check_amount(std::int64_t n, const char* what) {
   if (n < 0) {
-    throw std::invalid_argument(std::string("expected ") + what +
-                                " to be a number greater than or equal to 0, got: " +
-                                std::to_string(n));
+    throw std::invalid_argument(
+        std::string("expected ") + what +
+        " to be a number greater than or equal to 0, got: " + std::to_string(n));
   }
 }
 
@@ -72,8 +72,9 @@ semaphore::semaphore(std::int64_t max, std::int64_t start, std::optional<double>
         std::to_string(max));
   }
   if (start < 0 || start > max) {
-    throw std::invalid_argument("expected start (2nd argument) to be a number from 0 to max, got: " +
-                                std::to_string(start));
+    throw std::invalid_argument(
+        "expected start (2nd argument) to be a number from 0 to max, got: " +
+        std::to_string(start));
   }
   s_->max = max;
   s_->count = start;

@@ -1,9 +1,9 @@
 #include <copas/sync/affinity.hpp>
 #include <copas/sync/timer.hpp>
 
+#include <copas/core/ledger.hpp>
 #include <copas/core/pause.hpp>
 #include <copas/core/thread.hpp>
-#include <copas/core/ledger.hpp>
 #include <copas/core/wait.hpp>
 
 #include <atomic>

@@ -234,7 +234,11 @@ TEST(FiberFuture, F11_CancelACompletedTaskReturnsFalse) {
 TEST(FiberFuture, F12_AddnamedthreadNamesTheTaskFiber) {
   copas::loop([] {
     auto f = copas::future::addnamedthread(
-        "test-task", [](int a, int b) { return std::tuple{copas::getthreadname(), a + b}; }, 2, 3);
+        "test-task",
+        [](int a, int b) {
+          return std::tuple{copas::getthreadname(), a + b};
+        },
+        2, 3);
     auto r = f.get();
     ASSERT_TRUE(r);
     EXPECT_EQ(*r, std::make_tuple(std::string("test-task"), 5));

@@ -72,7 +72,8 @@ TEST(AsyncGroupCancel, WithTimeoutEndsTheWaitWithTimeoutAndStopsTheTask) {
   auto stopped = std::make_shared<std::atomic<bool>>(false);
   copas::loop([&] {
     auto start = std::chrono::steady_clock::now();
-    auto r = copas::with_timeout(0.1, [&] { return async::addthread(until_stopped(stopped)).get(); });
+    auto r =
+        copas::with_timeout(0.1, [&] { return async::addthread(until_stopped(stopped)).get(); });
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message(), "timeout");
     EXPECT_GE(since(start), 0.1);

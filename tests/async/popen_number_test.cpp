@@ -160,11 +160,23 @@ TEST(AsyncPopenNumber, WriteModeRefusesToReadANumber) {
 
 TEST(AsyncPopenNumber, AgreesWithLuaItselfOnTheSameInput) {
   // The real peer: Lua 5.4 reading the same bytes from its standard input.
-  if (::access("/usr/bin/lua5.4", X_OK) != 0) GTEST_FAIL() << "/usr/bin/lua5.4 missing: scripts/setup.sh installs it";
+  if (::access("/usr/bin/lua5.4", X_OK) != 0)
+    GTEST_FAIL() << "/usr/bin/lua5.4 missing: scripts/setup.sh installs it";
   const char* const inputs[] = {
-      "  42 apples",  "-x",           "1e+z",   "0xg",   "0x1F 1.5 -7 +3 1e3 0x1p4 .5 5. 0xA.8",
-      "007 inf nan",  "1E5 0X1P-2 3", "- 5",    "+.e1",  "9223372036854775807 9223372036854775808",
-      "0xffffffffffffffff -0x1",       "12.5.6", "1..2",  "\t\n 0x.8p1 2e-3x",
+      "  42 apples",
+      "-x",
+      "1e+z",
+      "0xg",
+      "0x1F 1.5 -7 +3 1e3 0x1p4 .5 5. 0xA.8",
+      "007 inf nan",
+      "1E5 0X1P-2 3",
+      "- 5",
+      "+.e1",
+      "9223372036854775807 9223372036854775808",
+      "0xffffffffffffffff -0x1",
+      "12.5.6",
+      "1..2",
+      "\t\n 0x.8p1 2e-3x",
   };
   const std::string lua_reader =
       "lua5.4 -e 'while true do local v = io.read(\"n\"); if v == nil then break end; "

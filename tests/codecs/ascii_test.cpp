@@ -11,7 +11,8 @@ namespace {
 TEST(Ascii, FoldsOnlyAsciiLetters) {
   EXPECT_EQ(copas::ascii::lower("Content-MD5: X_1"), "content-md5: x_1");
   EXPECT_EQ(copas::ascii::upper("ehlo mail.example"), "EHLO MAIL.EXAMPLE");
-  EXPECT_EQ(copas::ascii::lower("\xC3\x89t\xC3\xA9"), "\xC3\x89t\xC3\xA9");  // UTF-8 bytes untouched
+  EXPECT_EQ(copas::ascii::lower("\xC3\x89t\xC3\xA9"),
+            "\xC3\x89t\xC3\xA9");  // UTF-8 bytes untouched
   EXPECT_EQ(copas::ascii::lower('@'), '@');
   EXPECT_EQ(copas::ascii::lower('['), '[');
   EXPECT_EQ(copas::ascii::upper('`'), '`');

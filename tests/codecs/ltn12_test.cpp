@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -33,7 +33,8 @@ class checked_filter {
 
   chunk operator()(chunk c) {
     if (!c) {
-      if (last_in_ && !last_in_->empty() && last_out_ != "") ADD_FAILURE() << "nil chunk following data chunk";
+      if (last_in_ && !last_in_->empty() && last_out_ != "")
+        ADD_FAILURE() << "nil chunk following data chunk";
       if (!last_out_) ADD_FAILURE() << "extra nil chunk";
     } else if (c->empty()) {
       if (last_out_ == "") ADD_FAILURE() << "extra \"\" chunk";
@@ -151,7 +152,8 @@ TEST(Ltn12Test, SourceTable) {
 TEST(Ltn12Test, SourceChainWithSplit) {
   std::vector<std::string> t;
   auto f = split(5);
-  EXPECT_TRUE(ltn12::pump::all(ltn12::source::chain(ltn12::source::string(s90), f.f), ltn12::sink::table(t)));
+  EXPECT_TRUE(ltn12::pump::all(ltn12::source::chain(ltn12::source::string(s90), f.f),
+                               ltn12::sink::table(t)));
   EXPECT_EQ(join(t), s90);
   EXPECT_TRUE(f.state->finished());
 }
@@ -188,7 +190,8 @@ TEST(Ltn12Test, FilterChainInSinkChain) {
 TEST(Ltn12Test, FilterChainOfFiveInSinkChain) {
   std::vector<std::string> t;
   probe p[] = {split(5), merge(13), split(7), merge(11), split(10)};
-  auto snk = ltn12::sink::chain(ltn12::filter::chain(p[0].f, p[1].f, p[2].f, p[3].f, p[4].f), ltn12::sink::table(t));
+  auto snk = ltn12::sink::chain(ltn12::filter::chain(p[0].f, p[1].f, p[2].f, p[3].f, p[4].f),
+                                ltn12::sink::table(t));
   EXPECT_TRUE(ltn12::pump::all(ltn12::source::string(s90), snk));
   EXPECT_EQ(join(t), s90);
   for (auto& x : p) EXPECT_TRUE(x.state->finished());
@@ -208,7 +211,8 @@ TEST(Ltn12Test, FilterChainInSourceChain) {
 TEST(Ltn12Test, FilterChainOfFiveInSourceChain) {
   std::vector<std::string> t;
   probe p[] = {split(5), merge(13), split(7), merge(11), split(10)};
-  auto src = ltn12::source::chain(ltn12::source::string(s90), p[0].f, p[1].f, p[2].f, p[3].f, p[4].f);
+  auto src =
+      ltn12::source::chain(ltn12::source::string(s90), p[0].f, p[1].f, p[2].f, p[3].f, p[4].f);
   EXPECT_TRUE(ltn12::pump::all(src, ltn12::sink::table(t)));
   EXPECT_EQ(join(t), s90);
   for (auto& x : p) EXPECT_TRUE(x.state->finished());
@@ -218,7 +222,8 @@ TEST(Ltn12Test, SinkChainWithSeveralFiltersThenSink) {
   std::vector<std::string> t;
   auto f = split(4);
   auto g = merge(9);
-  EXPECT_TRUE(ltn12::pump::all(ltn12::source::string(s90), ltn12::sink::chain(f.f, g.f, ltn12::sink::table(t))));
+  EXPECT_TRUE(ltn12::pump::all(ltn12::source::string(s90),
+                               ltn12::sink::chain(f.f, g.f, ltn12::sink::table(t))));
   EXPECT_EQ(join(t), s90);
   EXPECT_TRUE(f.state->finished());
   EXPECT_TRUE(g.state->finished());
@@ -247,15 +252,17 @@ TEST(Ltn12Source, EmptyAndError) {
 
 TEST(Ltn12Source, CatStopsAtFirstError) {
   std::vector<std::string> t;
-  EXPECT_TRUE(ltn12::pump::all(
-      ltn12::source::cat({ltn12::source::string("ab"), ltn12::source::empty(), ltn12::source::string("cd")}),
-      ltn12::sink::table(t)));
+  EXPECT_TRUE(
+      ltn12::pump::all(ltn12::source::cat({ltn12::source::string("ab"), ltn12::source::empty(),
+                                           ltn12::source::string("cd")}),
+                       ltn12::sink::table(t)));
   EXPECT_EQ(join(t), "abcd");
   t.clear();
-  auto r = ltn12::pump::all(
-      ltn12::source::cat({ltn12::source::string("ab"), ltn12::source::error(copas::error(copas::errc::timeout)),
-                          ltn12::source::string("cd")}),
-      ltn12::sink::table(t));
+  auto r =
+      ltn12::pump::all(ltn12::source::cat({ltn12::source::string("ab"),
+                                           ltn12::source::error(copas::error(copas::errc::timeout)),
+                                           ltn12::source::string("cd")}),
+                       ltn12::sink::table(t));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), copas::errc::timeout);
   EXPECT_EQ(join(t), "ab");
@@ -297,7 +304,8 @@ TEST(Ltn12Source, ChainProtocolErrors) {
     EXPECT_STREQ(e.what(), "source is empty!");
   }
   // A filter that ends the stream while data still comes.
-  auto quits = ltn12::source::chain(ltn12::source::string("x"), [](chunk) -> chunk { return std::nullopt; });
+  auto quits =
+      ltn12::source::chain(ltn12::source::string("x"), [](chunk) -> chunk { return std::nullopt; });
   try {
     (void)quits();
     FAIL() << "no exception";
@@ -318,12 +326,14 @@ TEST(Ltn12Source, ChainProtocolErrors) {
     EXPECT_STREQ(e.what(), "filter returned \"\"");
   }
   // ... and straight away (LuaSocket loops forever re-reading the ended source).
-  auto never = ltn12::source::chain(ltn12::source::string("x"), [](chunk) -> chunk { return std::string(); });
+  auto never = ltn12::source::chain(ltn12::source::string("x"),
+                                    [](chunk) -> chunk { return std::string(); });
   EXPECT_THROW((void)never(), std::logic_error);
 }
 
 TEST(Ltn12Source, ChainPassesTheSourceError) {
-  auto src = ltn12::source::chain(ltn12::source::error(copas::error(copas::errc::closed)), doubler());
+  auto src =
+      ltn12::source::chain(ltn12::source::error(copas::error(copas::errc::closed)), doubler());
   auto r = src();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), copas::error(copas::errc::closed).message());
@@ -355,17 +365,19 @@ TEST(Ltn12Filter, CycleKeepsTheContext) {
 
 TEST(Ltn12Sink, NullAndError) {
   EXPECT_TRUE(ltn12::pump::all(ltn12::source::string("data"), ltn12::sink::null()));
-  auto r = ltn12::pump::all(ltn12::source::string("data"), ltn12::sink::error(copas::error(copas::errc::closed)));
+  auto r = ltn12::pump::all(ltn12::source::string("data"),
+                            ltn12::sink::error(copas::error(copas::errc::closed)));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), copas::errc::closed);
 }
 
 TEST(Ltn12Sink, ChainIgnoresEmptyChunks) {
   int calls = 0;
-  auto counting = ltn12::sink([&calls](chunk, const std::optional<copas::error>&) -> copas::result<void> {
-    ++calls;
-    return {};
-  });
+  auto counting =
+      ltn12::sink([&calls](chunk, const std::optional<copas::error>&) -> copas::result<void> {
+        ++calls;
+        return {};
+      });
   auto snk = ltn12::sink::chain(doubler(), counting);
   EXPECT_TRUE(snk(std::string(), std::nullopt));
   EXPECT_EQ(calls, 0);
@@ -374,13 +386,14 @@ TEST(Ltn12Sink, ChainIgnoresEmptyChunks) {
 TEST(Ltn12Sink, EndMarkCarriesTheSourceError) {
   std::optional<copas::error> seen;
   bool got_end = false;
-  auto snk = ltn12::sink([&](chunk c, const std::optional<copas::error>& err) -> copas::result<void> {
-    if (!c) {
-      got_end = true;
-      seen = err;
-    }
-    return {};
-  });
+  auto snk =
+      ltn12::sink([&](chunk c, const std::optional<copas::error>& err) -> copas::result<void> {
+        if (!c) {
+          got_end = true;
+          seen = err;
+        }
+        return {};
+      });
   auto r = ltn12::pump::all(ltn12::source::error(copas::error(copas::errc::timeout)), snk);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), copas::errc::timeout);
@@ -391,11 +404,13 @@ TEST(Ltn12Sink, EndMarkCarriesTheSourceError) {
 
 TEST(Ltn12Sink, SimplifySwitchesToTheHandedOverSink) {
   std::vector<std::string> t;
-  auto fancy = ltn12::fancy_sink([&t](chunk c, const std::optional<copas::error>&) -> copas::result<ltn12::sink> {
-    if (c) t.push_back("fancy:" + *c);
-    return ltn12::sink::table(t);
-  });
-  EXPECT_TRUE(ltn12::pump::all(ltn12::source::table({"a", "b", "c"}), ltn12::sink::simplify(fancy)));
+  auto fancy = ltn12::fancy_sink(
+      [&t](chunk c, const std::optional<copas::error>&) -> copas::result<ltn12::sink> {
+        if (c) t.push_back("fancy:" + *c);
+        return ltn12::sink::table(t);
+      });
+  EXPECT_TRUE(
+      ltn12::pump::all(ltn12::source::table({"a", "b", "c"}), ltn12::sink::simplify(fancy)));
   EXPECT_EQ(t, (std::vector<std::string>{"fancy:a", "b", "c"}));
 }
 
@@ -406,7 +421,8 @@ TEST(Ltn12File, RoundTripThroughFiles) {
   ASSERT_NE(out, nullptr);
   const int fd = dup(fileno(out));  // tmpfile() has no name: keep a way back to its contents
   ASSERT_GE(fd, 0);
-  EXPECT_TRUE(ltn12::pump::all(ltn12::source::string(data), ltn12::sink::file(out)));  // closes `out`
+  EXPECT_TRUE(
+      ltn12::pump::all(ltn12::source::string(data), ltn12::sink::file(out)));  // closes `out`
   ASSERT_EQ(lseek(fd, 0, SEEK_SET), 0);
   auto src = ltn12::source::file(fdopen(fd, "rb"));
   EXPECT_EQ(src().value(), chunk(data.substr(0, ltn12::BLOCKSIZE)));
@@ -434,7 +450,8 @@ TEST(Ltn12Pump, StepReportsEachOutcome) {
   auto r = ltn12::pump::step(ltn12::source::error(copas::error(copas::errc::closed)), snk);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), copas::errc::closed);
-  r = ltn12::pump::step(ltn12::source::string("x"), ltn12::sink::error(copas::error(copas::errc::timeout)));
+  r = ltn12::pump::step(ltn12::source::string("x"),
+                        ltn12::sink::error(copas::error(copas::errc::timeout)));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), copas::errc::timeout);
 }
@@ -446,7 +463,8 @@ TEST(Ltn12Pump, AllWithCustomStepAndMissingArguments) {
     ++steps;
     return ltn12::pump::step(s, k);
   };
-  EXPECT_TRUE(ltn12::pump::all(ltn12::source::string(std::string(5000, 'q')), ltn12::sink::table(t), counting));
+  EXPECT_TRUE(ltn12::pump::all(ltn12::source::string(std::string(5000, 'q')), ltn12::sink::table(t),
+                               counting));
   EXPECT_EQ(steps, 4);  // three blocks, then the end
   EXPECT_THROW((void)ltn12::pump::all(ltn12::source(), ltn12::sink::null()), std::invalid_argument);
 }

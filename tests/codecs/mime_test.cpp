@@ -27,7 +27,8 @@ std::string join(const std::vector<std::string>& parts) {
 template <class... Filters>
 std::string through_chunks(const std::string& in, std::size_t chunk_size, Filters... f) {
   std::vector<std::string> pieces;
-  for (std::size_t i = 0; i < in.size(); i += chunk_size) pieces.push_back(in.substr(i, chunk_size));
+  for (std::size_t i = 0; i < in.size(); i += chunk_size)
+    pieces.push_back(in.substr(i, chunk_size));
   std::vector<std::string> out;
   auto src = ltn12::source::chain(ltn12::source::table(pieces), std::move(f)...);
   EXPECT_TRUE(ltn12::pump::all(src, ltn12::sink::table(out)));
@@ -54,12 +55,148 @@ std::string all_bytes() {
 }
 
 // Goldens produced by LuaSocket 3.1.0 (mime.normalize / encode / wrap / stuff chains).
-const std::string text = "Ol\xe1" ", mundo! Cora\xe7" "\xe3" "o = cora\xe7" "\xe3" "o.\x0d" "\x0a" "linha com espa\xe7" "o no fim \x0d" "\x0a" "tab no fim\x09" "\x0d" "\x0a" "crazy\x0d" "mac\x0a" "unix\x0a" "\x0d" "lfcr\x0d" "\x0a" "\x0d" "\x0a" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy==\x0d" "\x0a" ".dot\x0d" "\x0a" "";
-const std::string qp_text = "Ol=E1, mundo! Cora=E7=E3o =3D cora=E7=E3o.\x0d" "\x0a" "linha com espa=E7o no fim=20\x0d" "\x0a" "tab no fim=09\x0d" "\x0a" "crazy\x0d" "\x0a" "mac\x0d" "\x0a" "unix\x0d" "\x0a" "lfcr\x0d" "\x0a" "\x0d" "\x0a" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\x0d" "\x0a" "xxxxx=3Dyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy=\x0d" "\x0a" "yyyyyyy=3D=3D\x0d" "\x0a" ".dot\x0d" "\x0a" "";
-const std::string qp_binary = "Ol=E1, mundo! Cora=E7=E3o =3D cora=E7=E3o.=0D=0Alinha com espa=E7o no fim=\x0d" "\x0a" "=20=0D=0Atab no fim=09=0D=0Acrazy=0Dmac=0Aunix=0A=0Dlfcr=0D=0A=0D=0Axxxxxxx=\x0d" "\x0a" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\x0d" "\x0a" "=3Dyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy=\x0d" "\x0a" "yy=3D=3D=0D=0A.dot=0D=0A=\x0d" "\x0a" "";
-const std::string b64_wrapped = "T2zhLCBtdW5kbyEgQ29yYefjbyA9IG\x0d" "\x0a" "NvcmHn428uDQpsaW5oYSBjb20gZXNw\x0d" "\x0a" "YedvIG5vIGZpbSANCnRhYiBubyBmaW\x0d" "\x0a" "0JDQpjcmF6eQ1tYWMKdW5peAoNbGZj\x0d" "\x0a" "cg0KDQp4eHh4eHh4eHh4eHh4eHh4eH\x0d" "\x0a" "h4eHh4eHh4eHh4eHh4eHh4eHh4eHh4\x0d" "\x0a" "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eH\x0d" "\x0a" "h4eHh4eHh4eHh4eHh4eHh4eD15eXl5\x0d" "\x0a" "eXl5eXl5eXl5eXl5eXl5eXl5eXl5eX\x0d" "\x0a" "l5eXl5eXl5eXl5eXl5eXl5eXl5eXl5\x0d" "\x0a" "eXl5eXl5eXl5eXl5eXl5eXl5eXl5eX\x0d" "\x0a" "l5eT09DQouZG90DQo=\x0d" "\x0a" "";
-const std::string normalized = "Ol\xe1" ", mundo! Cora\xe7" "\xe3" "o = cora\xe7" "\xe3" "o.\x0a" "linha com espa\xe7" "o no fim \x0a" "tab no fim\x09" "\x0a" "crazy\x0a" "mac\x0a" "unix\x0a" "lfcr\x0a" "\x0a" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy==\x0a" ".dot\x0a" "";
-const std::string stuffed = "Ol\xe1" ", mundo! Cora\xe7" "\xe3" "o = cora\xe7" "\xe3" "o.\x0d" "\x0a" "linha com espa\xe7" "o no fim \x0d" "\x0a" "tab no fim\x09" "\x0d" "\x0a" "crazy\x0d" "\x0a" "mac\x0d" "\x0a" "unix\x0d" "\x0a" "lfcr\x0d" "\x0a" "\x0d" "\x0a" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy==\x0d" "\x0a" "..dot\x0d" "\x0a" "";
+const std::string text =
+    "Ol\xe1"
+    ", mundo! Cora\xe7"
+    "\xe3"
+    "o = cora\xe7"
+    "\xe3"
+    "o.\x0d"
+    "\x0a"
+    "linha com espa\xe7"
+    "o no fim \x0d"
+    "\x0a"
+    "tab no fim\x09"
+    "\x0d"
+    "\x0a"
+    "crazy\x0d"
+    "mac\x0a"
+    "unix\x0a"
+    "\x0d"
+    "lfcr\x0d"
+    "\x0a"
+    "\x0d"
+    "\x0a"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
+    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy==\x0d"
+    "\x0a"
+    ".dot\x0d"
+    "\x0a"
+    "";
+const std::string qp_text =
+    "Ol=E1, mundo! Cora=E7=E3o =3D cora=E7=E3o.\x0d"
+    "\x0a"
+    "linha com espa=E7o no fim=20\x0d"
+    "\x0a"
+    "tab no fim=09\x0d"
+    "\x0a"
+    "crazy\x0d"
+    "\x0a"
+    "mac\x0d"
+    "\x0a"
+    "unix\x0d"
+    "\x0a"
+    "lfcr\x0d"
+    "\x0a"
+    "\x0d"
+    "\x0a"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\x0d"
+    "\x0a"
+    "xxxxx=3Dyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy=\x0d"
+    "\x0a"
+    "yyyyyyy=3D=3D\x0d"
+    "\x0a"
+    ".dot\x0d"
+    "\x0a"
+    "";
+const std::string qp_binary =
+    "Ol=E1, mundo! Cora=E7=E3o =3D cora=E7=E3o.=0D=0Alinha com espa=E7o no fim=\x0d"
+    "\x0a"
+    "=20=0D=0Atab no fim=09=0D=0Acrazy=0Dmac=0Aunix=0A=0Dlfcr=0D=0A=0D=0Axxxxxxx=\x0d"
+    "\x0a"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\x0d"
+    "\x0a"
+    "=3Dyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy=\x0d"
+    "\x0a"
+    "yy=3D=3D=0D=0A.dot=0D=0A=\x0d"
+    "\x0a"
+    "";
+const std::string b64_wrapped =
+    "T2zhLCBtdW5kbyEgQ29yYefjbyA9IG\x0d"
+    "\x0a"
+    "NvcmHn428uDQpsaW5oYSBjb20gZXNw\x0d"
+    "\x0a"
+    "YedvIG5vIGZpbSANCnRhYiBubyBmaW\x0d"
+    "\x0a"
+    "0JDQpjcmF6eQ1tYWMKdW5peAoNbGZj\x0d"
+    "\x0a"
+    "cg0KDQp4eHh4eHh4eHh4eHh4eHh4eH\x0d"
+    "\x0a"
+    "h4eHh4eHh4eHh4eHh4eHh4eHh4eHh4\x0d"
+    "\x0a"
+    "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eH\x0d"
+    "\x0a"
+    "h4eHh4eHh4eHh4eHh4eHh4eD15eXl5\x0d"
+    "\x0a"
+    "eXl5eXl5eXl5eXl5eXl5eXl5eXl5eX\x0d"
+    "\x0a"
+    "l5eXl5eXl5eXl5eXl5eXl5eXl5eXl5\x0d"
+    "\x0a"
+    "eXl5eXl5eXl5eXl5eXl5eXl5eXl5eX\x0d"
+    "\x0a"
+    "l5eT09DQouZG90DQo=\x0d"
+    "\x0a"
+    "";
+const std::string normalized =
+    "Ol\xe1"
+    ", mundo! Cora\xe7"
+    "\xe3"
+    "o = cora\xe7"
+    "\xe3"
+    "o.\x0a"
+    "linha com espa\xe7"
+    "o no fim \x0a"
+    "tab no fim\x09"
+    "\x0a"
+    "crazy\x0a"
+    "mac\x0a"
+    "unix\x0a"
+    "lfcr\x0a"
+    "\x0a"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
+    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy==\x0a"
+    ".dot\x0a"
+    "";
+const std::string stuffed =
+    "Ol\xe1"
+    ", mundo! Cora\xe7"
+    "\xe3"
+    "o = cora\xe7"
+    "\xe3"
+    "o.\x0d"
+    "\x0a"
+    "linha com espa\xe7"
+    "o no fim \x0d"
+    "\x0a"
+    "tab no fim\x09"
+    "\x0d"
+    "\x0a"
+    "crazy\x0d"
+    "\x0a"
+    "mac\x0d"
+    "\x0a"
+    "unix\x0d"
+    "\x0a"
+    "lfcr\x0d"
+    "\x0a"
+    "\x0d"
+    "\x0a"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
+    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy==\x0d"
+    "\x0a"
+    "..dot\x0d"
+    "\x0a"
+    "";
 
 }  // namespace
 
@@ -70,7 +207,8 @@ TEST(MimeLowLevel, B64Examples) {
   EXPECT_EQ(r.out, opt("YWJj"));
   EXPECT_EQ(r.ctx, opt("de"));
   EXPECT_EQ(mime::b64(std::nullopt).out, std::nullopt);
-  // mimetest.lua's edge cases: b64("","") == "","";  b64(nil,"x") == nil,nil;  b64("",nil) == nil,nil
+  // mimetest.lua's edge cases: b64("","") == "","";  b64(nil,"x") == nil,nil;  b64("",nil) ==
+  // nil,nil
   r = mime::b64("", "");
   EXPECT_EQ(r.out, opt(""));
   EXPECT_EQ(r.ctx, opt(""));
@@ -83,8 +221,9 @@ TEST(MimeLowLevel, B64Examples) {
 }
 
 TEST(MimeLowLevel, B64Padding) {
-  const char* want[] = {"YQ==", "YWI=", "YWJj", "YWJjZA==", "YWJjZGU=", "YWJjZGVm", "YWJjZGVmZw==", "YWJjZGVmZ2g=",
-                        "YWJjZGVmZ2hp", "YWJjZGVmZ2hpag=="};
+  const char* want[] = {
+      "YQ==",     "YWI=",         "YWJj",         "YWJjZA==",     "YWJjZGU=",
+      "YWJjZGVm", "YWJjZGVmZw==", "YWJjZGVmZ2g=", "YWJjZGVmZ2hp", "YWJjZGVmZ2hpag=="};
   const std::string letters = "abcdefghij";
   for (std::size_t n = 1; n <= letters.size(); ++n) {
     EXPECT_EQ(mime::b64(letters.substr(0, n)).out, opt(want[n - 1])) << n;
@@ -192,9 +331,12 @@ TEST(MimeLowLevel, Dot) {
 }
 
 TEST(MimeFilters, GoldenChainsFromLuaSocket) {
-  EXPECT_EQ(through(text, mime::normalize(), mime::encode("quoted-printable"), mime::wrap("quoted-printable")),
+  EXPECT_EQ(through(text, mime::normalize(), mime::encode("quoted-printable"),
+                    mime::wrap("quoted-printable")),
             qp_text);
-  EXPECT_EQ(through(text, mime::encode("quoted-printable", "binary"), mime::wrap("quoted-printable")), qp_binary);
+  EXPECT_EQ(
+      through(text, mime::encode("quoted-printable", "binary"), mime::wrap("quoted-printable")),
+      qp_binary);
   EXPECT_EQ(through(text, mime::encode("base64"), mime::wrap("base64", 30)), b64_wrapped);
   EXPECT_EQ(through(text, mime::normalize("\n")), normalized);
   EXPECT_EQ(through(text, mime::normalize(), mime::stuff()), stuffed);
@@ -207,10 +349,12 @@ TEST(MimeFilters, ChunkBoundariesDoNotMatter) {
               through(data, mime::encode("base64"), mime::wrap(59)))
         << size;
     EXPECT_EQ(through_chunks(data, size, mime::normalize(), mime::encode("quoted-printable"),
-                      mime::wrap("quoted-printable")),
-              through(data, mime::normalize(), mime::encode("quoted-printable"), mime::wrap("quoted-printable")))
+                             mime::wrap("quoted-printable")),
+              through(data, mime::normalize(), mime::encode("quoted-printable"),
+                      mime::wrap("quoted-printable")))
         << size;
-    EXPECT_EQ(through_chunks(text, size, mime::normalize(), mime::encode("quoted-printable"), mime::wrap("quoted-printable")),
+    EXPECT_EQ(through_chunks(text, size, mime::normalize(), mime::encode("quoted-printable"),
+                             mime::wrap("quoted-printable")),
               qp_text)
         << size;
     EXPECT_EQ(through_chunks(text, size, mime::normalize(), mime::stuff()), stuffed) << size;
@@ -222,7 +366,8 @@ TEST(MimeFilters, Base64WrappedRoundTripsRandomBinary) {
   for (int length : {27, 30, 59, 76}) {
     const std::string encoded = through(data, mime::encode("base64"), mime::wrap("base64", length));
     std::size_t start = 0;
-    for (auto end = encoded.find("\r\n"); end != std::string::npos; end = encoded.find("\r\n", start)) {
+    for (auto end = encoded.find("\r\n"); end != std::string::npos;
+         end = encoded.find("\r\n", start)) {
       EXPECT_LE(end - start, static_cast<std::size_t>(length));
       start = end + 2;
     }
@@ -232,18 +377,21 @@ TEST(MimeFilters, Base64WrappedRoundTripsRandomBinary) {
 
 TEST(MimeFilters, IdentityChainQpB64) {
   const std::string data = text + random_bytes(3000, 2);
-  EXPECT_EQ(through_chunks(data, 17, mime::encode("quoted-printable", "binary"), mime::encode("base64"),
-                    mime::decode("base64"), mime::decode("quoted-printable")),
-            data);
+  EXPECT_EQ(
+      through_chunks(data, 17, mime::encode("quoted-printable", "binary"), mime::encode("base64"),
+                     mime::decode("base64"), mime::decode("quoted-printable")),
+      data);
 }
 
 TEST(MimeFilters, QuotedPrintableRoundTripsAllBytes) {
   std::string data;
   for (int i = 0; i < 4; ++i) data += all_bytes();
   // Binary mode: every byte survives, lines stay within 76 columns.
-  const std::string encoded = through(data, mime::encode("quoted-printable", "binary"), mime::wrap("quoted-printable"));
+  const std::string encoded =
+      through(data, mime::encode("quoted-printable", "binary"), mime::wrap("quoted-printable"));
   std::size_t start = 0;
-  for (auto end = encoded.find("\r\n"); end != std::string::npos; end = encoded.find("\r\n", start)) {
+  for (auto end = encoded.find("\r\n"); end != std::string::npos;
+       end = encoded.find("\r\n", start)) {
     EXPECT_LE(end - start, 76u);
     start = end + 2;
   }
@@ -253,7 +401,8 @@ TEST(MimeFilters, QuotedPrintableRoundTripsAllBytes) {
 TEST(MimeFilters, QuotedPrintableTextKeepsLineBreaksAndTrailingBlanks) {
   // mimetest.lua: spaces and tabs at line ends, long blank lines, normalized line ends.
   std::string data = std::string(256, ' ') + "\r\n" + std::string(256, '\t') + "\r\nend \t\r\n";
-  const std::string encoded = through(data, mime::encode("quoted-printable"), mime::wrap("quoted-printable"));
+  const std::string encoded =
+      through(data, mime::encode("quoted-printable"), mime::wrap("quoted-printable"));
   EXPECT_EQ(through(encoded, mime::decode("quoted-printable")), data);
   EXPECT_NE(encoded.find("=20\r\n"), std::string::npos);
   EXPECT_NE(encoded.find("=09\r\n"), std::string::npos);

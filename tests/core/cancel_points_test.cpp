@@ -4,9 +4,9 @@
 // with its destructors run; wait() comes back within a round of the last one ending.
 #include <copas/copas.hpp>
 
+#include "../net/tls_certs.hpp"
 #include "fake_dns_server.hpp"
 #include "fd_count.hpp"
-#include "../net/tls_certs.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -88,25 +88,29 @@ class CancelPoints : public ::testing::Test {
 
 TEST_F(CancelPoints, SocketReceive) {
   copas::socket server, client;
-  expect_cancel_unwinds([&] {
-    server = silent_peer();
-    client = copas::tcp();
-    client.connect("127.0.0.1", port_of(server)).value();
-    (void)client.receive(copas::line);
-  }, any_reading);
+  expect_cancel_unwinds(
+      [&] {
+        server = silent_peer();
+        client = copas::tcp();
+        client.connect("127.0.0.1", port_of(server)).value();
+        (void)client.receive(copas::line);
+      },
+      any_reading);
   client.close();
   server.close();
 }
 
 TEST_F(CancelPoints, SocketSend) {
   copas::socket server, client;
-  expect_cancel_unwinds([&] {
-    server = silent_peer();
-    client = copas::tcp();
-    client.connect("127.0.0.1", port_of(server)).value();
-    std::string big(64 << 20, 'x');  // far more than both kernel buffers hold
-    (void)client.send(big);
-  }, any_writing);
+  expect_cancel_unwinds(
+      [&] {
+        server = silent_peer();
+        client = copas::tcp();
+        client.connect("127.0.0.1", port_of(server)).value();
+        std::string big(64 << 20, 'x');  // far more than both kernel buffers hold
+        (void)client.send(big);
+      },
+      any_writing);
   client.close();
   server.close();
 }
@@ -115,60 +119,68 @@ TEST_F(CancelPoints, SocketConnect) {
   // A listener whose accept queue is full drops further SYNs: a connect then waits.
   copas::socket server;
   std::vector<copas::socket> fillers;
-  expect_cancel_unwinds([&] {
-    server = copas::bind("127.0.0.1", 0, 0).value();
-    for (int i = 0; i < 64; ++i) {
-      auto c = copas::tcp();
-      c.settimeout(0.2);
-      bool connected = static_cast<bool>(c.connect("127.0.0.1", port_of(server)));
-      fillers.push_back(std::move(c));
-      if (!connected) break;
-    }
-    auto c = copas::tcp();
-    (void)c.connect("127.0.0.1", port_of(server));
-  }, any_writing);
+  expect_cancel_unwinds(
+      [&] {
+        server = copas::bind("127.0.0.1", 0, 0).value();
+        for (int i = 0; i < 64; ++i) {
+          auto c = copas::tcp();
+          c.settimeout(0.2);
+          bool connected = static_cast<bool>(c.connect("127.0.0.1", port_of(server)));
+          fillers.push_back(std::move(c));
+          if (!connected) break;
+        }
+        auto c = copas::tcp();
+        (void)c.connect("127.0.0.1", port_of(server));
+      },
+      any_writing);
   for (auto& f : fillers) f.close();
   server.close();
 }
 
 TEST_F(CancelPoints, Dns) {
   copas::socket ns;
-  expect_cancel_unwinds([&] {
-    ns = copas::test::fake_dns({.silent = {"silent.test"}});
-    copas::dns::set_nameservers({copas::test::nameserver_address(ns)});
-    copas::dns::set_timeout(60);
-    (void)copas::dns::resolve("silent.test");
-  }, [] { return copas::status().read > 1; },  // the DNS server's fiber reads too
-  [&] {
-    copas::pause(0.05);  // evdns delivers the lookup's cancellation, which frees its socket
-    ns.close();
-    copas::dns::set_nameservers({});
-    copas::dns::set_timeout(5);
-  });
+  expect_cancel_unwinds(
+      [&] {
+        ns = copas::test::fake_dns({.silent = {"silent.test"}});
+        copas::dns::set_nameservers({copas::test::nameserver_address(ns)});
+        copas::dns::set_timeout(60);
+        (void)copas::dns::resolve("silent.test");
+      },
+      [] { return copas::status().read > 1; },  // the DNS server's fiber reads too
+      [&] {
+        copas::pause(0.05);  // evdns delivers the lookup's cancellation, which frees its socket
+        ns.close();
+        copas::dns::set_nameservers({});
+        copas::dns::set_timeout(5);
+      });
 }
 
 TEST_F(CancelPoints, TlsHandshake) {
   copas::test::pki();
   copas::socket server;
-  expect_cancel_unwinds([&] {
-    server = silent_peer();
-    auto c = copas::wrap(copas::tcp(), copas::ssl_params{.wrap = copas::test::client_params()});
-    (void)c.connect("127.0.0.1", port_of(server));  // the ClientHello goes unanswered
-  }, any_reading);
+  expect_cancel_unwinds(
+      [&] {
+        server = silent_peer();
+        auto c = copas::wrap(copas::tcp(), copas::ssl_params{.wrap = copas::test::client_params()});
+        (void)c.connect("127.0.0.1", port_of(server));  // the ClientHello goes unanswered
+      },
+      any_reading);
   server.close();
 }
 
 TEST_F(CancelPoints, Lock) {
   copas::lock l(copas::forever);
-  expect_cancel_unwinds([&] {
-    copas::addthread([&] {
-      l.get().value();
-      copas::pause(0.5);
-      l.release();
-    });
-    copas::pause();
-    (void)l.get();
-  }, any_inactive);
+  expect_cancel_unwinds(
+      [&] {
+        copas::addthread([&] {
+          l.get().value();
+          copas::pause(0.5);
+          l.release();
+        });
+        copas::pause();
+        (void)l.get();
+      },
+      any_inactive);
 }
 
 TEST_F(CancelPoints, Semaphore) {
@@ -185,42 +197,52 @@ TEST_F(CancelPoints, Queue) {
 
 TEST_F(CancelPoints, FiberFuture) {
   bool task_went_on = false;
-  expect_cancel_unwinds([&] {
-    auto f = copas::future::addthread([&] {
-      copas::pause(60);
-      task_went_on = true;
-    });
-    started = true;
-    (void)f.get();
-  }, [&] { return started && copas::status().timer > 0; });
+  expect_cancel_unwinds(
+      [&] {
+        auto f = copas::future::addthread([&] {
+          copas::pause(60);
+          task_went_on = true;
+        });
+        started = true;
+        (void)f.get();
+      },
+      [&] { return started && copas::status().timer > 0; });
   EXPECT_FALSE(task_went_on);  // nobody else awaited it: the task was cancelled too
 }
 
 TEST_F(CancelPoints, HttpRequest) {
   copas::socket server;
-  expect_cancel_unwinds([&] {
-    server = silent_peer();
-    (void)copas::http::request("http://127.0.0.1:" + std::to_string(port_of(server)) + "/");
-  }, any_reading);
+  expect_cancel_unwinds(
+      [&] {
+        server = silent_peer();
+        (void)copas::http::request("http://127.0.0.1:" + std::to_string(port_of(server)) + "/");
+      },
+      any_reading);
   server.close();
 }
 
 TEST_F(CancelPoints, FtpGet) {
   copas::socket server;
-  expect_cancel_unwinds([&] {
-    server = silent_peer();
-    (void)copas::ftp::get("ftp://127.0.0.1:" + std::to_string(port_of(server)) + "/x");
-  }, any_reading);
+  expect_cancel_unwinds(
+      [&] {
+        server = silent_peer();
+        (void)copas::ftp::get("ftp://127.0.0.1:" + std::to_string(port_of(server)) + "/x");
+      },
+      any_reading);
   server.close();
 }
 
 TEST_F(CancelPoints, SmtpSend) {
   copas::socket server;
-  expect_cancel_unwinds([&] {
-    server = silent_peer();
-    (void)copas::smtp::send({.from = "<a@localhost>", .rcpt = "<b@localhost>",
-                             .server = "127.0.0.1", .port = port_of(server)});
-  }, any_reading);
+  expect_cancel_unwinds(
+      [&] {
+        server = silent_peer();
+        (void)copas::smtp::send({.from = "<a@localhost>",
+                                 .rcpt = "<b@localhost>",
+                                 .server = "127.0.0.1",
+                                 .port = port_of(server)});
+      },
+      any_reading);
   server.close();
 }
 
@@ -230,8 +252,8 @@ TEST(LeakLedgerSockets, ASocketAliveAtDispatcherEndIsListedWithItsCreationSite) 
   std::string report;
   int line = 0;
   std::thread t([&] {
-    copas::dispatcher::create({.leak_ledger = true,
-                               .leak_report = [&](const std::string& r) { report = r; }});
+    copas::dispatcher::create(
+        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
     copas::loop([&] {
       copas::addnamedthread("holder", [&] {
         line = __LINE__ + 1;
@@ -257,9 +279,10 @@ TEST_F(CancelPoints, WithTimeoutBoundsConnectTlsAndRequestAgainstAStalledHandsha
     auto server = silent_peer();  // accepts (in the kernel), never answers the ClientHello
     auto start = copas::clock::now();
     auto r = copas::with_timeout(0.3, [&] {
-      return copas::http::request({.url = "https://127.0.0.1:" + std::to_string(port_of(server)) + "/",
-                                   .timeout = 60,
-                                   .sslparams = copas::ssl_params{.wrap = copas::test::client_params()}});
+      return copas::http::request(
+          {.url = "https://127.0.0.1:" + std::to_string(port_of(server)) + "/",
+           .timeout = 60,
+           .sslparams = copas::ssl_params{.wrap = copas::test::client_params()}});
     });
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message(), "timeout");
@@ -276,19 +299,24 @@ TEST_F(CancelPoints, WithTimeoutBoundsAResponseThatDripsWithinEveryReadTimeout) 
   copas::loop([] {
     auto server = copas::bind("127.0.0.1", 0, 32).value();
     bool stop = false;
-    copas::addserver(server, copas::handler([&stop](copas::socket c) {
-      (void)c.receive(copas::line);
-      c.send("HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n");
-      while (!stop && c.send("x")) copas::pause(0.02);
-    }, copas::ssl_params{.wrap = copas::test::server_params(copas::test::pki().localhost)}));
+    copas::addserver(
+        server,
+        copas::handler(
+            [&stop](copas::socket c) {
+              (void)c.receive(copas::line);
+              c.send("HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n");
+              while (!stop && c.send("x")) copas::pause(0.02);
+            },
+            copas::ssl_params{.wrap = copas::test::server_params(copas::test::pki().localhost)}));
     auto start = copas::clock::now();
     std::vector<std::string> body;
     auto r = copas::with_timeout(0.5, [&] {
-      return copas::http::request({.url = "https://localhost:" + std::to_string(port_of(server)) + "/",
-                                   .sink = copas::ltn12::sink::table(body),
-                                   .timeout = 60,
-                                   .sslparams = copas::ssl_params{.wrap = copas::test::client_params()},
-                                   .keepalive = false});
+      return copas::http::request(
+          {.url = "https://localhost:" + std::to_string(port_of(server)) + "/",
+           .sink = copas::ltn12::sink::table(body),
+           .timeout = 60,
+           .sslparams = copas::ssl_params{.wrap = copas::test::client_params()},
+           .keepalive = false});
     });
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message(), "timeout");

@@ -36,11 +36,12 @@ TEST(Errors, ThreadHandlerCalledOnce) {  // H3
   int calls = 0;
   std::string msg;
   copas::addthread([&] {
-    copas::seterrorhandler([&](std::exception_ptr e, const copas::thread&, const copas::socket_ref* s) {
-      ++calls;
-      msg = copas::error_message(e);
-      EXPECT_EQ(s, nullptr);
-    });
+    copas::seterrorhandler(
+        [&](std::exception_ptr e, const copas::thread&, const copas::socket_ref* s) {
+          ++calls;
+          msg = copas::error_message(e);
+          EXPECT_EQ(s, nullptr);
+        });
     throw std::runtime_error("boom");
   });
   copas::loop();
@@ -52,7 +53,12 @@ TEST(Errors, DefaultHandlerCalledOnce) {  // H4
   int calls = 0;
   copas::thread failing;
   copas::thread seen;
-  copas::seterrorhandler([&](auto, const copas::thread& co, auto) { ++calls; seen = co; }, true);
+  copas::seterrorhandler(
+      [&](auto, const copas::thread& co, auto) {
+        ++calls;
+        seen = co;
+      },
+      true);
   failing = copas::addthread([] { throw std::runtime_error("x"); });
   copas::loop();
   EXPECT_EQ(calls, 1);
@@ -75,7 +81,12 @@ TEST(Errors, TimeoutCallbackUsesDefaultNotThreadHandler) {  // H6, H7
   int def = 0, own = 0;
   std::string msg;
   copas::addthread([&] {
-    copas::seterrorhandler([&](std::exception_ptr e, auto&, auto) { ++def; msg = copas::error_message(e); }, true);
+    copas::seterrorhandler(
+        [&](std::exception_ptr e, auto&, auto) {
+          ++def;
+          msg = copas::error_message(e);
+        },
+        true);
     copas::seterrorhandler([&](auto, auto&, auto) { ++own; });
     copas::timeout(0.05, [](const copas::thread&) { throw std::runtime_error("oops..."); });
     copas::pause(0.2);
@@ -128,13 +139,16 @@ TEST(Errors, DefaultHandlerTracebackNamesTheRaisingLine) {
 }
 
 TEST(Errors, GettracebackHeaderFormat) {  // H9, V10 (fixed form)
-  EXPECT_THAT(copas::gettraceback(""), testing::StartsWith("(coroutine: nil, socket: nil)\nstack traceback:"));
-  EXPECT_THAT(copas::gettraceback("boom"), testing::StartsWith("boom (coroutine: nil, socket: nil)\n"));
+  EXPECT_THAT(copas::gettraceback(""),
+              testing::StartsWith("(coroutine: nil, socket: nil)\nstack traceback:"));
+  EXPECT_THAT(copas::gettraceback("boom"),
+              testing::StartsWith("boom (coroutine: nil, socket: nil)\n"));
   struct named : copas::socket_ref {
     std::string socket_name() const override { return "srv:client_1"; }
   } sock;
   copas::thread t = copas::addnamedthread("worker", [] {});
-  EXPECT_THAT(copas::gettraceback("m", t, &sock), testing::StartsWith("m (coroutine: worker, socket: srv:client_1)"));
+  EXPECT_THAT(copas::gettraceback("m", t, &sock),
+              testing::StartsWith("m (coroutine: worker, socket: srv:client_1)"));
   copas::loop();
 }
 
@@ -161,8 +175,12 @@ TEST(Errors, ReportErrorPassesTheSocket) {
     std::string socket_name() const override { return "sock-1"; }
   } sock;
   std::string seen;
-  copas::seterrorhandler([&](auto, auto&, const copas::socket_ref* s) { seen = s ? s->socket_name() : "nil"; }, true);
-  copas::loop([&] { copas::report_error(std::make_exception_ptr(std::runtime_error("x")), copas::running_thread(), &sock); });
+  copas::seterrorhandler(
+      [&](auto, auto&, const copas::socket_ref* s) { seen = s ? s->socket_name() : "nil"; }, true);
+  copas::loop([&] {
+    copas::report_error(std::make_exception_ptr(std::runtime_error("x")), copas::running_thread(),
+                        &sock);
+  });
   EXPECT_EQ(seen, "sock-1");
 }
 

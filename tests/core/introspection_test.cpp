@@ -130,11 +130,11 @@ TEST(Watchdog, ReportsAFiberThatRunsTooLongWithItsNameAndTraceback) {
   std::vector<std::string> reports;
   int line = 0;
   std::thread t([&] {
-    copas::dispatcher::create({.watchdog = std::chrono::milliseconds(50),
-                               .watchdog_report = [&](const std::string& r) {
-                                 std::lock_guard lock(m);
-                                 reports.push_back(r);
-                               }});
+    copas::dispatcher::create(
+        {.watchdog = std::chrono::milliseconds(50), .watchdog_report = [&](const std::string& r) {
+           std::lock_guard lock(m);
+           reports.push_back(r);
+         }});
     copas::loop([&] {
       copas::addnamedthread("hog", [&] {
         // Blocks its thread (a blocking call in a fiber is what a watchdog is for).
@@ -163,8 +163,8 @@ TEST(LeakLedger, ListsAFiberAndAnEntryAliveAtDispatcherEndWithTheirCreationSites
   std::string report;
   int fiber_line = 0, entry_line = 0;
   std::thread t([&] {
-    copas::dispatcher::create({.leak_ledger = true,
-                               .leak_report = [&](const std::string& r) { report = r; }});
+    copas::dispatcher::create(
+        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
     copas::loop([&] {
       fiber_line = __LINE__ + 1;
       copas::addnamedthread("forgotten", [&] {
@@ -185,8 +185,8 @@ TEST(LeakLedger, ListsAFiberAndAnEntryAliveAtDispatcherEndWithTheirCreationSites
 TEST(LeakLedger, SaysNothingWhenNothingIsLeft) {
   std::string report = "untouched";
   std::thread t([&] {
-    copas::dispatcher::create({.leak_ledger = true,
-                               .leak_report = [&](const std::string& r) { report = r; }});
+    copas::dispatcher::create(
+        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
     copas::loop([] { copas::addthread([] { copas::pause(0.01); }); });
   });
   t.join();

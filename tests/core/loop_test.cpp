@@ -88,8 +88,8 @@ TEST(Loop, ExitThenWorkScheduledByWaiterCompletes) {  // L7
   log.push_back("loop returned");
   EXPECT_EQ(counter, 5);
   EXPECT_GE(copas::to_seconds(copas::clock::now() - t0), 1.0);
-  std::vector<std::string> expected{"count 1", "count 2", "count 3", "exit", "waiter",
-                                    "late thread done", "loop returned"};
+  std::vector<std::string> expected{"count 1", "count 2",          "count 3",      "exit",
+                                    "waiter",  "late thread done", "loop returned"};
   EXPECT_EQ(log, expected);
 }
 

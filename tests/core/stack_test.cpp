@@ -67,7 +67,11 @@ TEST(Stack, PastTheGuardBudgetStacksAreUnguardedWithAWarning) {
     int done = 0;
     testing::internal::CaptureStderr();
     copas::loop([&] {
-      for (int i = 0; i < 50; ++i) copas::addthread([&] { copas::pause(); ++done; });
+      for (int i = 0; i < 50; ++i)
+        copas::addthread([&] {
+          copas::pause();
+          ++done;
+        });
       copas::pause();
       auto s = d.stacks();
       // 51 fibers: the 50 and copas_initializer itself.

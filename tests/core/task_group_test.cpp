@@ -21,10 +21,12 @@ TEST(TaskGroup, WaitReturnsWhenEveryMemberEnded) {
   copas::loop([&] {
     copas::task_group g;
     for (int i = 0; i < 3; ++i)
-      g.spawn([&ended](int n) {
-        copas::pause(0.01 * n);
-        ended.push_back(n);
-      }, i);
+      g.spawn(
+          [&ended](int n) {
+            copas::pause(0.01 * n);
+            ended.push_back(n);
+          },
+          i);
     EXPECT_EQ(g.size(), 3u);
     g.wait();
     EXPECT_EQ(g.size(), 0u);
@@ -121,9 +123,9 @@ TEST(TaskGroup, AnExceptionCancelsTheOthersAndReachesWait) {
   int handler_calls = 0;
   std::string caught;
   copas::loop([&] {
-    copas::seterrorhandler([&](std::exception_ptr, const copas::thread&, const copas::socket_ref*) {
-      ++handler_calls;
-    }, true);
+    copas::seterrorhandler([&](std::exception_ptr, const copas::thread&,
+                               const copas::socket_ref*) { ++handler_calls; },
+                           true);
     copas::task_group g;
     g.spawn([&] {
       unwound u{&sibling_unwound};
@@ -191,9 +193,9 @@ TEST(TaskGroup, DestructorCancelsAndWaits) {
 TEST(TaskGroup, DestructorReportsAnExceptionNobodyCollected) {
   std::string reported;
   copas::loop([&] {
-    copas::seterrorhandler([&](std::exception_ptr e, const copas::thread&, const copas::socket_ref*) {
-      reported = copas::error_message(e);
-    }, true);
+    copas::seterrorhandler([&](std::exception_ptr e, const copas::thread&,
+                               const copas::socket_ref*) { reported = copas::error_message(e); },
+                           true);
     copas::task_group g;
     g.spawn([] { throw std::runtime_error("never waited for"); });
     copas::pause(0.01);
@@ -251,7 +253,7 @@ TEST(TaskGroup, AMemberMayCancelItsOwnGroup) {
     });
     g.spawn([&g] {
       copas::pause(0.01);
-      g.cancel();      // takes effect for this member at its next suspension point
+      g.cancel();  // takes effect for this member at its next suspension point
       copas::pause(60);
     });
     g.wait();

@@ -61,7 +61,8 @@ TEST(Timeout, CallbackMayWakeItsThread) {
 
 TEST(Timeout, CallbackMustNotBlock) {
   std::string msg;
-  copas::seterrorhandler([&](std::exception_ptr e, auto&, auto) { msg = copas::error_message(e); }, true);
+  copas::seterrorhandler([&](std::exception_ptr e, auto&, auto) { msg = copas::error_message(e); },
+                         true);
   copas::loop([] {
     copas::timeout(0.01, [](auto&) { copas::pause(1); });
     copas::pause(0.05);

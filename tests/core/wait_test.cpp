@@ -115,7 +115,8 @@ TEST(Wait, CancelledWaiterLeavesTheQueueAndUnwinds) {
 
 TEST(Wait, TagsAndFrontThread) {
   copas::wait_queue q;
-  copas::thread waiter = copas::addthread([&] { q.wait(copas::clock::time_point::max(), wait_kind::sync, 42); });
+  copas::thread waiter =
+      copas::addthread([&] { q.wait(copas::clock::time_point::max(), wait_kind::sync, 42); });
   copas::addthread([&] {
     EXPECT_EQ(q.front_tag(), 42u);
     EXPECT_EQ(q.front_thread(), waiter);
@@ -127,7 +128,8 @@ TEST(Wait, TagsAndFrontThread) {
 TEST(Wait, KindsCountInStatus) {
   copas::wait_queue q;
   copas::addthread([&] { q.wait(copas::deadline_after(0.2)); });
-  copas::addthread([&] { copas::this_thread::park(wait_kind::external, copas::deadline_after(0.2)); });
+  copas::addthread(
+      [&] { copas::this_thread::park(wait_kind::external, copas::deadline_after(0.2)); });
   copas::addthread([&] {
     auto s = copas::status();
     EXPECT_EQ(s.inactive, 1);

@@ -64,7 +64,8 @@ TEST_F(FetchCli, UploadThenDownloadByHash) {
   copas::test::write_file(local, body);
   auto up = fetch({"-s", "-T", local.string(), server.url("/up.bin", "user:secret")});
   ASSERT_EQ(up.exit_code, 0) << up.errors;
-  EXPECT_EQ(copas::test::sha256(copas::test::read_file(server.root / "up.bin")), copas::test::sha256(body));
+  EXPECT_EQ(copas::test::sha256(copas::test::read_file(server.root / "up.bin")),
+            copas::test::sha256(body));
   // As curl: a URL ending in '/' gets the local file's name.
   std::filesystem::create_directories(server.root / "in");
   auto into_dir = fetch({"-s", "-T", local.string(), server.url("/in/", "user:secret")});
@@ -108,7 +109,8 @@ TEST(FetchCliConnect, RefusedIs7) {
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   socklen_t len = sizeof a;
   ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
-  const auto dir = std::filesystem::temp_directory_path() / ("copas-fetch-cli-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("copas-fetch-cli-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto r = copas_fetch(dir, {"-o", (dir / "x").string(),
                              "ftp://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/x"});
@@ -139,8 +141,10 @@ TEST(FetchCliStockServer, AnonymousDownloadLogsInAsCurlDoes) {
   copas::test::write_file(server.root / "pub/data.bin", body);
   const std::filesystem::path work = server.root.string() + "-client";
   std::filesystem::create_directories(work);
-  auto r = copas_fetch(work, {"-s", "-o", (work / "data.bin").string(), server.url("/pub/data.bin")});
+  auto r =
+      copas_fetch(work, {"-s", "-o", (work / "data.bin").string(), server.url("/pub/data.bin")});
   EXPECT_EQ(r.exit_code, 0) << r.errors;
-  EXPECT_EQ(copas::test::sha256(copas::test::read_file(work / "data.bin")), copas::test::sha256(body));
+  EXPECT_EQ(copas::test::sha256(copas::test::read_file(work / "data.bin")),
+            copas::test::sha256(body));
   std::filesystem::remove_all(work);
 }

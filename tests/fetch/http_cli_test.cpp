@@ -92,7 +92,8 @@ TEST_F(Fetch, ExitCodesFollowCurl) {
   auto refused_port = std::to_string(pick_port());
   auto refused = fetch({"http://127.0.0.1:" + refused_port + "/"});
   EXPECT_EQ(refused.exit_code, 7);
-  EXPECT_NE(refused.err.find("Failed to connect to 127.0.0.1 port " + refused_port + ": connection refused"),
+  EXPECT_NE(refused.err.find("Failed to connect to 127.0.0.1 port " + refused_port +
+                             ": connection refused"),
             std::string::npos)
       << refused.err;
   EXPECT_EQ(fetch({"-f", plain("/missing")}).exit_code, 22);
@@ -102,11 +103,13 @@ TEST_F(Fetch, ExitCodesFollowCurl) {
   EXPECT_NE(loop47.err.find("Maximum (2) redirects followed"), std::string::npos);
   auto untrusted = fetch({tls("/index.html")});
   EXPECT_EQ(untrusted.exit_code, 60) << untrusted.err;
-  EXPECT_NE(untrusted.err.find("TLS handshake with localhost port"), std::string::npos) << untrusted.err;
+  EXPECT_NE(untrusted.err.find("TLS handshake with localhost port"), std::string::npos)
+      << untrusted.err;
   EXPECT_EQ(fetch({"--cacert", pki().ca, tls("/index.html")}).exit_code, 0);
   EXPECT_EQ(fetch({"-k", tls("/index.html")}).exit_code, 0);
   // TLS to a plain HTTP port: the handshake fails without a certificate problem.
-  EXPECT_EQ(fetch({"https://localhost:" + std::to_string(nginx_->http_port()) + "/"}).exit_code, 35);
+  EXPECT_EQ(fetch({"https://localhost:" + std::to_string(nginx_->http_port()) + "/"}).exit_code,
+            35);
   EXPECT_EQ(fetch({"gopher://localhost/"}).exit_code, 1);
 }
 
@@ -117,14 +120,14 @@ TEST_F(Fetch, TimeoutAndUnresolvedHost) {
       (void)c.receive();
       copas::pause(1);
     });
-    slow = run_child({COPAS_FETCH_BIN, "-m", "0.3",
-                      "http://127.0.0.1:" + std::to_string(port_of(s)) + "/"});
+    slow = run_child(
+        {COPAS_FETCH_BIN, "-m", "0.3", "http://127.0.0.1:" + std::to_string(port_of(s)) + "/"});
     // NXDOMAIN from a fake nameserver on loopback, several times: copas-fetch used to crash
     // now and then on this path (an evdns callback); under ASan the child also checks for leaks.
     auto ns = fake_dns();
     for (int i = 0; i < 10; ++i) {
-      unresolved = run_child({COPAS_FETCH_BIN, "--dns-servers", nameserver_address(ns),
-                              "http://nowhere.invalid/"});
+      unresolved = run_child(
+          {COPAS_FETCH_BIN, "--dns-servers", nameserver_address(ns), "http://nowhere.invalid/"});
       if (unresolved.exit_code != 6) break;
     }
     ns.close();
@@ -154,12 +157,15 @@ TEST_F(Fetch, ServfailIsCouldNotResolveHost) {
   child_result flaky;
   loop([&] {
     auto ns = fake_dns({.servfail = {"flaky.test"}});
-    flaky = run_child({COPAS_FETCH_BIN, "--dns-servers", nameserver_address(ns), "http://flaky.test/"});
+    flaky =
+        run_child({COPAS_FETCH_BIN, "--dns-servers", nameserver_address(ns), "http://flaky.test/"});
     ns.close();
   });
   EXPECT_EQ(flaky.exit_code, 6) << flaky.err << flaky.out;
-  EXPECT_NE(flaky.err.find("Could not resolve host: flaky.test (temporary failure in name resolution: flaky.test)"),
-            std::string::npos)
+  EXPECT_NE(
+      flaky.err.find(
+          "Could not resolve host: flaky.test (temporary failure in name resolution: flaky.test)"),
+      std::string::npos)
       << flaky.err;
 }
 
@@ -168,22 +174,25 @@ TEST_F(Fetch, ServfailIsCouldNotResolveHost) {
 // connection's two ends.
 TEST_F(Fetch, WriteOutTimesAndAddresses) {
   struct written {
-    double namelookup = -1, connect = -1, appconnect = -1, pretransfer = -1, starttransfer = -1, total = -1;
+    double namelookup = -1, connect = -1, appconnect = -1, pretransfer = -1, starttransfer = -1,
+           total = -1;
     std::string remote_ip, local_ip;
     int remote_port = -1, local_port = -1;
   };
   auto read = [](const std::string& out) {
     written w;
     std::istringstream in(out);
-    in >> w.namelookup >> w.connect >> w.appconnect >> w.pretransfer >> w.starttransfer >> w.total >>
-        w.remote_ip >> w.remote_port >> w.local_ip >> w.local_port;
+    in >> w.namelookup >> w.connect >> w.appconnect >> w.pretransfer >> w.starttransfer >>
+        w.total >> w.remote_ip >> w.remote_port >> w.local_ip >> w.local_port;
     return w;
   };
   const std::string format =
-      "%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} %{time_starttransfer} "
+      "%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} "
+      "%{time_starttransfer} "
       "%{time_total} %{remote_ip} %{remote_port} %{local_ip} %{local_port}";
 
-  auto https = fetch({"-s", "-o", "/dev/null", "--cacert", pki().ca, "-w", format, tls("/index.html")});
+  auto https =
+      fetch({"-s", "-o", "/dev/null", "--cacert", pki().ca, "-w", format, tls("/index.html")});
   ASSERT_EQ(https.exit_code, 0) << https.err;
   auto t = read(https.out);
   EXPECT_GT(t.namelookup, 0) << https.out;
@@ -201,8 +210,9 @@ TEST_F(Fetch, WriteOutTimesAndAddresses) {
   child_result named;
   loop([&] {
     auto ns = fake_dns({.hosts = {{"named.test", {"127.0.0.1"}}}});
-    named = run_child({COPAS_FETCH_BIN, "-s", "-o", "/dev/null", "--dns-servers", nameserver_address(ns), "-w",
-                       format, "http://named.test:" + std::to_string(nginx_->http_port()) + "/index.html"});
+    named = run_child({COPAS_FETCH_BIN, "-s", "-o", "/dev/null", "--dns-servers",
+                       nameserver_address(ns), "-w", format,
+                       "http://named.test:" + std::to_string(nginx_->http_port()) + "/index.html"});
     ns.close();
   });
   ASSERT_EQ(named.exit_code, 0) << named.err;

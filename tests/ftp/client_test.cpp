@@ -71,8 +71,7 @@ TEST_F(FtpClient, AsciiRoundTripByHash) {
     ASSERT_TRUE(got) << got.error().message();
     EXPECT_EQ(copas::test::sha256(*got), copas::test::sha256(text));
   });
-  EXPECT_EQ(copas::test::read_file(server.root / "text.txt"),
-            "line one\nline two\n\nlast line\n");
+  EXPECT_EQ(copas::test::read_file(server.root / "text.txt"), "line one\nline two\n\nlast line\n");
 }
 
 TEST_F(FtpClient, Download50MiBIntoASinkByHash) {
@@ -86,8 +85,8 @@ TEST_F(FtpClient, Download50MiBIntoASinkByHash) {
     bool ended = false;
     auto ok = ftp::get({.url = server.url("/big.bin"),
                         .type = "i",
-                        .sink = [&](copas::ltn12::chunk c, const std::optional<copas::error>&)
-                            -> copas::result<void> {
+                        .sink = [&](copas::ltn12::chunk c,
+                                    const std::optional<copas::error>&) -> copas::result<void> {
                           if (!c) {
                             ended = true;
                             return {};
@@ -235,9 +234,8 @@ TEST_F(FtpClient, NlstListingThroughGet) {
   copas::test::write_file(server.root / "dir/b.txt", "b");
   run([&] {
     std::vector<std::string> parts;
-    auto ok = ftp::get({.url = server.url("/dir"),
-                        .command = "nlst",
-                        .sink = copas::ltn12::sink::table(parts)});
+    auto ok = ftp::get(
+        {.url = server.url("/dir"), .command = "nlst", .sink = copas::ltn12::sink::table(parts)});
     ASSERT_TRUE(ok) << ok.error().message();
     auto listing = copas::test::join(parts);
     EXPECT_NE(listing.find("a.txt\r\n"), std::string::npos) << listing;
@@ -336,17 +334,19 @@ TEST_F(FtpClient, StepAndCreateAreUsed) {
     auto ok = ftp::get({.url = server.url("/s.bin"),
                         .type = "i",
                         .sink = copas::ltn12::sink::table(parts),
-                        .step = [&](const copas::ltn12::source& src, const copas::ltn12::sink& snk) {
-                          ++steps;
-                          return copas::ltn12::pump::step(src, snk);
-                        },
-                        .create = [&] {
-                          ++created;
-                          return copas::wrap(copas::tcp());
-                        }});
+                        .step =
+                            [&](const copas::ltn12::source& src, const copas::ltn12::sink& snk) {
+                              ++steps;
+                              return copas::ltn12::pump::step(src, snk);
+                            },
+                        .create =
+                            [&] {
+                              ++created;
+                              return copas::wrap(copas::tcp());
+                            }});
     ASSERT_TRUE(ok) << ok.error().message();
     EXPECT_EQ(copas::test::join(parts).size(), 10000u);
-    EXPECT_GE(steps, 2);  // at least one chunk and the end
+    EXPECT_GE(steps, 2);    // at least one chunk and the end
     EXPECT_EQ(created, 1);  // the control connection only
   });
 }

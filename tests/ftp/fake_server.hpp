@@ -10,10 +10,9 @@
 //     c.say("226 done");
 //   });
 
+#include <gtest/gtest.h>
 #include <copas/core.hpp>
 #include <copas/net.hpp>
-#include <gtest/gtest.h>
-
 
 #include <functional>
 #include <memory>

@@ -2,10 +2,10 @@
 // Shared bits of the ftp tests: the real FTP server (pyftpd.hpp), a way to run a test body in a
 // fiber, file helpers and SHA-256 for round-trip checks.
 
+#include <gtest/gtest.h>
 #include <copas/core.hpp>
 #include <copas/ftp.hpp>
 #include <copas/net.hpp>
-#include <gtest/gtest.h>
 
 #include <openssl/evp.h>
 

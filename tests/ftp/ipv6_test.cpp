@@ -29,8 +29,9 @@ bool loopback_v6_exists() {
 class FtpIpv6 : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ASSERT_TRUE(loopback_v6_exists()) << "::1 is not configured on this machine (ip -6 addr show lo): "
-                                         "the IPv6 FTP tests cannot run";
+    ASSERT_TRUE(loopback_v6_exists())
+        << "::1 is not configured on this machine (ip -6 addr show lo): "
+           "the IPv6 FTP tests cannot run";
   }
   ftp_server server{"::1"};
 };
@@ -38,7 +39,8 @@ class FtpIpv6 : public ::testing::Test {
 }  // namespace
 
 TEST_F(FtpIpv6, UrlNamesTheBracketedAddress) {
-  EXPECT_EQ(server.url("/f", user), "ftp://user:secret@[::1]:" + std::to_string(server.port) + "/f");
+  EXPECT_EQ(server.url("/f", user),
+            "ftp://user:secret@[::1]:" + std::to_string(server.port) + "/f");
 }
 
 TEST_F(FtpIpv6, PassiveIsEpsvToTheControlPeer) {
@@ -76,7 +78,8 @@ TEST_F(FtpIpv6, PassiveUploadThenDownloadByHash) {
     ASSERT_TRUE(got) << got.error().message();
     EXPECT_EQ(copas::test::sha256(*got), copas::test::sha256(body));
   });
-  EXPECT_EQ(copas::test::sha256(copas::test::read_file(server.root / "up6.bin")), copas::test::sha256(body));
+  EXPECT_EQ(copas::test::sha256(copas::test::read_file(server.root / "up6.bin")),
+            copas::test::sha256(body));
 }
 
 TEST_F(FtpIpv6, ActiveIsEprtAndPortIsRefusedLocally) {
@@ -101,12 +104,16 @@ TEST_F(FtpIpv6, ActiveIsEprtAndPortIsRefusedLocally) {
 TEST_F(FtpIpv6, ActiveUploadThenDownloadByHash) {
   const std::string body = copas::test::random_bytes(2 * 1024 * 1024 + 3, 63);
   run([&] {
-    auto sent = ftp::put({.url = server.url("/act6.bin", user), .type = "i",
-                          .source = copas::ltn12::source::string(body), .active = true});
+    auto sent = ftp::put({.url = server.url("/act6.bin", user),
+                          .type = "i",
+                          .source = copas::ltn12::source::string(body),
+                          .active = true});
     ASSERT_TRUE(sent) << sent.error().message();
     std::vector<std::string> parts;
-    auto got = ftp::get({.url = server.url("/act6.bin", user), .type = "i",
-                         .sink = copas::ltn12::sink::table(parts), .active = true});
+    auto got = ftp::get({.url = server.url("/act6.bin", user),
+                         .type = "i",
+                         .sink = copas::ltn12::sink::table(parts),
+                         .active = true});
     ASSERT_TRUE(got) << got.error().message();
     EXPECT_EQ(copas::test::sha256(copas::test::join(parts)), copas::test::sha256(body));
   });
@@ -117,8 +124,8 @@ TEST_F(FtpIpv6, ListingOverEpsv) {
   copas::test::write_file(server.root / "d6/two.txt", "2");
   run([&] {
     std::vector<std::string> parts;
-    auto ok = ftp::get({.url = server.url("/d6"), .command = "nlst",
-                        .sink = copas::ltn12::sink::table(parts)});
+    auto ok = ftp::get(
+        {.url = server.url("/d6"), .command = "nlst", .sink = copas::ltn12::sink::table(parts)});
     ASSERT_TRUE(ok) << ok.error().message();
     const auto listing = copas::test::join(parts);
     EXPECT_NE(listing.find("one.txt\r\n"), std::string::npos) << listing;

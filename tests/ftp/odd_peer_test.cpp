@@ -31,7 +31,10 @@ void serve_retr(fake_control& c, std::string payload, std::optional<std::string>
 }  // namespace
 
 TEST(FtpOddPeer, StalledGreetingTimesOut) {
-  fake_ftp_server srv([](fake_control& c) { copas::pause(1.5); c.s.close(); });
+  fake_ftp_server srv([](fake_control& c) {
+    copas::pause(1.5);
+    c.s.close();
+  });
   run([&] {
     stopwatch sw;
     auto got = ftp::get({.url = srv.url("/f"), .sink = copas::ltn12::sink::null(), .timeout = 0.3});
@@ -57,7 +60,8 @@ TEST(FtpOddPeer, DataConnectionThatStallsTimesOut) {
   run([&] {
     std::vector<std::string> parts;
     stopwatch sw;
-    auto got = ftp::get({.url = srv.url("/f"), .sink = copas::ltn12::sink::table(parts), .timeout = 0.3});
+    auto got =
+        ftp::get({.url = srv.url("/f"), .sink = copas::ltn12::sink::table(parts), .timeout = 0.3});
     ASSERT_FALSE(got);
     EXPECT_EQ(got.error().message(), "timeout");
     EXPECT_EQ(copas::test::join(parts), "some bytes, then nothing");
@@ -77,8 +81,8 @@ TEST(FtpOddPeer, ActiveDataConnectionThatNeverComesTimesOut) {
   });
   run([&] {
     stopwatch sw;
-    auto got = ftp::get({.url = srv.url("/f"), .sink = copas::ltn12::sink::null(), .active = true,
-                         .timeout = 0.3});
+    auto got = ftp::get(
+        {.url = srv.url("/f"), .sink = copas::ltn12::sink::null(), .active = true, .timeout = 0.3});
     ASSERT_FALSE(got);
     EXPECT_TRUE(got.error() == copas::errc::timeout);
     EXPECT_EQ(got.error().message(),
@@ -277,8 +281,8 @@ TEST(FtpOddPeer, PassiveDataConnectionThatNeverComesTimesOut) {
     auto got = ftp::get({.url = srv.url("/f"), .sink = copas::ltn12::sink::null(), .timeout = 0.3});
     ASSERT_FALSE(got);
     EXPECT_TRUE(got.error() == copas::errc::timeout);
-    EXPECT_EQ(got.error().message(),
-              "timeout: no data connection to 127.0.0.1:" + std::to_string(port) + " (passive mode)");
+    EXPECT_EQ(got.error().message(), "timeout: no data connection to 127.0.0.1:" +
+                                         std::to_string(port) + " (passive mode)");
     EXPECT_LT(sw.elapsed(), 1.0);
   });
   for (auto& f : fillers) f.close();

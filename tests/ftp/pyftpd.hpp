@@ -96,7 +96,8 @@ class ftp_server {
       if (n <= 0) throw std::runtime_error("the FTP server exited");
       line.append(buf, static_cast<std::size_t>(n));
     }
-    if (line.rfind("PORT ", 0) != 0) throw std::runtime_error("unexpected launcher output: " + line);
+    if (line.rfind("PORT ", 0) != 0)
+      throw std::runtime_error("unexpected launcher output: " + line);
     return static_cast<std::uint16_t>(std::stoi(line.substr(5)));
   }
   pid_t pid_ = -1;

@@ -3,8 +3,8 @@
 #include "passive.hpp"
 #include "target.hpp"
 
-#include <copas/ftp.hpp>
 #include <gtest/gtest.h>
+#include <copas/ftp.hpp>
 
 #include <string>
 
@@ -63,7 +63,8 @@ TEST(FtpErrors, CompareWithTheOneOperator) {
 TEST(FtpUrl, StringFormRules) {
   using copas::ftp::detail::parse_ftp_url;
   EXPECT_EQ(parse_ftp_url("wrong://banana.com/lixo").error().message(), "wrong scheme 'wrong'");
-  EXPECT_EQ(parse_ftp_url("localhost/dir1/index.html;type=i").error().message(), "missing hostname");
+  EXPECT_EQ(parse_ftp_url("localhost/dir1/index.html;type=i").error().message(),
+            "missing hostname");
   EXPECT_EQ(parse_ftp_url("ftp://h/f;type=x").error().message(), "invalid type 'x'");
   EXPECT_EQ(parse_ftp_url("ftp://h/f;mode=x").error().message(), "invalid type 'mode=x'");
   EXPECT_EQ(parse_ftp_url("ftp://h:99999/f").error().message(), "invalid port '99999'");

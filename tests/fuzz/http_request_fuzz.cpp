@@ -33,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
       }
       // An accepted head never carries what the parser must refuse.
-      if (h->fields.contains("transfer-encoding") && h->fields.contains("content-length")) __builtin_trap();
+      if (h->fields.contains("transfer-encoding") && h->fields.contains("content-length"))
+        __builtin_trap();
       for (auto& [k, v] : h->fields)
         for (char c : v)
           if (c == '\r' || c == '\n' || c == '\0') __builtin_trap();
@@ -45,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (!strict::read_body(in, f, sink)) return 0;
   }
-  if (feed.delivered > feed.input.size()) __builtin_trap();  // a body is never larger than its input
+  if (feed.delivered > feed.input.size())
+    __builtin_trap();  // a body is never larger than its input
   return 0;
 }

@@ -28,6 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto n = copas::http::read_body(in, *f, sink, &trailers);
     if (!n) return 0;
   }
-  if (feed.delivered > feed.input.size()) __builtin_trap();  // a body is never larger than its input
+  if (feed.delivered > feed.input.size())
+    __builtin_trap();  // a body is never larger than its input
   return 0;
 }

@@ -30,7 +30,9 @@ std::string run(ltn12::filter f, std::string_view in, std::size_t chunk) {
   return out;
 }
 
-std::string run(ltn12::filter f, std::string_view in) { return run(std::move(f), in, in.size() + 1); }
+std::string run(ltn12::filter f, std::string_view in) {
+  return run(std::move(f), in, in.size() + 1);
+}
 
 }  // namespace
 
@@ -59,7 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const int length = 1 + data[0] % 80;
   const std::string lines = run(mime::wrap("text", length), in, chunk);
   check(run(mime::wrap("text", length), in) == lines);
-  for (std::size_t start = 0, end; (end = lines.find("\r\n", start)) != std::string::npos; start = end + 2) {
+  for (std::size_t start = 0, end; (end = lines.find("\r\n", start)) != std::string::npos;
+       start = end + 2) {
     check(end - start <= static_cast<std::size_t>(length));
   }
 

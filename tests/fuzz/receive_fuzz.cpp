@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (char ch : input)
     if (!((mode % 3) == 0 && ch == '\r')) expected += ch;
   for (int calls = 0; calls < 100000; ++calls) {
-    copas::receive_pattern p = (mode % 3) == 0 ? copas::line
+    copas::receive_pattern p = (mode % 3) == 0   ? copas::line
                                : (mode % 3) == 1 ? copas::all
                                                  : copas::receive_pattern(1 + (mode >> 2) % 40);
     std::string acc;

@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Two URLs: split at the first newline.
   const auto cut = in.find('\n');
   const std::string_view base = in.substr(0, cut);
-  const std::string_view rel = cut == std::string_view::npos ? std::string_view() : in.substr(cut + 1);
+  const std::string_view rel =
+      cut == std::string_view::npos ? std::string_view() : in.substr(cut + 1);
   const std::string abs = url::absolute(base, rel);
   // Resolution only ever adds the separators build() writes ("//", ":", ";", "?", "#", "/", "[]").
   check(abs.size() <= base.size() + rel.size() + 8);

@@ -14,10 +14,10 @@ const std::string body(5000, 'b');
 
 // What the server saw of one request.
 struct server_view {
-  std::string expect;      // the Expect header
-  std::string body;        // the body it read
-  std::string after;       // bytes that arrived after it answered without reading the body
-  std::string after_error; // how that read ended
+  std::string expect;       // the Expect header
+  std::string body;         // the body it read
+  std::string after;        // bytes that arrived after it answered without reading the body
+  std::string after_error;  // how that read ended
 };
 
 enum class answer { continue_first, final_first, silent };
@@ -85,7 +85,7 @@ TEST(HttpExpectContinue, FinalStatusFirstMeansTheBodyIsNeverSent) {
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_EQ(r->code, 417);
     EXPECT_EQ(out, std::vector<std::string>{"no thanks"});
-    copas::pause(0.2);  // let the server see the close
+    copas::pause(0.2);                       // let the server see the close
     EXPECT_EQ(seen->after_error, "closed");  // the client closed instead of pooling...
     EXPECT_EQ(seen->after, "");              // ...and not one body byte went out
     finish_servers({s});

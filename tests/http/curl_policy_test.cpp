@@ -12,7 +12,9 @@ using namespace copas::test;
 
 namespace {
 
-std::string base(const copas::socket& s) { return "http://127.0.0.1:" + std::to_string(port_of(s)); }
+std::string base(const copas::socket& s) {
+  return "http://127.0.0.1:" + std::to_string(port_of(s));
+}
 
 std::string path_of(const seen_request& r) {
   auto p = r.line.substr(r.line.find(' ') + 1);
@@ -34,8 +36,10 @@ copas::socket redirector(std::vector<seen_request>* seen = nullptr) {
   return serve([seen](copas::socket& c, const seen_request& r) {
     if (seen) seen->push_back(r);
     auto path = path_of(r);
-    if (path == "/final") c.send(reply(200, method_of(r) + " " + r.body));
-    else c.send(reply(std::stoi(path.substr(1)), "moved", "Location: /final\r\n"));
+    if (path == "/final")
+      c.send(reply(200, method_of(r) + " " + r.body));
+    else
+      c.send(reply(std::stoi(path.substr(1)), "moved", "Location: /final\r\n"));
     return true;
   });
 }
@@ -165,7 +169,9 @@ TEST(HttpCurlPolicy, RedirectErrorsHaveTheirOwnCodes) {
   loop([] {
     auto s = serve([](copas::socket& c, const seen_request& r) {
       auto path = path_of(r);
-      c.send(reply(302, "", "Location: " + std::string(path == "/file" ? "file:///etc/passwd" : "/loop") + "\r\n"));
+      c.send(reply(
+          302, "",
+          "Location: " + std::string(path == "/file" ? "file:///etc/passwd" : "/loop") + "\r\n"));
       return true;
     });
     auto file = http::request(base(s) + "/file");
@@ -259,7 +265,9 @@ TEST(HttpReceivedNames, KeptAsSentAndUnmerged) {
     auto s = serve_raw([](copas::socket c) {
       while (!c.receive(copas::line).value().empty()) {
       }
-      c.send("HTTP/1.1 200 OK\r\nX-Mixed-Case: a\r\nSet-Cookie: 1\r\nSet-Cookie: 2\r\nContent-Length: 0\r\n\r\n");
+      c.send(
+          "HTTP/1.1 200 OK\r\nX-Mixed-Case: a\r\nSet-Cookie: 1\r\nSet-Cookie: 2\r\nContent-Length: "
+          "0\r\n\r\n");
       c.close();
     });
     http::request_params p;

@@ -7,8 +7,9 @@
 namespace copas::test {
 
 std::string reply(int code, std::string body, const std::string& extra_headers) {
-  return "HTTP/1.1 " + std::to_string(code) + " Reason\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
+  return "HTTP/1.1 " + std::to_string(code) +
+         " Reason\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
+         "\r\n" + body;
 }
 
 copas::socket serve_raw(std::function<void(copas::socket)> handler, std::optional<ssl_params> tls) {
@@ -64,7 +65,8 @@ const test_pki& pki() {
                                          "basicConstraints=CA:FALSE\n";
     std::string d = p.dir;
     std::string cmd =
-        "cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem"
+        "cd " + d +
+        " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem"
         " -days 2 -subj /CN=copas-http-test-ca >/dev/null 2>&1"
         " && openssl req -newkey rsa:2048 -nodes -keyout localhost.key -out localhost.csr"
         " -subj /CN=localhost >/dev/null 2>&1"

@@ -2,10 +2,10 @@
 // Shared bits of the http tests: in-process fiber HTTP servers for odd peer behaviour, a test
 // CA made with the openssl CLI, and free loopback ports.
 
+#include <gtest/gtest.h>
 #include <copas/core.hpp>
 #include <copas/http.hpp>
 #include <copas/net.hpp>
-#include <gtest/gtest.h>
 
 #include "fake_dns_server.hpp"  // fake_dns(): NXDOMAIN for every name unless given a zone
 

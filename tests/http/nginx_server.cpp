@@ -44,28 +44,34 @@ nginx_server::nginx_server(const std::string& cert, const std::string& key, ngin
        << "  uwsgi_temp_path " << dir_ << "/tmp/uwsgi;\n"
        << "  scgi_temp_path " << dir_ << "/tmp/scgi;\n"
        << "  keepalive_requests 100000;\n  sendfile on;\n"
-       << opts.extra_top
-       << "  server {\n    listen 127.0.0.1:" << http_port_ << ";\n    server_name localhost;\n"
+       << opts.extra_top << "  server {\n    listen 127.0.0.1:" << http_port_
+       << ";\n    server_name localhost;\n"
        << "    root " << dir_ << "/www;\n"
        << "    location /upload/ { dav_methods PUT DELETE; create_full_put_path on; }\n"
-       << "    location /auth/ { auth_basic \"copas\"; auth_basic_user_file " << dir_ << "/htpasswd; }\n"
-       << "    location = /to-https { return 302 https://localhost:" << https_port_ << "/index.html; }\n"
+       << "    location /auth/ { auth_basic \"copas\"; auth_basic_user_file " << dir_
+       << "/htpasswd; }\n"
+       << "    location = /to-https { return 302 https://localhost:" << https_port_
+       << "/index.html; }\n"
        << "    location = /loop { return 302 /loop; }\n"
        << opts.extra_http << "  }\n"
-       << "  server {\n    listen 127.0.0.1:" << https_port_ << " ssl;\n    server_name localhost;\n"
+       << "  server {\n    listen 127.0.0.1:" << https_port_
+       << " ssl;\n    server_name localhost;\n"
        << "    ssl_certificate " << cert << ";\n    ssl_certificate_key " << key << ";\n"
        << "    root " << dir_ << "/www;\n"
-       << "    location = /to-http { return 302 http://localhost:" << http_port_ << "/index.html; }\n"
-       << "    location = /to-https { return 302 https://localhost:" << https_port_ << "/index.html; }\n"
+       << "    location = /to-http { return 302 http://localhost:" << http_port_
+       << "/index.html; }\n"
+       << "    location = /to-https { return 302 https://localhost:" << https_port_
+       << "/index.html; }\n"
        << opts.extra_https << "  }\n}\n";
   conf.close();
   // luasocket:password (apr1 hash made by the openssl CLI).
-  std::string cmd = "printf 'luasocket:%s\\n' \"$(openssl passwd -apr1 password)\" > " + dir_ + "/htpasswd";
+  std::string cmd =
+      "printf 'luasocket:%s\\n' \"$(openssl passwd -apr1 password)\" > " + dir_ + "/htpasswd";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl passwd failed");
   put_file("index.html", "<html>copas-cpp test page</html>\n");
 
-  std::vector<std::string> argv = {"nginx", "-p", dir_, "-c", dir_ + "/nginx.conf", "-e",
-                                   dir_ + "/error.log"};
+  std::vector<std::string> argv = {
+      "nginx", "-p", dir_, "-c", dir_ + "/nginx.conf", "-e", dir_ + "/error.log"};
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);

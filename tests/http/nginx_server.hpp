@@ -14,9 +14,9 @@
 namespace copas::test {
 
 struct nginx_options {
-  std::string extra_http;    // more directives inside the plain server block
-  std::string extra_https;   // more directives inside the TLS server block
-  std::string extra_top;     // more directives inside http { }
+  std::string extra_http;   // more directives inside the plain server block
+  std::string extra_https;  // more directives inside the TLS server block
+  std::string extra_top;    // more directives inside http { }
   int workers = 1;
 };
 

@@ -125,8 +125,10 @@ TEST_F(Nginx, BasicAuthentication) {
   loop([] {
     auto port = std::to_string(server_->http_port());
     EXPECT_EQ(http::request(http_url("/auth/index.html"))->code, 401);
-    EXPECT_EQ(http::request("http://luasocket:wrong@localhost:" + port + "/auth/index.html")->code, 401);
-    auto ok = http::request("http://luasocket:password@localhost:" + port + "/auth/index.html").value();
+    EXPECT_EQ(http::request("http://luasocket:wrong@localhost:" + port + "/auth/index.html")->code,
+              401);
+    auto ok =
+        http::request("http://luasocket:password@localhost:" + port + "/auth/index.html").value();
     EXPECT_EQ(ok.code, 200);
     EXPECT_EQ(ok.body, "secret");
     http::request_params manual;
@@ -170,7 +172,8 @@ TEST_F(Nginx, KeepAliveReusesConnectionsPlainAndTls) {
   loop([] {
     auto before = http::pool::opened();
     for (int i = 0; i < 200; ++i) ASSERT_EQ(http::request(http_url("/index.html"))->code, 200);
-    for (int i = 0; i < 200; ++i) ASSERT_EQ(http::request(tls(https_url("/index.html")))->code, 200);
+    for (int i = 0; i < 200; ++i)
+      ASSERT_EQ(http::request(tls(https_url("/index.html")))->code, 200);
     EXPECT_EQ(http::pool::opened() - before, 2u);
   });
 }

@@ -30,11 +30,13 @@ bool raise_fd_limit(rlim_t wanted) {
 }  // namespace
 
 TEST(ProxyLoad, ThousandsOfIdleClientsAndAStalledReaderDoNotStallBusyOnes) {
-  if (!raise_fd_limit(3 * idle_clients + 512)) GTEST_FAIL() << "RLIMIT_NOFILE hard limit too low for " << idle_clients << " clients";
+  if (!raise_fd_limit(3 * idle_clients + 512))
+    GTEST_FAIL() << "RLIMIT_NOFILE hard limit too low for " << idle_clients << " clients";
   nginx_server nginx(pki().cert, pki().key);
   nginx.put_file("big.bin", std::string(32 << 20, 'x'));
   auto port = pick_port();
-  background_child proxy({COPAS_PROXY_BIN, "--listen", "127.0.0.1:" + std::to_string(port), "--grace", "1"});
+  background_child proxy(
+      {COPAS_PROXY_BIN, "--listen", "127.0.0.1:" + std::to_string(port), "--grace", "1"});
   ASSERT_TRUE(wait_for_port(port));
   const std::string origin = "http://localhost:" + std::to_string(nginx.http_port());
   const std::string via = "http://127.0.0.1:" + std::to_string(port);
@@ -69,8 +71,11 @@ TEST(ProxyLoad, ThousandsOfIdleClientsAndAStalledReaderDoNotStallBusyOnes) {
           std::vector<std::string> out;
           p.sink = ltn12::sink::table(out);
           auto r = http::request(std::move(p));
-          if (r && r->code == 200 && out.size() == 1 && out[0] == "<html>copas-cpp test page</html>\n") ++ok;
-          else if (++failed == 1) first_error = r ? r->status : r.error().message();
+          if (r && r->code == 200 && out.size() == 1 &&
+              out[0] == "<html>copas-cpp test page</html>\n")
+            ++ok;
+          else if (++failed == 1)
+            first_error = r ? r->status : r.error().message();
         }
       });
     auto start = clock::now();

@@ -24,9 +24,11 @@ class ProxyPeers : public ::testing::Test {
   }
   static void TearDownTestSuite() { nginx_.reset(); }
 
-  static std::pair<std::unique_ptr<background_child>, std::uint16_t> start(std::vector<std::string> more = {}) {
+  static std::pair<std::unique_ptr<background_child>, std::uint16_t> start(
+      std::vector<std::string> more = {}) {
     auto port = pick_port();
-    std::vector<std::string> argv = {COPAS_PROXY_BIN, "--listen", "127.0.0.1:" + std::to_string(port), "--grace", "1"};
+    std::vector<std::string> argv = {COPAS_PROXY_BIN, "--listen",
+                                     "127.0.0.1:" + std::to_string(port), "--grace", "1"};
     argv.insert(argv.end(), more.begin(), more.end());
     auto child = std::make_unique<background_child>(argv);
     EXPECT_TRUE(wait_for_port(port));
@@ -46,7 +48,8 @@ TEST_F(ProxyPeers, AbKeepAliveThroughTheForwardProxy) {
   auto [proxy, port] = start();
   child_result r;
   loop([&, port = port] {
-    r = run_child({"ab", "-k", "-s", "10", "-n", "300", "-c", "4", "-X", "127.0.0.1:" + std::to_string(port), origin()});
+    r = run_child({"ab", "-k", "-s", "10", "-n", "300", "-c", "4", "-X",
+                   "127.0.0.1:" + std::to_string(port), origin()});
   });
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Complete requests:      300"), std::string::npos) << r.out;
@@ -72,16 +75,30 @@ TEST_F(ProxyPeers, PythonHttpClientThroughTheForwardProxyAndATunnel) {
   loop([&, port = port] {
     std::string script =
         "import http.client, ssl\n"
-        "p = http.client.HTTPConnection('127.0.0.1', " + std::to_string(port) + ")\n"
+        "p = http.client.HTTPConnection('127.0.0.1', " +
+        std::to_string(port) +
+        ")\n"
         "out = []\n"
         "for i in range(3):\n"
-        "    p.request('GET', '" + origin() + "'); r = p.getresponse(); out.append(str(r.status) + ' ' + r.read().decode().strip())\n"
-        "p.request('POST', '" + origin() + "', body=iter([b'ab']), encode_chunked=True,\n"
-        "          headers={'Transfer-Encoding': 'chunked'}); r = p.getresponse(); r.read(); out.append(str(r.status))\n"
-        "ctx = ssl.create_default_context(cafile='" + pki().ca + "')\n"
-        "t = http.client.HTTPSConnection('127.0.0.1', " + std::to_string(port) + ", context=ctx)\n"
-        "t.set_tunnel('localhost', " + std::to_string(nginx_->https_port()) + ")\n"
-        "t.request('GET', '/index.html'); r = t.getresponse(); out.append('tls ' + str(r.status) + ' ' + r.read().decode().strip())\n"
+        "    p.request('GET', '" +
+        origin() +
+        "'); r = p.getresponse(); out.append(str(r.status) + ' ' + r.read().decode().strip())\n"
+        "p.request('POST', '" +
+        origin() +
+        "', body=iter([b'ab']), encode_chunked=True,\n"
+        "          headers={'Transfer-Encoding': 'chunked'}); r = p.getresponse(); r.read(); "
+        "out.append(str(r.status))\n"
+        "ctx = ssl.create_default_context(cafile='" +
+        pki().ca +
+        "')\n"
+        "t = http.client.HTTPSConnection('127.0.0.1', " +
+        std::to_string(port) +
+        ", context=ctx)\n"
+        "t.set_tunnel('localhost', " +
+        std::to_string(nginx_->https_port()) +
+        ")\n"
+        "t.request('GET', '/index.html'); r = t.getresponse(); out.append('tls ' + str(r.status) + "
+        "' ' + r.read().decode().strip())\n"
         "print('|'.join(out))\n";
     r = run_child({"/usr/bin/python3", "-c", script});
   });
@@ -92,7 +109,8 @@ TEST_F(ProxyPeers, PythonHttpClientThroughTheForwardProxyAndATunnel) {
 }
 
 TEST_F(ProxyPeers, CurlThroughTheReverseProxyReusesItsConnection) {
-  auto [proxy, port] = start({"--reverse", "http://127.0.0.1:" + std::to_string(nginx_->http_port())});
+  auto [proxy, port] =
+      start({"--reverse", "http://127.0.0.1:" + std::to_string(nginx_->http_port())});
   child_result r;
   loop([&, port = port] {
     auto base = "http://127.0.0.1:" + std::to_string(port);
@@ -117,13 +135,15 @@ struct squid_proxy {
     std::filesystem::permissions(dir, std::filesystem::perms::all);
     std::string conf = dir + "/squid.conf";
     FILE* f = std::fopen(conf.c_str(), "w");
-    std::fprintf(f,
-                 "http_port 127.0.0.1:%u\nhttp_access allow all\ncache deny all\npid_filename %s/squid.pid\n"
-                 "cache_log %s/cache.log\naccess_log none\ncoredump_dir %s\nshutdown_lifetime 0 seconds\n"
-                 "dns_nameservers 127.0.0.1\n",
-                 port, dir.c_str(), dir.c_str(), dir.c_str());
+    std::fprintf(
+        f,
+        "http_port 127.0.0.1:%u\nhttp_access allow all\ncache deny all\npid_filename %s/squid.pid\n"
+        "cache_log %s/cache.log\naccess_log none\ncoredump_dir %s\nshutdown_lifetime 0 seconds\n"
+        "dns_nameservers 127.0.0.1\n",
+        port, dir.c_str(), dir.c_str(), dir.c_str());
     std::fclose(f);
-    child = std::make_unique<background_child>(std::vector<std::string>{"/usr/sbin/squid", "-N", "-f", conf});
+    child = std::make_unique<background_child>(
+        std::vector<std::string>{"/usr/sbin/squid", "-N", "-f", conf});
     EXPECT_TRUE(wait_for_port(port, 30)) << "squid did not start";
   }
 };
@@ -152,11 +172,16 @@ TEST_F(ProxyPeers, RefusesEverythingSquidRefusesAndAgreesOnHttp10KeepAlive) {
   auto [proxy, port] = start();
   auto o = origin();
   std::vector<std::pair<std::string, std::string>> vectors = {
-      {"space before colon", "POST " + o + " HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nhello"},
-      {"unknown coding", "POST " + o + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n"},
+      {"space before colon",
+       "POST " + o + " HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nhello"},
+      {"unknown coding",
+       "POST " + o + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n"},
       {"gzip not chunked", "POST " + o + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"},
-      {"differing lengths", "POST " + o + " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"},
-      {"NUL in value", std::string("GET ") + o + " HTTP/1.1\r\nHost: x\r\nX-A: 1" + std::string(1, '\0') + "2\r\n\r\n"},
+      {"differing lengths",
+       "POST " + o +
+           " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"},
+      {"NUL in value", std::string("GET ") + o + " HTTP/1.1\r\nHost: x\r\nX-A: 1" +
+                           std::string(1, '\0') + "2\r\n\r\n"},
       {"name not a token", "GET " + o + " HTTP/1.1\r\nHost: x\r\nX(A): 1\r\n\r\n"},
       {"obs-fold", "GET " + o + " HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n 2\r\n\r\n"},
       {"bare CR", "GET " + o + " HTTP/1.1\r\nHost: x\r\nX-A: 1\r2\r\n\r\n"},
@@ -165,7 +190,8 @@ TEST_F(ProxyPeers, RefusesEverythingSquidRefusesAndAgreesOnHttp10KeepAlive) {
   std::map<std::string, std::pair<std::string, std::string>> answers;
   std::string squid_ka, copas_ka;
   loop([&, port = port] {
-    for (auto& [name, req] : vectors) answers[name] = {first_answer(squid.port, req), first_answer(port, req)};
+    for (auto& [name, req] : vectors)
+      answers[name] = {first_answer(squid.port, req), first_answer(port, req)};
     std::string ka = "GET " + o + " HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
     squid_ka = first_answer(squid.port, ka);
     copas_ka = first_answer(port, ka);

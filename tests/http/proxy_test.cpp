@@ -19,11 +19,11 @@ class Proxy : public ::testing::Test {
   void TearDown() override { http::pool::clear(); }
 
   // Starts copas-proxy (forward mode, or relay to `upstream`) and waits for its port.
-  static std::pair<std::unique_ptr<background_child>, std::uint16_t> start(std::string upstream = {},
-                                                                          std::vector<std::string> more = {}) {
+  static std::pair<std::unique_ptr<background_child>, std::uint16_t> start(
+      std::string upstream = {}, std::vector<std::string> more = {}) {
     auto port = pick_port();
-    std::vector<std::string> argv = {COPAS_PROXY_BIN, "--listen", "127.0.0.1:" + std::to_string(port),
-                                     "--grace", "1"};
+    std::vector<std::string> argv = {COPAS_PROXY_BIN, "--listen",
+                                     "127.0.0.1:" + std::to_string(port), "--grace", "1"};
     if (!upstream.empty()) argv.insert(argv.end(), {"--upstream", upstream});
     argv.insert(argv.end(), more.begin(), more.end());
     auto child = std::make_unique<background_child>(argv);
@@ -105,7 +105,8 @@ TEST_F(Proxy, BadGatewayAndBadRequest) {
     t.proxy = via;
     auto tr = http::request(std::move(t));
     ASSERT_FALSE(tr);
-    EXPECT_TRUE(tr.error().message().starts_with("proxy CONNECT to localhost:")) << tr.error().message();
+    EXPECT_TRUE(tr.error().message().starts_with("proxy CONNECT to localhost:"))
+        << tr.error().message();
     EXPECT_NE(tr.error().message().find("refused: HTTP/1.1 502 Bad Gateway"), std::string::npos);
   });
 }
@@ -119,8 +120,8 @@ TEST_F(Proxy, RelayModeAndCopasFetchThroughTheProxy) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->body, "<html>copas-cpp test page</html>\n");
     http::pool::clear();
-    f = run_child({COPAS_FETCH_BIN, "--cacert", pki().ca, "-x", "127.0.0.1:" + std::to_string(pport),
-                   tls("/index.html")});
+    f = run_child({COPAS_FETCH_BIN, "--cacert", pki().ca, "-x",
+                   "127.0.0.1:" + std::to_string(pport), tls("/index.html")});
   });
   EXPECT_EQ(f.exit_code, 0) << f.err;
   EXPECT_EQ(f.out, "<html>copas-cpp test page</html>\n");
@@ -133,7 +134,8 @@ TEST_F(Proxy, EveryThreadAcceptsOnTheSharedAddress) {
   // opens before the other threads start.
   auto tasks = [pid = proxy->pid()] {
     std::size_t n = 0;
-    for ([[maybe_unused]] auto& t : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task"))
+    for ([[maybe_unused]] auto& t :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task"))
       ++n;
     return n;
   };
@@ -151,7 +153,8 @@ TEST_F(Proxy, EveryThreadAcceptsOnTheSharedAddress) {
         auto c = wrap(tcp());
         c.settimeout(5);
         auto connected = c.connect("127.0.0.1", port);
-        auto sent = connected ? c.send("GET " + plain("/index.html") + " HTTP/1.1\r\nHost: localhost\r\n"
+        auto sent = connected ? c.send("GET " + plain("/index.html") +
+                                       " HTTP/1.1\r\nHost: localhost\r\n"
                                        "Connection: close\r\n\r\n")
                               : send_result::failure(connected.error(), 0);
         // Copas's "*a": a close seen after an earlier wait is "closed", with the data as partial.
@@ -165,7 +168,8 @@ TEST_F(Proxy, EveryThreadAcceptsOnTheSharedAddress) {
           first_failure = !connected ? "connect: " + connected.error().message()
                           : !sent    ? "send: " + sent.error().message()
                           : whole    ? "reply: " + reply.substr(0, 80)
-                                     : "receive: " + got.error().message() + " after " + std::to_string(reply.size()) + " bytes";
+                                     : "receive: " + got.error().message() + " after " +
+                                        std::to_string(reply.size()) + " bytes";
         c.close();
       });
   });
@@ -180,7 +184,8 @@ TEST(ProxyCommandLine, BadArgumentsExitTwoAndSayWhy) {
     missing = copas::test::run_child({COPAS_PROXY_BIN});
     both = copas::test::run_child(
         {COPAS_PROXY_BIN, "--listen", "127.0.0.1:0", "--upstream", "a:1", "--reverse", "b"});
-    threads = copas::test::run_child({COPAS_PROXY_BIN, "--listen", "127.0.0.1:0", "--threads", "0"});
+    threads =
+        copas::test::run_child({COPAS_PROXY_BIN, "--listen", "127.0.0.1:0", "--threads", "0"});
     help = copas::test::run_child({COPAS_PROXY_BIN, "--help"});
   });
   EXPECT_EQ(missing.exit_code, 2);

@@ -73,7 +73,9 @@ struct origin {
     });
     port = port_of(listener);
   }
-  std::string url(const std::string& path = "/") const { return "http://127.0.0.1:" + std::to_string(port) + path; }
+  std::string url(const std::string& path = "/") const {
+    return "http://127.0.0.1:" + std::to_string(port) + path;
+  }
 };
 
 struct forward_proxy {
@@ -82,7 +84,9 @@ struct forward_proxy {
   socket listener;
   std::uint16_t port;
   explicit forward_proxy(proxy::options o = {})
-      : web(proxy::forward_proxy(pool, o)), listener(bind("127.0.0.1", 0).value()), port(port_of(listener)) {
+      : web(proxy::forward_proxy(pool, o)),
+        listener(bind("127.0.0.1", 0).value()),
+        port(port_of(listener)) {
     web.serve(listener);
   }
   ~forward_proxy() { pool.clear(); }
@@ -100,8 +104,8 @@ TEST(ProxyToolkit, Rfc9112_5_1_SpaceBeforeColonIsRefusedNotForwarded) {
     forward_proxy p;
     auto c = dial(p.port);
     std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
-    c.send("POST " + o.url() + " HTTP/1.1\r\nHost: x\r\nContent-Length : " + std::to_string(smuggled.size()) +
-           "\r\n\r\n" + smuggled);
+    c.send("POST " + o.url() + " HTTP/1.1\r\nHost: x\r\nContent-Length : " +
+           std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled);
     got = until_close(c);
     forwarded = o.heads.size();
     p.web.shutdown(0);
@@ -117,7 +121,8 @@ TEST(ProxyToolkit, Rfc9112_6_1_XchunkedWithContentLengthIs501NotAHang) {
     origin o([](const std::string&) { return ok_reply(); });
     forward_proxy p;
     auto c = dial(p.port);
-    c.send("POST " + o.url() + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\nContent-Length: 3\r\n\r\nabc");
+    c.send("POST " + o.url() +
+           " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\nContent-Length: 3\r\n\r\nabc");
     got = until_close(c);
     p.web.shutdown(0);
     removeserver(o.listener);
@@ -132,9 +137,12 @@ TEST(ProxyToolkit, Rfc9112_3_2_2_HostComesFromTheUrlWithoutUserinfoAndHopByHopFi
     origin o([](const std::string&) { return ok_reply(); });
     forward_proxy p;
     auto c = dial(p.port);
-    c.send("GET http://user:pw@127.0.0.1:" + std::to_string(o.port) + "/p?q HTTP/1.1\r\nHost: evil.example\r\n"
-           "Proxy-Connection: keep-alive\r\nConnection: close, X-Secret\r\nX-Secret: 1\r\nKeep-Alive: 5\r\n"
-           "TE: trailers\r\nProxy-Authorization: Basic eA==\r\nX-Kept: yes\r\nVia: 1.0 first\r\n\r\n");
+    c.send(
+        "GET http://user:pw@127.0.0.1:" + std::to_string(o.port) +
+        "/p?q HTTP/1.1\r\nHost: evil.example\r\n"
+        "Proxy-Connection: keep-alive\r\nConnection: close, X-Secret\r\nX-Secret: 1\r\nKeep-Alive: "
+        "5\r\n"
+        "TE: trailers\r\nProxy-Authorization: Basic eA==\r\nX-Kept: yes\r\nVia: 1.0 first\r\n\r\n");
     got = until_close(c);
     seen = o.heads.empty() ? "" : o.heads[0];
     p.web.shutdown(0);
@@ -145,7 +153,8 @@ TEST(ProxyToolkit, Rfc9112_3_2_2_HostComesFromTheUrlWithoutUserinfoAndHopByHopFi
   EXPECT_NE(seen.find("Host: 127.0.0.1:"), std::string::npos) << seen;
   EXPECT_EQ(seen.find("evil"), std::string::npos) << seen;
   EXPECT_EQ(seen.find("user"), std::string::npos) << seen;
-  for (auto gone : {"Proxy-Connection", "Connection", "X-Secret", "Keep-Alive", "TE:", "Proxy-Authorization"})
+  for (auto gone :
+       {"Proxy-Connection", "Connection", "X-Secret", "Keep-Alive", "TE:", "Proxy-Authorization"})
     EXPECT_EQ(seen.find(gone), std::string::npos) << gone << " in " << seen;
   EXPECT_NE(seen.find("x-kept: yes"), std::string::npos) << seen;  // names travel lower-cased
   EXPECT_NE(seen.find("Via: 1.0 first, 1.1 copas-proxy"), std::string::npos) << seen;
@@ -179,7 +188,8 @@ TEST(ProxyToolkit, Rfc9110_15_2_EarlyHintsAreRelayedAndPipelinedRequestsGetTheir
 TEST(ProxyToolkit, Rfc9110_10_1_1_An100TheClientDidNotAskForIsNotRelayed) {
   std::string got;
   loop([&] {
-    origin o([](const std::string&) { return "HTTP/1.1 100 Continue\r\n\r\n" + reply(200, "done"); });
+    origin o(
+        [](const std::string&) { return "HTTP/1.1 100 Continue\r\n\r\n" + reply(200, "done"); });
     forward_proxy p;
     auto c = dial(p.port);
     c.send("GET " + o.url() + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -196,7 +206,8 @@ TEST(ProxyToolkit, Rfc9110_10_1_1_ExpectGoesEndToEndAndTheBodyFollowsTheOrigins1
   loop([&] {
     auto listener = serve_raw([&](socket c) {
       http::reader in(c);
-      while (auto l = in.line()) if (l->empty()) break;
+      while (auto l = in.line())
+        if (l->empty()) break;
       c.send("HTTP/1.1 100 Continue\r\n\r\n");
       auto body = in.exactly(5);
       body_at_origin = body ? *body : "<none>";
@@ -225,7 +236,8 @@ TEST(ProxyToolkit, Rfc9110_10_1_1_AnOriginRefusingAtOnceIsRelayedWithoutTheBody)
     origin o([](const std::string&) { return reply(413, "too large", "Connection: close\r\n"); });
     forward_proxy p({.continue_timeout = 30});  // the refusal must come long before this
     auto c = dial(p.port);
-    c.send("PUT " + o.url() + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n");
+    c.send("PUT " + o.url() +
+           " HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n");
     got = until_close(c);
     p.web.shutdown(0);
     removeserver(o.listener);
@@ -237,7 +249,9 @@ TEST(ProxyToolkit, Rfc9110_10_1_1_AnOriginRefusingAtOnceIsRelayedWithoutTheBody)
 TEST(ProxyToolkit, Rfc9112_2_3_AnOriginsBadVersionIs502) {
   std::string got;
   loop([&] {
-    origin o([](const std::string&) { return std::string("HTTP/12.34 200 OK\r\nContent-Length: 0\r\n\r\n"); });
+    origin o([](const std::string&) {
+      return std::string("HTTP/12.34 200 OK\r\nContent-Length: 0\r\n\r\n");
+    });
     forward_proxy p;
     auto c = dial(p.port);
     c.send("GET " + o.url() + " HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -252,7 +266,8 @@ TEST(ProxyToolkit, Rfc9112_6_2_AnOriginsContentLengthWithTransferEncodingIs502) 
   std::string got;
   loop([&] {
     origin o([](const std::string&) {
-      return std::string("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+      return std::string(
+          "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
     });
     forward_proxy p;
     auto c = dial(p.port);
@@ -294,7 +309,8 @@ TEST(ProxyToolkit, ReverseProxyKeepsOneUpstreamConnectionAlive) {
     for (int i = 0; i < 20; ++i) {
       auto c = dial(port_of(l));
       c.send("GET /n" + std::to_string(i) + " HTTP/1.1\r\nHost: site\r\nConnection: close\r\n\r\n");
-      if (until_close(c).find("GET /n" + std::to_string(i) + " HTTP/1.1") != std::string::npos) ++ok;
+      if (until_close(c).find("GET /n" + std::to_string(i) + " HTTP/1.1") != std::string::npos)
+        ++ok;
     }
     origin_connections = o.connections;
     reused = pool.reused();
@@ -307,7 +323,8 @@ TEST(ProxyToolkit, ReverseProxyKeepsOneUpstreamConnectionAlive) {
   EXPECT_EQ(reused, 19u);
 }
 
-// ---- relay ------------------------------------------------------------------------------------------
+// ---- relay
+// ------------------------------------------------------------------------------------------
 
 // The origin reads until the client's FIN, then answers: the answer must still reach the client
 // (half-close: the client's FIN closes only that direction).
@@ -319,7 +336,9 @@ TEST(ProxyToolkit, RelayPassesAHalfCloseOnAndKeepsTheOtherDirection) {
       c.send("got " + (all_in ? *all_in : all_in.partial()));
     });
     auto relay_l = bind("127.0.0.1", 0).value();
-    addserver(relay_l, [&](socket client) { proxy::relay_to(client, {"127.0.0.1", port_of(upstream)}, {}); });
+    addserver(relay_l, [&](socket client) {
+      proxy::relay_to(client, {"127.0.0.1", port_of(upstream)}, {});
+    });
     for (int i = 0; i < 10; ++i) {
       auto c = dial(port_of(relay_l));
       c.send("message " + std::to_string(i));
@@ -380,7 +399,8 @@ TEST(ProxyToolkit, ConnectTunnelRelaysBothWaysWithHalfClose) {
     });
     forward_proxy p;
     auto c = dial(p.port);
-    c.send("CONNECT 127.0.0.1:" + std::to_string(port_of(upstream)) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nearly");
+    c.send("CONNECT 127.0.0.1:" + std::to_string(port_of(upstream)) +
+           " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nearly");
     auto l = c.receive(line);
     EXPECT_EQ(l ? *l : l.error().message(), "HTTP/1.1 200 Connection Established");
     c.receive(line);
@@ -402,7 +422,8 @@ TEST(ProxyToolkit, Rfc9112_7_1_AClientsBadChunkSizeIs400NotABadGateway) {
     origin o([](const std::string&) { return ok_reply(); });
     forward_proxy p;
     auto c = dial(p.port);
-    c.send("POST " + o.url() + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n");
+    c.send("POST " + o.url() +
+           " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n");
     got = until_close(c);
     p.web.shutdown(0);
     removeserver(o.listener);

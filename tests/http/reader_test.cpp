@@ -1,7 +1,7 @@
 // The response reader on bytes from memory: status lines, header folding and merging, framing,
 // chunked bodies with extensions and trailers, limits and truncation (protocols.md 5.4, 5.5).
-#include <copas/http/reader.hpp>
 #include <gtest/gtest.h>
+#include <copas/http/reader.hpp>
 
 #include <string>
 #include <vector>
@@ -13,7 +13,8 @@ namespace {
 
 // Feeds `data` in pieces of `step` bytes, then "closed".
 fill_function from(std::string data, std::size_t step = 3) {
-  return [data = std::move(data), pos = std::size_t{0}, step](std::string& buf) mutable -> result<void> {
+  return [data = std::move(data), pos = std::size_t{0},
+          step](std::string& buf) mutable -> result<void> {
     if (pos >= data.size()) return errc::closed;
     auto n = std::min(step, data.size() - pos);
     buf.append(data, pos, n);
@@ -65,8 +66,9 @@ TEST(HttpReader, ShortStreamIsClosedNotHttp09) {
 }
 
 TEST(HttpReader, HeadersAreLowerCasedMergedAndFolded) {
-  reader in(from("Content-Type: text/plain\r\nSet-Cookie: a=1\r\nset-cookie:b=2\r\n"
-                 "X-Long: one\r\n  two\r\n\r\nrest"));
+  reader in(
+      from("Content-Type: text/plain\r\nSet-Cookie: a=1\r\nset-cookie:b=2\r\n"
+           "X-Long: one\r\n  two\r\n\r\nrest"));
   auto h = read_headers(in).value();
   EXPECT_EQ(h.get("content-type"), "text/plain");
   EXPECT_EQ(h.get("set-cookie"), "a=1, b=2");
@@ -105,7 +107,8 @@ TEST(HttpReader, TooManyHeaderFields) {
 
 TEST(HttpReader, HeaderBlockSizeIsBounded) {
   std::string block;
-  for (int i = 0; i < 10; ++i) block += "x" + std::to_string(i) + ": " + std::string(100, 'v') + "\r\n";
+  for (int i = 0; i < 10; ++i)
+    block += "x" + std::to_string(i) + ": " + std::string(100, 'v') + "\r\n";
   reader in(from(block + "\r\n"), limits{.max_header_bytes = 500});
   auto h = read_headers(in);
   ASSERT_FALSE(h);

@@ -20,8 +20,10 @@ copas::socket redirector(std::function<std::string(const std::string&)> to, int 
       [to = std::move(to), code](copas::socket& c, const seen_request& r) {
         auto path = r.line.substr(r.line.find(' ') + 1);
         path = path.substr(0, path.find(' '));
-        if (path == "/final") c.send(reply(200, "final " + r.line.substr(0, r.line.find(' '))));
-        else c.send(reply(code, "moved", "Location: " + to(path) + "\r\n"));
+        if (path == "/final")
+          c.send(reply(200, "final " + r.line.substr(0, r.line.find(' '))));
+        else
+          c.send(reply(code, "moved", "Location: " + to(path) + "\r\n"));
         return true;
       },
       std::move(tls));
@@ -97,8 +99,10 @@ TEST(HttpRedirect, UnlimitedFollowsPastFiveAndAFinal3xxIsNoError) {
     int hits = 0;
     auto s = serve([&](copas::socket& c, const seen_request&) {
       ++hits;
-      if (hits < 9) c.send(reply(302, "again", "Location: /loop\r\n"));
-      else c.send(reply(200, "landed"));
+      if (hits < 9)
+        c.send(reply(302, "again", "Location: /loop\r\n"));
+      else
+        c.send(reply(200, "landed"));
       return true;
     });
     auto p = get(base("http", s) + "/loop");

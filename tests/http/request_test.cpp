@@ -109,10 +109,11 @@ TEST(HttpRequest, RepeatedUserHeaderNamesAreAllSent) {
     auto server = serve_ok(seen);
     http::request_params p;
     p.url = url_of(server);
-    for (auto [name, value] : {std::pair{"X-A", "1"}, {"User-Agent", "one"}, {"x-a", "2"}, {"user-agent", "two"}})
+    for (auto [name, value] :
+         {std::pair{"X-A", "1"}, {"User-Agent", "one"}, {"x-a", "2"}, {"user-agent", "two"}})
       p.headers.append(name, value);  // append: the list constructor, as set(), keeps one per name
     ASSERT_TRUE(http::request(std::move(p)));
-    EXPECT_EQ(seen.headers.get("x-a"), "1, 2");  // merged as received
+    EXPECT_EQ(seen.headers.get("x-a"), "1, 2");             // merged as received
     EXPECT_EQ(seen.headers.get("user-agent"), "one, two");  // LuaSocket's default replaced
     finish_servers({server});
   });
@@ -136,8 +137,8 @@ TEST(HttpRequest, ObserverGetsTheConnectionsAddresses) {
     http::request_params p;
     p.url = url_of(server);
     p.observer = [&](const http::event& e) {
-      events.push_back({e.what, std::string(e.remote_ip), std::string(e.local_ip), e.remote_port, e.local_port,
-                        e.resolved_at >= before && e.resolved_at <= clock::now()});
+      events.push_back({e.what, std::string(e.remote_ip), std::string(e.local_ip), e.remote_port,
+                        e.local_port, e.resolved_at >= before && e.resolved_at <= clock::now()});
     };
     ASSERT_TRUE(http::request(std::move(p)));
     ASSERT_GE(events.size(), 2u);
@@ -231,9 +232,12 @@ TEST(HttpRequest, ConnectionRefusedAndUnresolvableHost) {
 TEST(HttpRequest, HeadAnd204And304HaveNoBody) {
   loop([] {
     auto server = serve([&](copas::socket& c, const seen_request& r) {
-      if (r.line.starts_with("HEAD")) c.send("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n");
-      else if (r.line.find("/204") != std::string::npos) c.send("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n");
-      else c.send("HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n");
+      if (r.line.starts_with("HEAD"))
+        c.send("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n");
+      else if (r.line.find("/204") != std::string::npos)
+        c.send("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n");
+      else
+        c.send("HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n");
       return true;
     });
     auto before = http::pool::opened();
@@ -260,7 +264,8 @@ TEST(HttpRequest, ContinueIsSkippedOther1xxReturned) {
         c.send("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n");
         return false;
       }
-      c.send("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\nX: y\r\n\r\n" + reply(200, "done"));
+      c.send("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\nX: y\r\n\r\n" +
+             reply(200, "done"));
       return true;
     });
     auto r = http::request(url_of(server)).value();
@@ -277,8 +282,9 @@ TEST(HttpRequest, ChunkedResponseWithExtensionsAndTrailers) {
   loop([] {
     auto server = serve_raw([](copas::socket c) {
       (void)c.receive();
-      c.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
-             "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nX-Sum: 9\r\n\r\n");
+      c.send(
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
+          "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nX-Sum: 9\r\n\r\n");
       c.receive();  // until the client closes
     });
     auto r = http::request(url_of(server)).value();

@@ -2,10 +2,10 @@
 // Expect: 100-continue, 1xx from the handler, the strict parser's answers on the wire, the
 // whole-head and idle deadlines, graceful shutdown; and real clients (curl, wget, ab -k,
 // Python's http.client) against it.
+#include "server_test.hpp"
 #include "child_process.hpp"
 #include "fd_count.hpp"
 #include "http_test.hpp"
-#include "server_test.hpp"
 
 #include <copas/http/server.hpp>
 
@@ -37,7 +37,8 @@ void echo_handler(http::exchange& ex) {
     auto b = ex.body(1 << 20);
     body = b ? *b : "error: " + b.error().message();
   }
-  ex.respond(200, {{"Content-Type", "text/plain"}}, ex.method() + " " + ex.target() + " [" + body + "]");
+  ex.respond(200, {{"Content-Type", "text/plain"}},
+             ex.method() + " " + ex.target() + " [" + body + "]");
 }
 
 struct fixture {
@@ -63,8 +64,10 @@ TEST(HttpServer, PipelinedRequestsAreAnsweredInOrderOnOneConnection) {
   loop([&] {
     fixture f;
     auto c = dial(f.port);
-    c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /body HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
-           "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    c.send(
+        "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /body HTTP/1.1\r\nHost: x\r\nContent-Length: "
+        "3\r\n\r\nabc"
+        "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     got = until_close(c);
     f.web.shutdown(0);
   });
@@ -106,14 +109,17 @@ TEST(HttpServer, ChunkedRequestBodyAndChunkedResponse) {
   loop([&] {
     fixture f;
     auto c = dial(f.port);
-    c.send("POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n"
-           "GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    c.send(
+        "POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+        "chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n"
+        "GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     got = until_close(c);
     f.web.shutdown(0);
   });
   EXPECT_NE(got.find("POST /body [abcde]"), std::string::npos) << got;
   EXPECT_NE(got.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << got;
-  EXPECT_NE(got.find("4\r\none \r\n4\r\ntwo \r\n5\r\nthree\r\n0\r\n\r\n"), std::string::npos) << got;
+  EXPECT_NE(got.find("4\r\none \r\n4\r\ntwo \r\n5\r\nthree\r\n0\r\n\r\n"), std::string::npos)
+      << got;
 }
 
 TEST(HttpServer, ExpectContinueIsAnsweredWhenTheHandlerReadsTheBody) {
@@ -140,7 +146,9 @@ TEST(HttpServer, ExpectContinueIsNotSentWhenTheHandlerRefusesTheBody) {
   loop([&] {
     fixture f;
     auto c = dial(f.port);
-    c.send("PUT /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n");
+    c.send(
+        "PUT /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nExpect: "
+        "100-continue\r\n\r\n");
     got = until_close(c);  // the final answer, then a close: the body is never sent
     f.web.shutdown(0);
   });
@@ -158,7 +166,8 @@ TEST(HttpServer, EarlyHintsFromTheHandlerPrecedeTheResponse) {
     got = until_close(c);
     f.web.shutdown(0);
   });
-  EXPECT_TRUE(got.starts_with("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\n"))
+  EXPECT_TRUE(got.starts_with(
+      "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\n"))
       << got;
 }
 
@@ -185,7 +194,9 @@ TEST(HttpServer, Rfc9112_5_1_SmugglingVectorIs400AndClosesTheConnection) {
       echo_handler(ex);
     });
     auto c = dial(f.port);
-    c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length : 34\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.send(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length : 34\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: "
+        "x\r\n\r\n");
     got = until_close(c);
     f.web.shutdown(0);
   });
@@ -200,7 +211,9 @@ TEST(HttpServer, Rfc9112_6_1_UnknownTransferCodingIs501) {
   loop([&] {
     fixture f;
     auto c = dial(f.port);
-    c.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\nContent-Length: 3\r\n\r\nabc");
+    c.send(
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\nContent-Length: "
+        "3\r\n\r\nabc");
     got = until_close(c);
     f.web.shutdown(0);
   });
@@ -212,8 +225,10 @@ TEST(HttpServer, Rfc9112_7_1_BadChunkSizeEndsTheConnection) {
   loop([&] {
     fixture f;
     auto c = dial(f.port);
-    c.send("POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0x3\r\nabc\r\n0\r\n\r\n"
-           "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.send(
+        "POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+        "chunked\r\n\r\n0x3\r\nabc\r\n0\r\n\r\n"
+        "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
     got = until_close(c);
     f.web.shutdown(0);
   });
@@ -325,7 +340,8 @@ TEST(HttpServer, CurlReusesOneConnectionForTwoRequestsAndSendsAChunkedUpload) {
     });
     auto base = "http://127.0.0.1:" + std::to_string(f.port);
     r = run_child({"curl", "-sS", "-v", base + "/a", base + "/b"});
-    up = run_child({"curl", "-sS", "-H", "Transfer-Encoding: chunked", "--data-binary", "payload", base + "/body"});
+    up = run_child({"curl", "-sS", "-H", "Transfer-Encoding: chunked", "--data-binary", "payload",
+                    base + "/body"});
     f.web.shutdown(0);
   });
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -340,7 +356,8 @@ TEST(HttpServer, WgetDownloadsAStreamedResponse) {
   child_result r;
   loop([&] {
     fixture f;
-    r = run_child({"wget", "-q", "-O", "-", "http://127.0.0.1:" + std::to_string(f.port) + "/stream"});
+    r = run_child(
+        {"wget", "-q", "-O", "-", "http://127.0.0.1:" + std::to_string(f.port) + "/stream"});
     f.web.shutdown(0);
   });
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -351,7 +368,8 @@ TEST(HttpServer, AbKeepAliveCompletesEveryRequestOnKeptConnections) {
   child_result r;
   loop([&] {
     fixture f;
-    r = run_child({"ab", "-k", "-n", "400", "-c", "4", "http://127.0.0.1:" + std::to_string(f.port) + "/"});
+    r = run_child(
+        {"ab", "-k", "-n", "400", "-c", "4", "http://127.0.0.1:" + std::to_string(f.port) + "/"});
     f.web.shutdown(0);
   });
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -366,14 +384,18 @@ TEST(HttpServer, PythonHttpClientKeepsAliveWithExpectContinueAndChunkedBodies) {
     fixture f;
     std::string script =
         "import http.client\n"
-        "c = http.client.HTTPConnection('127.0.0.1', " + std::to_string(f.port) + ")\n"
+        "c = http.client.HTTPConnection('127.0.0.1', " +
+        std::to_string(f.port) +
+        ")\n"
         "out = []\n"
         "c.request('GET', '/x'); r = c.getresponse(); out.append(r.read().decode())\n"
         "c.request('POST', '/body', body=iter([b'ab', b'cd']), encode_chunked=True,\n"
-        "          headers={'Transfer-Encoding': 'chunked'}); r = c.getresponse(); out.append(r.read().decode())\n"
+        "          headers={'Transfer-Encoding': 'chunked'}); r = c.getresponse(); "
+        "out.append(r.read().decode())\n"
         "c.request('PUT', '/body', body=b'xyz', headers={'Expect': '100-continue'})\n"
         "r = c.getresponse(); out.append(r.read().decode())\n"
-        "c.request('HEAD', '/h'); r = c.getresponse(); out.append(str(r.status) + ' ' + r.getheader('Content-Length'))\n"
+        "c.request('HEAD', '/h'); r = c.getresponse(); out.append(str(r.status) + ' ' + "
+        "r.getheader('Content-Length'))\n"
         "print('|'.join(out))\n";
     r = run_child({"/usr/bin/python3", "-c", script});
     f.web.shutdown(0);
@@ -390,17 +412,20 @@ TEST(HttpServer, ServeThreadsRunsOneServerPerThreadOnOneAddress) {
   std::atomic<int> served[2] = {0, 0};
   std::atomic<std::uint16_t> port{0};
   std::jthread servers([&] {
-    auto ok = serve_threads({.host = "127.0.0.1", .port = 0, .threads = 2}, [&](socket listener, unsigned i) {
-      auto web = std::make_shared<http::server>([&, i](http::exchange& ex) {
-        ++served[i];
-        ex.respond(200, {}, "thread " + std::to_string(i));
-      });
-      web->serve(listener);
-      addthread([web, &stop] {
-        while (!stop) pause(0.02);
-        web->shutdown(1);
-      });
-    }, [&](std::uint16_t p) { port = p; });
+    auto ok = serve_threads(
+        {.host = "127.0.0.1", .port = 0, .threads = 2},
+        [&](socket listener, unsigned i) {
+          auto web = std::make_shared<http::server>([&, i](http::exchange& ex) {
+            ++served[i];
+            ex.respond(200, {}, "thread " + std::to_string(i));
+          });
+          web->serve(listener);
+          addthread([web, &stop] {
+            while (!stop) pause(0.02);
+            web->shutdown(1);
+          });
+        },
+        [&](std::uint16_t p) { port = p; });
     EXPECT_TRUE(ok) << ok.error().message();
   });
   while (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -1,7 +1,7 @@
 #pragma once
 // Raw-socket clients for the server and proxy tests.
-#include <copas/net.hpp>
 #include <gtest/gtest.h>
+#include <copas/net.hpp>
 
 #include <string>
 

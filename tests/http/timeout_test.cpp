@@ -16,7 +16,12 @@ http::request_params ht_request(const copas::socket& server) {
   http::request_params p;
   p.url = "http://127.0.0.1:" + std::to_string(port_of(server)) + "/";
   p.method = "POST";
-  p.headers = {{"X-1", "a"}, {"X-2", "b"}, {"X-3", "c"}, {"X-4", "d"}, {"X-5", "e"}, {"X-6", "f"},
+  p.headers = {{"X-1", "a"},
+               {"X-2", "b"},
+               {"X-3", "c"},
+               {"X-4", "d"},
+               {"X-5", "e"},
+               {"X-6", "f"},
                {"content-length", "1024"}};
   p.source = ltn12::source::string(std::string(1024, 'p'));
   p.timeout = client_timeout;
@@ -118,7 +123,8 @@ TEST(HttpTimeout, HT13_UnknownTimeoutKeyIsRejected) {
       (void)http::request(std::move(p));
       ADD_FAILURE() << "no exception";
     } catch (const std::invalid_argument& e) {
-      EXPECT_STREQ(e.what(), "'sendd' is not a valid timeout option. Valid: 'connect', 'send', 'receive'");
+      EXPECT_STREQ(e.what(),
+                   "'sendd' is not a valid timeout option. Valid: 'connect', 'send', 'receive'");
     }
   });
 }

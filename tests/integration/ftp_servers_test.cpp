@@ -33,13 +33,18 @@ class RealFtpServer : public ::testing::TestWithParam<ftp_server> {
   RealFtpServer() : port_(copas::test::pick_port()) {
     auto p = std::to_string(port_);
     switch (GetParam()) {
-      case ftp_server::proftpd: peer_ = std::make_unique<real_peer>("proftpd.sh", std::vector<std::string>{p}, std::vector{port_}); break;
+      case ftp_server::proftpd:
+        peer_ = std::make_unique<real_peer>("proftpd.sh", std::vector<std::string>{p},
+                                            std::vector{port_});
+        break;
       case ftp_server::proftpd_without_epsv:
-        peer_ = std::make_unique<real_peer>("proftpd.sh", std::vector<std::string>{p, "no-epsv"}, std::vector{port_});
+        peer_ = std::make_unique<real_peer>("proftpd.sh", std::vector<std::string>{p, "no-epsv"},
+                                            std::vector{port_});
         break;
       case ftp_server::vsftpd:
         peer_ = std::make_unique<real_peer>(
-            "vsftpd.sh", std::vector<std::string>{p, COPAS_UNPACKED_DEBS "/vsftpd/usr/sbin/vsftpd"}, std::vector{port_});
+            "vsftpd.sh", std::vector<std::string>{p, COPAS_UNPACKED_DEBS "/vsftpd/usr/sbin/vsftpd"},
+            std::vector{port_});
         break;
     }
   }
@@ -48,7 +53,8 @@ class RealFtpServer : public ::testing::TestWithParam<ftp_server> {
   std::string url(const std::string& path, const std::string& userinfo = "") const {
     return "ftp://" + userinfo + "127.0.0.1:" + std::to_string(port_) + path;
   }
-  void same(const std::vector<std::string>& args, int curl_exit = 0, const std::function<void()>& between = {}) const {
+  void same(const std::vector<std::string>& args, int curl_exit = 0,
+            const std::function<void()>& between = {}) const {
     expect_same_as_curl(name_of(GetParam()), args, curl_exit, between);
   }
   // proftpd's command log ("COMMAND ARGS" lines): what the clients sent.
@@ -67,7 +73,8 @@ TEST_P(RealFtpServer, AnonymousDownload) {
   }
   if (GetParam() == ftp_server::proftpd_without_epsv) {
     EXPECT_EQ(peer_->count("commands.log", "EPSV", 2), 2u) << commands();
-    EXPECT_EQ(peer_->count("commands.log", "PASV", 2), 2u) << "the fallback, curl's and ours:\n" << commands();
+    EXPECT_EQ(peer_->count("commands.log", "PASV", 2), 2u) << "the fallback, curl's and ours:\n"
+                                                           << commands();
   }
 }
 
@@ -75,16 +82,22 @@ TEST_P(RealFtpServer, AnonymousBinaryDownload) { same({url("/pub/big.bin")}); }
 
 TEST_P(RealFtpServer, UserDownload) { same({url("/hello.txt", "plain:secret@")}); }
 
-TEST_P(RealFtpServer, PercentEncodedCredentials) { same({url("/hello.txt", "me%40example.com:p%40ss%20word@")}); }
+TEST_P(RealFtpServer, PercentEncodedCredentials) {
+  same({url("/hello.txt", "me%40example.com:p%40ss%20word@")});
+}
 
-TEST_P(RealFtpServer, CredentialsWithDashU) { same({"-u", "me@example.com:p@ss word", url("/hello.txt")}); }
+TEST_P(RealFtpServer, CredentialsWithDashU) {
+  same({"-u", "me@example.com:p@ss word", url("/hello.txt")});
+}
 
 TEST_P(RealFtpServer, DirectoryListing) {
   same({url("/pub/")});
   // TYPE's argument is case-insensitive (RFC 959 5.3): curl sends "A", copas-fetch "a".
   if (is_proftpd()) {
-    EXPECT_EQ(peer_->count("commands.log", "TYPE A", 1) + peer_->count("commands.log", "TYPE a", 1), 2u)
-        << "a listing is ASCII, curl's and ours:\n" << commands();
+    EXPECT_EQ(peer_->count("commands.log", "TYPE A", 1) + peer_->count("commands.log", "TYPE a", 1),
+              2u)
+        << "a listing is ASCII, curl's and ours:\n"
+        << commands();
   }
 }
 
@@ -113,7 +126,8 @@ TEST_P(RealFtpServer, MissingFileIs78) { same({url("/pub/no-such-file")}, 78); }
 TEST_P(RealFtpServer, WrongPasswordIs67) { same({url("/hello.txt", "plain:wrong@")}, 67); }
 
 INSTANTIATE_TEST_SUITE_P(Servers, RealFtpServer,
-                         ::testing::Values(ftp_server::proftpd, ftp_server::vsftpd, ftp_server::proftpd_without_epsv),
+                         ::testing::Values(ftp_server::proftpd, ftp_server::vsftpd,
+                                           ftp_server::proftpd_without_epsv),
                          [](const auto& info) {
                            std::string n = name_of(info.param);
                            for (auto& c : n)

@@ -35,7 +35,9 @@ class ApacheHttpd : public ::testing::Test {
   std::string http(const std::string& path, const std::string& userinfo = "") const {
     return "http://" + userinfo + "127.0.0.1:" + std::to_string(http_) + path;
   }
-  std::string https(const std::string& path) const { return "https://localhost:" + std::to_string(https_) + path; }
+  std::string https(const std::string& path) const {
+    return "https://localhost:" + std::to_string(https_) + path;
+  }
   void same(const std::vector<std::string>& args, int curl_exit = 0) const {
     expect_same_as_curl("Apache httpd", args, curl_exit);
   }
@@ -46,7 +48,9 @@ class ApacheHttpd : public ::testing::Test {
 
 class Squid : public ApacheHttpd {
  protected:
-  Squid() : proxy_port_(port_other_than({http_, https_})), squid_("squid.sh", {std::to_string(proxy_port_)}, {proxy_port_}) {}
+  Squid()
+      : proxy_port_(port_other_than({http_, https_})),
+        squid_("squid.sh", {std::to_string(proxy_port_)}, {proxy_port_}) {}
 
   // userinfo "plain:secret@" (nothing to encode), "proxy%20user:pa%20ss%25word@" or none.
   std::string proxy(const std::string& userinfo = "plain:secret@") const {
@@ -66,7 +70,9 @@ const char* const APACHE_CREDENTIALS = "me%40example.com:p%40ss%20word@";
 
 TEST_F(ApacheHttpd, PlainFile) { same({http("/hello.txt")}); }
 
-TEST_F(ApacheHttpd, TlsVerifiedAgainstTheTestCa) { same({"--cacert", copas::test::pki().ca, https("/hello.txt")}); }
+TEST_F(ApacheHttpd, TlsVerifiedAgainstTheTestCa) {
+  same({"--cacert", copas::test::pki().ca, https("/hello.txt")});
+}
 
 TEST_F(ApacheHttpd, TlsUntrustedIs60) { same({https("/hello.txt")}, 60); }
 
@@ -76,7 +82,9 @@ TEST_F(ApacheHttpd, BasicAuthWithPercentEncodedUrlCredentials) {
       << apache_.read("logs/access.log") << apache_.read("logs/error.log");
 }
 
-TEST_F(ApacheHttpd, BasicAuthWithDashU) { same({"-u", "me@example.com:p@ss word", http("/private/secret.txt")}); }
+TEST_F(ApacheHttpd, BasicAuthWithDashU) {
+  same({"-u", "me@example.com:p@ss word", http("/private/secret.txt")});
+}
 
 TEST_F(ApacheHttpd, WrongPasswordFailsWith22) {
   same({"-f", http("/private/secret.txt", "me%40example.com:nope@")}, 22);
@@ -86,7 +94,9 @@ TEST_F(ApacheHttpd, NoFollowWithoutDashL) { same({http("/r1")}); }
 
 TEST_F(ApacheHttpd, RedirectsFollowedWithDashL) { same({"-L", http("/r1")}); }
 
-TEST_F(ApacheHttpd, RedirectToTlsOnAnotherHost) { same({"-L", "--cacert", copas::test::pki().ca, http("/away")}); }
+TEST_F(ApacheHttpd, RedirectToTlsOnAnotherHost) {
+  same({"-L", "--cacert", copas::test::pki().ca, http("/away")});
+}
 
 TEST_F(ApacheHttpd, MaxRedirsExceededIs47) { same({"-L", "--max-redirs", "1", http("/r1")}, 47); }
 
@@ -98,30 +108,38 @@ TEST_F(ApacheHttpd, ChunkedCgiOutputOverTls) {
 
 TEST_F(ApacheHttpd, RangeWithDashR) { same({"-r", "100-1099", http("/big.bin")}); }
 
-TEST_F(ApacheHttpd, OpenEndedRangeOverTls) { same({"-r", "99000-", "--cacert", copas::test::pki().ca, https("/big.bin")}); }
+TEST_F(ApacheHttpd, OpenEndedRangeOverTls) {
+  same({"-r", "99000-", "--cacert", copas::test::pki().ca, https("/big.bin")});
+}
 
 TEST_F(ApacheHttpd, MissingFileWithDashFIs22) { same({"-f", http("/nothing-here")}, 22); }
 
 TEST_F(Squid, ProxyAuth) {
   same({"-x", proxy(), http("/hello.txt")});
-  EXPECT_EQ(squid_.count("access.log", " plain HIER_DIRECT/", 2), 2u) << "curl's and ours:\n" << squid_.read("access.log");
+  EXPECT_EQ(squid_.count("access.log", " plain HIER_DIRECT/", 2), 2u) << "curl's and ours:\n"
+                                                                      << squid_.read("access.log");
 }
 
 TEST_F(Squid, ProxyAuthWithPercentEncodedCredentials) {
   same({"-x", proxy("proxy%20user:pa%20ss%25word@"), http("/hello.txt")});
-  EXPECT_EQ(squid_.count("access.log", " proxy user HIER_DIRECT/", 2), 2u) << "curl's and ours, decoded:\n"
-                                                                            << squid_.read("access.log");
+  EXPECT_EQ(squid_.count("access.log", " proxy user HIER_DIRECT/", 2), 2u)
+      << "curl's and ours, decoded:\n"
+      << squid_.read("access.log");
 }
 
-TEST_F(Squid, NoProxyCredentialsWithDashFIs22) { same({"-f", "-x", proxy(""), http("/hello.txt")}, 22); }
+TEST_F(Squid, NoProxyCredentialsWithDashFIs22) {
+  same({"-f", "-x", proxy(""), http("/hello.txt")}, 22);
+}
 
 TEST_F(Squid, ConnectWithPercentEncodedCredentials) {
-  same({"-x", proxy("proxy%20user:pa%20ss%25word@"), "--cacert", copas::test::pki().ca, https("/hello.txt")});
+  same({"-x", proxy("proxy%20user:pa%20ss%25word@"), "--cacert", copas::test::pki().ca,
+        https("/hello.txt")});
 }
 
 TEST_F(Squid, ConnectToApacheOverTls) {
   same({"-x", proxy(), "--cacert", copas::test::pki().ca, https("/hello.txt")});
-  EXPECT_EQ(squid_.count("access.log", " CONNECT localhost:" + std::to_string(https_) + " plain ", 2), 2u)
+  EXPECT_EQ(
+      squid_.count("access.log", " CONNECT localhost:" + std::to_string(https_) + " plain ", 2), 2u)
       << squid_.read("access.log");
 }
 

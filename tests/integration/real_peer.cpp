@@ -64,17 +64,20 @@ real_peer::real_peer(const std::string& launcher, const std::vector<std::string>
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      throw std::runtime_error(launcher + " exited (status " + std::to_string(status) + ") before port " +
-                               std::to_string(ports[up]) + " accepted:\n" + slurp(log));
+      throw std::runtime_error(launcher + " exited (status " + std::to_string(status) +
+                               ") before port " + std::to_string(ports[up]) + " accepted:\n" +
+                               slurp(log));
     }
     if (clock_type::now() > until) {
       std::string text = slurp(log);
       stop();
-      throw std::runtime_error(launcher + ": port " + std::to_string(ports[up]) + " not accepting after " +
-                               std::to_string(seconds) + " s:\n" + text);
+      throw std::runtime_error(launcher + ": port " + std::to_string(ports[up]) +
+                               " not accepting after " + std::to_string(seconds) + " s:\n" + text);
     }
-    if (accepts(ports[up])) ++up;
-    else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (accepts(ports[up]))
+      ++up;
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 
@@ -102,11 +105,14 @@ std::string real_peer::read(const std::string& path) const { return slurp(fs::pa
 std::size_t real_peer::count(const std::string& path, const std::string& what, std::size_t expected,
                              double seconds) const {
   std::size_t n = 0;
-  wait_for(path, [&](const std::string& text) {
-    n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n == expected;
-  }, seconds);
+  wait_for(
+      path,
+      [&](const std::string& text) {
+        n = 0;
+        for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+        return n == expected;
+      },
+      seconds);
   return n;
 }
 
@@ -117,7 +123,8 @@ void real_peer::write(const std::string& path, const std::string& content, unsig
   ::chmod(p.c_str(), mode);
 }
 
-bool real_peer::wait_for(const std::string& path, const std::function<bool(const std::string&)>& ready,
+bool real_peer::wait_for(const std::string& path,
+                         const std::function<bool(const std::string&)>& ready,
                          double seconds) const {
   auto until = clock_type::now() + std::chrono::duration<double>(seconds);
   for (;;) {

@@ -5,8 +5,8 @@
 // and write the same bytes to stdout.
 #include "child_process.hpp"
 
-#include <copas/core.hpp>
 #include <gtest/gtest.h>
+#include <copas/core.hpp>
 
 #include <functional>
 #include <string>
@@ -36,13 +36,16 @@ inline void expect_same_as_curl(const std::string& server, const std::vector<std
   auto want = run_tool(curl);
   if (between) between();
   auto got = run_tool(fetch);
-  ASSERT_EQ(want.exit_code, curl_exit) << "curl against " << server << ":" << command_line(args) << "\n" << want.err;
-  EXPECT_EQ(got.exit_code, want.exit_code) << "copas-fetch against " << server << ":" << command_line(args)
-                                           << "\nstderr: " << got.err;
-  EXPECT_TRUE(got.out == want.out) << "copas-fetch against " << server << ":" << command_line(args) << "\n"
-                                   << got.out.size() << " bytes on stdout, curl " << want.out.size()
-                                   << "\ncopas-fetch:\n" << got.out.substr(0, 400) << "\ncurl:\n"
-                                   << want.out.substr(0, 400) << "\nstderr: " << got.err;
+  ASSERT_EQ(want.exit_code, curl_exit)
+      << "curl against " << server << ":" << command_line(args) << "\n"
+      << want.err;
+  EXPECT_EQ(got.exit_code, want.exit_code)
+      << "copas-fetch against " << server << ":" << command_line(args) << "\nstderr: " << got.err;
+  EXPECT_TRUE(got.out == want.out)
+      << "copas-fetch against " << server << ":" << command_line(args) << "\n"
+      << got.out.size() << " bytes on stdout, curl " << want.out.size() << "\ncopas-fetch:\n"
+      << got.out.substr(0, 400) << "\ncurl:\n"
+      << want.out.substr(0, 400) << "\nstderr: " << got.err;
 }
 
 }  // namespace copas::test

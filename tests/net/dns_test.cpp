@@ -113,7 +113,8 @@ TEST_F(NetTest, ManyNxdomainLookupsFromManyFibers) {
           auto name = "no" + std::to_string(f) + "-" + std::to_string(i) + ".invalid";
           auto r = dns::resolve(name);
           if (!r && r.error().message() == "host not found: " + name) ++failures;
-          if (i % 5 == 0 && dns::resolve("good.test").value() == std::vector<std::string>{"127.0.0.1"})
+          if (i % 5 == 0 &&
+              dns::resolve("good.test").value() == std::vector<std::string>{"127.0.0.1"})
             ++answers;
         }
         ++finished;

@@ -11,9 +11,9 @@ TEST_F(NetTest, FreeFunctionsDriveATcpExchange) {
   copas::loop([] {
     auto server = copas::test::listener();
     copas::addserver(server, copas::handler([server](copas::socket c) {
-      copas::removeserver(server);
-      while (auto l = copas::receive(c)) copas::send(c, *l + "\n");
-    }));
+                       copas::removeserver(server);
+                       while (auto l = copas::receive(c)) copas::send(c, *l + "\n");
+                     }));
     auto s = copas::wrap(copas::tcp());
     EXPECT_TRUE(copas::settimeout(s, 5));
     EXPECT_EQ(s.gettimeouts().receive, 5.0);
@@ -21,7 +21,8 @@ TEST_F(NetTest, FreeFunctionsDriveATcpExchange) {
     EXPECT_EQ(s.gettimeouts().send, 2.0);
     EXPECT_EQ(s.gettimeouts().connect, 5.0);
     ASSERT_TRUE(copas::connect(s, "127.0.0.1", port_of(server)));
-    EXPECT_EQ(copas::connect(s, "127.0.0.1", port_of(server)).error().message(), "already connected");
+    EXPECT_EQ(copas::connect(s, "127.0.0.1", port_of(server)).error().message(),
+              "already connected");
     EXPECT_EQ(copas::send(s, "xhello\n", 2).value(), 7u);
     EXPECT_EQ(copas::receive(s).value(), "hello");
     EXPECT_EQ(copas::send(s, "abc\n").value(), 4u);

@@ -7,10 +7,10 @@
 
 #include <fake_dns_server.hpp>
 
-#include <csignal>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <memory>
 #include <string>
@@ -43,8 +43,10 @@ pair connected_pair() {
   EXPECT_TRUE(p.client.connect("127.0.0.1", port_of(server)));
   for (int i = 0; i < 100 && !p.peer; ++i) {
     auto c = server.accept();
-    if (c) p.peer = *c;
-    else copas::pause(0.01);
+    if (c)
+      p.peer = *c;
+    else
+      copas::pause(0.01);
   }
   EXPECT_TRUE(p.peer) << "no connection accepted";
   server.close();
@@ -254,7 +256,8 @@ TEST_F(NetTest, ADispatcherDestroyedWithEveryKindOfWaitPending) {
     });
     addthread([=] { (void)listening->sock.accept(clock::time_point::max()); });
     addthread([=] {
-      auto s = std::make_shared<holder>(holder{wrap(tcp(), ssl_params{.wrap = copas::test::client_params()})});
+      auto s = std::make_shared<holder>(
+          holder{wrap(tcp(), ssl_params{.wrap = copas::test::client_params()})});
       try {
         (void)s->sock.connect("127.0.0.1", port_of(silent->sock));
       } catch (const copas::system_error&) {
@@ -282,7 +285,8 @@ void count_sigpipe(int) { ++sigpipes_seen; }
 // Issue 18: plain sends use MSG_NOSIGNAL, and the library leaves the process's SIGPIPE
 // disposition alone: an application's own handler stays installed and is never called.
 TEST_F(NetTest, SendingToAPeerThatWentAwayIsAnErrorNotASignal) {
-  struct sigaction ours {}, before{}, after{};
+  struct sigaction ours {
+  }, before{}, after{};
   ours.sa_handler = count_sigpipe;
   sigemptyset(&ours.sa_mask);
   ASSERT_EQ(sigaction(SIGPIPE, &ours, &before), 0);

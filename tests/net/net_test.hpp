@@ -2,10 +2,10 @@
 // Shared bits of the net tests: a fixture that proves no fd is left open, a stopwatch, and a
 // loopback listener on a free port.
 
+#include <gtest/gtest.h>
 #include <copas/core.hpp>
 #include <copas/net.hpp>
 #include <fd_count.hpp>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdint>

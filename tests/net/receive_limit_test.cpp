@@ -20,10 +20,12 @@ copas::socket sender(std::string data, bool tls = false) {
   auto server = copas::test::listener();
   std::optional<ssl_params> params;
   if (tls) params = ssl_params{.wrap = copas::test::server_params(pki().localhost)};
-  addserver(server, handler([server, data](copas::socket c) {
-    removeserver(server);
-    c.send(data);
-  }, params));
+  addserver(server, handler(
+                        [server, data](copas::socket c) {
+                          removeserver(server);
+                          c.send(data);
+                        },
+                        params));
   return server;
 }
 

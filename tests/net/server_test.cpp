@@ -16,10 +16,13 @@ TEST_F(NetTest, ClientsAndHandlersAreNamedAfterTheServer) {
   loop([] {
     auto server = copas::test::listener();
     std::vector<std::string> names;
-    addserver(server, [&](copas::socket c) {
-      names.push_back(getthreadname() + " " + getsocketname(c));
-      c.receive();
-    }, std::nullopt, "srv");
+    addserver(
+        server,
+        [&](copas::socket c) {
+          names.push_back(getthreadname() + " " + getsocketname(c));
+          c.receive();
+        },
+        std::nullopt, "srv");
     EXPECT_EQ(getsocketname(server), "srv");
     std::vector<copas::socket> clients;
     for (int i = 0; i < 2; ++i) {
@@ -31,7 +34,8 @@ TEST_F(NetTest, ClientsAndHandlersAreNamedAfterTheServer) {
     for (auto& c : clients) c.close();
     copas::pause(0.02);
     removeserver(server);
-    EXPECT_EQ(names, (std::vector<std::string>{"srv:handler_1 srv:client_1", "srv:handler_2 srv:client_2"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"srv:handler_1 srv:client_1",
+                                               "srv:handler_2 srv:client_2"}));
   });
 }
 
@@ -39,7 +43,8 @@ TEST_F(NetTest, AcceptedClientsInheritTheServerTimeout) {
   loop([] {
     auto server = copas::test::listener();
     std::optional<double> got;
-    addserver(server, [&](copas::socket c) { got = c.gettimeouts().receive; }, 0.25);
+    addserver(
+        server, [&](copas::socket c) { got = c.gettimeouts().receive; }, 0.25);
     auto c = wrap(tcp());
     ASSERT_TRUE(c.connect("127.0.0.1", port_of(server)));
     copas::pause(0.05);
@@ -86,7 +91,10 @@ TEST_F(NetTest, RemoveServerKeepOpenAllowsReAdding) {
     auto server = copas::test::listener();
     int served = 0;
     for (int round = 0; round < 3; ++round) {
-      addserver(server, [&](copas::socket c) { c.send("hi\n"); ++served; });
+      addserver(server, [&](copas::socket c) {
+        c.send("hi\n");
+        ++served;
+      });
       auto c = wrap(tcp());
       ASSERT_TRUE(c.connect("127.0.0.1", port_of(server)));
       EXPECT_EQ(c.receive().value(), "hi");
@@ -129,14 +137,18 @@ TEST_F(NetTest, HandlerExceptionsGoToTheErrorHandlerWithTheSocket) {
     std::string seen;
     seterrorhandler(
         [&](std::exception_ptr e, const thread& co, const socket_ref* skt) {
-          seen = error_message(e) + " | " + getthreadname(co) + " | " + (skt ? skt->socket_name() : "nil");
+          seen = error_message(e) + " | " + getthreadname(co) + " | " +
+                 (skt ? skt->socket_name() : "nil");
         },
         true);
     auto server = copas::test::listener();
-    addserver(server, [&](copas::socket) {
-      removeserver(server);
-      throw std::runtime_error("boom");
-    }, std::nullopt, "bad");
+    addserver(
+        server,
+        [&](copas::socket) {
+          removeserver(server);
+          throw std::runtime_error("boom");
+        },
+        std::nullopt, "bad");
     auto c = wrap(tcp());
     ASSERT_TRUE(c.connect("127.0.0.1", port_of(server)));
     EXPECT_EQ(c.receive().error().message(), "closed");  // autoclosed after the error
@@ -150,9 +162,9 @@ TEST_F(NetTest, HandlerWrapsPlainConnections) {
     auto server = copas::test::listener();
     bool wrapped = false;
     addserver(server, handler([&](copas::socket c) {
-      wrapped = c.wrapped();
-      removeserver(server);
-    }));
+                wrapped = c.wrapped();
+                removeserver(server);
+              }));
     auto c = wrap(tcp());
     ASSERT_TRUE(c.connect("127.0.0.1", port_of(server)));
     copas::pause(0.05);

@@ -127,7 +127,10 @@ TEST_F(NetTest, PrefixIsPrependedToALine) {
 
 TEST_F(NetTest, ZeroCountReturnsEmptyOnceDataIsThere) {
   loop([] {
-    auto port = serve_once([](copas::socket c) { c.send("z"); copas::pause(0.1); });
+    auto port = serve_once([](copas::socket c) {
+      c.send("z");
+      copas::pause(0.1);
+    });
     auto s = connected(port);
     EXPECT_EQ(s.receive(0).value(), "");
     EXPECT_EQ(s.receive(1).value(), "z");
@@ -149,11 +152,11 @@ TEST_F(NetTest, SendReturnsTheLastIndexOfTheRange) {
     std::string got;
     auto port = serve_once([&](copas::socket c) { got = c.receive(all).value_or_partial(); });
     auto s = connected(port);
-    EXPECT_EQ(s.send("Hello world!\n").value(), 13u);      // exit.lua
-    EXPECT_EQ(s.send("abcdef", 2, 4).value(), 4u);         // "bcd"
-    EXPECT_EQ(s.send("abc", 3, 2).value(), 2u);            // empty range: i - 1
-    EXPECT_EQ(s.send("abcdef", -2).value(), 6u);           // "ef"
-    EXPECT_EQ(s.send("abcdef", 0, 100).value(), 6u);       // clamped: "abcdef"
+    EXPECT_EQ(s.send("Hello world!\n").value(), 13u);  // exit.lua
+    EXPECT_EQ(s.send("abcdef", 2, 4).value(), 4u);     // "bcd"
+    EXPECT_EQ(s.send("abc", 3, 2).value(), 2u);        // empty range: i - 1
+    EXPECT_EQ(s.send("abcdef", -2).value(), 6u);       // "ef"
+    EXPECT_EQ(s.send("abcdef", 0, 100).value(), 6u);   // clamped: "abcdef"
     s.close();
     copas::pause(0.1);
     EXPECT_EQ(got, "Hello world!\nbcdefabcdef");
@@ -270,7 +273,10 @@ TEST_F(NetTest, BindingAPortInUseFails) {  // LS9
 
 TEST_F(NetTest, ASecondReaderGetsOperationAlreadyInProgress) {  // N11
   loop([] {
-    auto port = serve_once([](copas::socket c) { copas::pause(0.2); c.send("x\n"); });
+    auto port = serve_once([](copas::socket c) {
+      copas::pause(0.2);
+      c.send("x\n");
+    });
     auto s = connected(port);
     std::string first;
     addthread([&] { first = s.receive().value(); });
@@ -287,7 +293,11 @@ TEST_F(NetTest, ASecondReaderGetsOperationAlreadyInProgress) {  // N11
 
 TEST_F(NetTest, ATimedOutReaderDoesNotStrandTheNextOne) {  // N12 (#208)
   loop([] {
-    auto port = serve_once([](copas::socket c) { copas::pause(0.2); c.send("late\n"); copas::pause(0.1); });
+    auto port = serve_once([](copas::socket c) {
+      copas::pause(0.2);
+      c.send("late\n");
+      copas::pause(0.1);
+    });
     auto s = connected(port);
     s.settimeout(0.05);
     EXPECT_EQ(s.receive().error().message(), "timeout");
@@ -369,7 +379,11 @@ TEST_F(NetTest, BlockedSendsResumeEachTimeThePeerDrains) {
 
 TEST_F(NetTest, ZeroTimeoutWaitsForeverAndReturnsTheLine) {  // V4
   loop([] {
-    auto port = serve_once([](copas::socket c) { copas::pause(0.3); c.send("hello\n"); copas::pause(0.1); });
+    auto port = serve_once([](copas::socket c) {
+      copas::pause(0.3);
+      c.send("hello\n");
+      copas::pause(0.1);
+    });
     auto s = connected(port);
     s.settimeout(0);
     stopwatch w;
@@ -439,10 +453,12 @@ TEST_F(NetTest, SetTimeoutsLeavesUnsetOnesAlone) {
 
 TEST_F(NetTest, IPv6EchoAndAddresses) {
   loop([] {
-    auto port = serve_once([](copas::socket c) {
-      EXPECT_EQ(c.getsockname().value().family, "inet6");
-      c.send(c.receive().value() + "\n");
-    }, "::1");
+    auto port = serve_once(
+        [](copas::socket c) {
+          EXPECT_EQ(c.getsockname().value().family, "inet6");
+          c.send(c.receive().value() + "\n");
+        },
+        "::1");
     auto s = connected(port, "::1");
     auto peer = s.getpeername().value();
     EXPECT_EQ(peer.ip, "::1");
@@ -587,7 +603,10 @@ TEST_F(NetTest, AFastSocketDoesNotStarveOthers) {  // ST2, shortened
 TEST_F(NetTest, DebugSocketLogsCallsWithArgumentsAndResults) {
   std::vector<std::string> lines;
   loop([&] {
-    auto port = serve_once([](copas::socket c) { c.send("pong\n"); copas::pause(0.05); });
+    auto port = serve_once([](copas::socket c) {
+      c.send("pong\n");
+      copas::pause(0.05);
+    });
     auto s = debug::socket(wrap(tcp()), [&](std::string_view l) { lines.emplace_back(l); });
     ASSERT_TRUE(s.connect("127.0.0.1", port));
     s.send("a very long line that is more than thirty bytes\n");
@@ -601,13 +620,15 @@ TEST_F(NetTest, DebugSocketLogsCallsWithArgumentsAndResults) {
   EXPECT_EQ(lines[3], "1-results 'connect' returned; ");
   EXPECT_EQ(lines[4], "\t1: '1' (number)");
   EXPECT_EQ(lines[6], "\tdata: 'a very long line that is more '(...truncated) (string #48)");
-  EXPECT_NE(std::find(lines.begin(), lines.end(), "\treceived: 'pong' (string #4)"), lines.end()) << text;
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "\treceived: 'pong' (string #4)"), lines.end())
+      << text;
 }
 
 TEST_F(NetTest, TwoLargeTransfersInterleaveFairly) {  // ST1, 20 MB instead of 50
   const std::string body = [] {
     std::string b(20 * 1024 * 1024, 'x');
-    for (std::size_t i = 0; i < b.size(); i += 4096) b[i] = static_cast<char>('a' + (i / 4096) % 26);
+    for (std::size_t i = 0; i < b.size(); i += 4096)
+      b[i] = static_cast<char>('a' + (i / 4096) % 26);
     return b;
   }();
   std::size_t got_all = 0, got_partial = 0;

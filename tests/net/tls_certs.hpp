@@ -14,12 +14,12 @@ struct cert_files {
 
 struct test_pki {
   std::string dir;
-  std::string ca;               // CA certificate (PEM)
-  cert_files localhost;         // CN/SAN localhost + IP 127.0.0.1 + ::1, signed by the CA
-  cert_files myhost;            // SAN myhost.com, signed by the CA
-  cert_files expired;           // localhost, signed by the CA, expired yesterday
-  cert_files self_signed;       // localhost, self-signed
-  cert_files client;            // a client certificate signed by the CA
+  std::string ca;          // CA certificate (PEM)
+  cert_files localhost;    // CN/SAN localhost + IP 127.0.0.1 + ::1, signed by the CA
+  cert_files myhost;       // SAN myhost.com, signed by the CA
+  cert_files expired;      // localhost, signed by the CA, expired yesterday
+  cert_files self_signed;  // localhost, self-signed
+  cert_files client;       // a client certificate signed by the CA
 };
 
 // Made once per process.

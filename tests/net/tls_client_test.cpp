@@ -1,8 +1,8 @@
 // A TLS client against openssl s_server: client certificates (TLS 1.2 and 1.3) and their two
 // distinct failures, session resumption (s_server reports the reuse), user-built contexts, the
 // context cache seeing a replaced CA file, and SIGPIPE never raised by a TLS write.
-#include "net_test.hpp"
 #include "child_process.hpp"
+#include "net_test.hpp"
 #include "tls_certs.hpp"
 #include "tls_peer.hpp"
 
@@ -11,8 +11,8 @@
 #include <string>
 
 using namespace copas;
-using copas::test::NetTest;
 using copas::test::client_params;
+using copas::test::NetTest;
 using copas::test::pki;
 using copas::test::port_of;
 using copas::test::s_server;
@@ -196,7 +196,8 @@ TEST_F(NetTest, ContextCacheSeesAReplacedCaFile) {
       return ok ? std::string("ok") : ok.error().message();
     };
     EXPECT_EQ(connect_with(),
-              "TLS/SSL handshake failed: certificate verify failed: unable to get local issuer certificate");
+              "TLS/SSL handshake failed: certificate verify failed: unable to get local issuer "
+              "certificate");
     fs::copy_file(pki().ca, ca, fs::copy_options::overwrite_existing);
     EXPECT_EQ(connect_with(), "ok");
     srv.proc.stop();
@@ -209,12 +210,14 @@ TEST_F(NetTest, TlsWriteToAResetPeerRaisesNoSigpipe) {
   auto old = std::signal(SIGPIPE, SIG_DFL);  // a TLS write must not need it ignored
   loop([] {
     auto server = copas::test::listener();
-    addserver(server, handler([server](copas::socket c) {
-      removeserver(server);
-      linger_option hard{.on = true, .timeout = 0};
-      c.setoption("linger", hard);
-      c.close();  // RST
-    }, ssl_params{.wrap = copas::test::server_params(pki().localhost)}));
+    addserver(server, handler(
+                          [server](copas::socket c) {
+                            removeserver(server);
+                            linger_option hard{.on = true, .timeout = 0};
+                            c.setoption("linger", hard);
+                            c.close();  // RST
+                          },
+                          ssl_params{.wrap = copas::test::server_params(pki().localhost)}));
     auto c = wrap(tcp(), ssl_params{.wrap = client_params()});
     c.settimeout(10);
     ASSERT_TRUE(c.connect("localhost", port_of(server)));

@@ -18,8 +18,8 @@ struct s_server {
 
   explicit s_server(const std::string& extra, const std::string& env = "")
       : proc({"sh", "-c",
-              "exec " + env + " openssl s_server -accept 127.0.0.1:0 -cert " + pki().localhost.cert + " -key " +
-                  pki().localhost.key + " " + extra + " 2>&1"},
+              "exec " + env + " openssl s_server -accept 127.0.0.1:0 -cert " +
+                  pki().localhost.cert + " -key " + pki().localhost.key + " " + extra + " 2>&1"},
              child_stdio::socket) {
     proc.io.settimeout(10);
     auto banner = until("ACCEPT");
@@ -31,7 +31,8 @@ struct s_server {
     for (;;) {
       auto l = proc.io.receive();
       if (!l) {
-        ADD_FAILURE() << "s_server said no '" << prefix << "' (" << l.error().message() << "):\n" << seen;
+        ADD_FAILURE() << "s_server said no '" << prefix << "' (" << l.error().message() << "):\n"
+                      << seen;
         return {};
       }
       seen += *l + "\n";

@@ -2,10 +2,10 @@
 // exits cleanly, s_server says "DONE"; a connection cut without it is told apart), and a TLS 1.2
 // renegotiation that s_server starts in the middle of a session (accepted by default; refused,
 // with a clear error, under the "no_renegotiation" option).
-#include "net_test.hpp"
-#include "child_process.hpp"
-#include "tls_certs.hpp"
 #include "tls_peer.hpp"
+#include "child_process.hpp"
+#include "net_test.hpp"
+#include "tls_certs.hpp"
 
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -13,12 +13,12 @@
 #include <string>
 
 using namespace copas;
-using copas::test::NetTest;
-using copas::test::client_params;
-using copas::test::pki;
-using copas::test::port_of;
 using copas::test::background_child;
 using copas::test::child_stdio;
+using copas::test::client_params;
+using copas::test::NetTest;
+using copas::test::pki;
+using copas::test::port_of;
 using copas::test::s_server;
 
 namespace {
@@ -28,14 +28,17 @@ namespace {
 template <class Finish>
 int s_client_exit_after(Finish finish) {
   auto server = copas::test::listener();
-  addserver(server, handler([server, finish](copas::socket c) {
-    removeserver(server);
-    c.send("bye\n");
-    finish(c);
-  }, ssl_params{.wrap = copas::test::server_params(pki().localhost)}));
-  background_child cli({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port_of(server)),
-                        "-CAfile", pki().ca, "-verify_return_error", "-quiet"},
-                       child_stdio::socket);
+  addserver(server, handler(
+                        [server, finish](copas::socket c) {
+                          removeserver(server);
+                          c.send("bye\n");
+                          finish(c);
+                        },
+                        ssl_params{.wrap = copas::test::server_params(pki().localhost)}));
+  background_child cli(
+      {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port_of(server)), "-CAfile",
+       pki().ca, "-verify_return_error", "-quiet"},
+      child_stdio::socket);
   cli.io.settimeout(10);
   EXPECT_EQ(cli.io.receive().value(), "bye");
   EXPECT_EQ(cli.io.receive().error().message(), "closed");  // s_client exited

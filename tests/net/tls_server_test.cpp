@@ -2,8 +2,8 @@
 // ClientHello), quiet failures (one log line, counted, the handler never runs), the TLS 1.2
 // floor whatever OPENSSL_CONF allows, and contexts reloaded while serving (tls_server and
 // copas-echo's SIGHUP).
-#include "net_test.hpp"
 #include "child_process.hpp"
+#include "net_test.hpp"
 #include "tls_certs.hpp"
 #include "tls_peer.hpp"
 
@@ -16,10 +16,10 @@
 #include <vector>
 
 using namespace copas;
-using copas::test::NetTest;
 using copas::test::background_child;
 using copas::test::child_stdio;
 using copas::test::client_params;
+using copas::test::NetTest;
 using copas::test::pki;
 using copas::test::port_of;
 using copas::test::s_server;
@@ -51,10 +51,11 @@ struct quiet_server {
   int ran = 0;
 
   explicit quiet_server(std::optional<double> deadline) {
-    addserver(sock, handler([this](copas::socket) { ++ran; },
-                            ssl_params{.wrap = copas::test::server_params(pki().localhost)},
-                            handler_options{.handshake_timeout = deadline,
-                                            .log = [this](std::string_view l) { log.emplace_back(l); }}),
+    addserver(sock,
+              handler([this](copas::socket) { ++ran; },
+                      ssl_params{.wrap = copas::test::server_params(pki().localhost)},
+                      handler_options{.handshake_timeout = deadline,
+                                      .log = [this](std::string_view l) { log.emplace_back(l); }}),
               std::nullopt, "tls");
   }
   ~quiet_server() { removeserver(sock); }
@@ -77,8 +78,8 @@ double cut_after(quiet_server& srv, const std::string& first) {
   c.close();
   while (srv.log.empty()) copas::pause(0.01);
   EXPECT_EQ(srv.log.size(), 1u);
-  EXPECT_EQ(srv.log.front(),
-            "tls:client_1: TLS handshake with 127.0.0.1:" + std::to_string(me.port) + " failed: timeout");
+  EXPECT_EQ(srv.log.front(), "tls:client_1: TLS handshake with 127.0.0.1:" +
+                                 std::to_string(me.port) + " failed: timeout");
   return took;
 }
 
@@ -132,8 +133,8 @@ TEST_F(NetTest, FailedServerHandshakeIsOneLogLineAndNoHandler) {
     c.close();
     while (srv.log.empty()) copas::pause(0.01);
     ASSERT_EQ(srv.log.size(), 1u);
-    EXPECT_EQ(srv.log.front(), "tls:client_1: TLS handshake with 127.0.0.1:" + std::to_string(me.port) +
-                                   " failed: http request");
+    EXPECT_EQ(srv.log.front(), "tls:client_1: TLS handshake with 127.0.0.1:" +
+                                   std::to_string(me.port) + " failed: http request");
     EXPECT_EQ(srv.ran, 0);
     EXPECT_EQ(copas::status().failed_handshakes, before + 1);
     // A good client after it is served as usual.
@@ -160,10 +161,11 @@ void copy_file(const std::string& from, const std::string& to) {
 // An OpenSSL configuration that lets TLS 1.0 through: what copas-cpp's floor must override.
 std::string permissive_conf(const std::string& dir) {
   std::string path = dir + "/openssl.cnf";
-  std::ofstream(path) << "openssl_conf = default_conf\n"
-                         "[default_conf]\nssl_conf = ssl_sect\n"
-                         "[ssl_sect]\nsystem_default = system_default_sect\n"
-                         "[system_default_sect]\nMinProtocol = TLSv1\nCipherString = DEFAULT@SECLEVEL=0\n";
+  std::ofstream(path)
+      << "openssl_conf = default_conf\n"
+         "[default_conf]\nssl_conf = ssl_sect\n"
+         "[ssl_sect]\nsystem_default = system_default_sect\n"
+         "[system_default_sect]\nMinProtocol = TLSv1\nCipherString = DEFAULT@SECLEVEL=0\n";
   return path;
 }
 
@@ -187,8 +189,8 @@ struct echo_child {
 // s_client with `version` ("-tls1" ...) under `conf`: its exit code (0: the handshake succeeded).
 int s_client(const std::string& conf, std::uint16_t port, const std::string& version) {
   auto r = copas::test::run_child({"env", "OPENSSL_CONF=" + conf, "openssl", "s_client", "-connect",
-                                   "127.0.0.1:" + std::to_string(port), version, "-CAfile", pki().ca,
-                                   "-verify_return_error", "-brief"});
+                                   "127.0.0.1:" + std::to_string(port), version, "-CAfile",
+                                   pki().ca, "-verify_return_error", "-brief"});
   return r.exit_code;
 }
 
@@ -242,9 +244,11 @@ TEST_F(NetTest, TlsServerReloadSwapsTheCertificateForNewConnections) {
   loop([] {
     auto server = copas::test::listener();
     tls_server tls(ssl_params{.wrap = copas::test::server_params(pki().localhost)});
-    addserver(server, handler([](copas::socket c) {
-      while (auto l = c.receive()) c.send(*l + "\n");
-    }, tls));
+    addserver(server, handler(
+                          [](copas::socket c) {
+                            while (auto l = c.receive()) c.send(*l + "\n");
+                          },
+                          tls));
     auto connect_as = [&](const char* name) -> std::string {
       ssl_params p{.wrap = client_params()};
       p.sni.emplace().names = std::string(name);
@@ -265,10 +269,12 @@ TEST_F(NetTest, TlsServerReloadSwapsTheCertificateForNewConnections) {
     auto kept = wrap(tcp(), ssl_params{.wrap = client_params()});
     kept.settimeout(10);
     ASSERT_TRUE(kept.connect("localhost", port_of(server)));
-    auto bad = tls.reload(ssl_params{.wrap = tls_params{.mode = "server", .certificate = "/nonexistent.pem",
+    auto bad = tls.reload(ssl_params{.wrap = tls_params{.mode = "server",
+                                                        .certificate = "/nonexistent.pem",
                                                         .key = pki().myhost.key}});
     ASSERT_FALSE(bad);
-    EXPECT_EQ(bad.error().message().rfind("error loading certificate", 0), 0u) << bad.error().message();
+    EXPECT_EQ(bad.error().message().rfind("error loading certificate", 0), 0u)
+        << bad.error().message();
     EXPECT_EQ(connect_as("localhost"), "x");  // a failed reload changed nothing
     ASSERT_TRUE(tls.reload(ssl_params{.wrap = copas::test::server_params(pki().myhost)}));
     EXPECT_EQ(connect_as("myhost.com"), "x");
@@ -336,8 +342,8 @@ TEST_F(NetTest, CopasEchoBadArgumentsExitTwoAndSayWhy) {
   copas::test::child_result missing, no_key, bad_listen;
   loop([&] {
     missing = copas::test::run_child({COPAS_ECHO_BIN});
-    no_key = copas::test::run_child(
-        {COPAS_ECHO_BIN, "--listen", "127.0.0.1:0", "--tls-cert", pki().ca});
+    no_key =
+        copas::test::run_child({COPAS_ECHO_BIN, "--listen", "127.0.0.1:0", "--tls-cert", pki().ca});
     bad_listen = copas::test::run_child({COPAS_ECHO_BIN, "--listen", "nocolon"});
   });
   EXPECT_EQ(missing.exit_code, 2);

@@ -1,26 +1,28 @@
 // TLS: handshakes through wrap/connect and handler, verification by default, SNI, timeouts, and
 // real OpenSSL peers (s_server, s_client) (net.md §6, tests.md 1.7).
-#include "net_test.hpp"
 #include "child_process.hpp"
+#include "net_test.hpp"
 #include "tls_certs.hpp"
 
 #include <string>
 
 using namespace copas;
-using copas::test::NetTest;
 using copas::test::client_params;
+using copas::test::NetTest;
 using copas::test::pki;
-using copas::test::server_params;
 using copas::test::port_of;
+using copas::test::server_params;
 using copas::test::stopwatch;
 
 namespace {
 
 // A TLS echo server (one line per connection); returns its port.
 std::uint16_t tls_echo(copas::socket server, ssl_params params) {
-  addserver(server, handler([](copas::socket c) {
-    while (auto l = c.receive()) c.send(*l + "\n");
-  }, std::move(params)));
+  addserver(server, handler(
+                        [](copas::socket c) {
+                          while (auto l = c.receive()) c.send(*l + "\n");
+                        },
+                        std::move(params)));
   return port_of(server);
 }
 
@@ -80,8 +82,11 @@ TEST_F(NetTest, TlsRefusesUntrustedWrongNameAndExpiredCertificates) {  // TLS4
       const char* expected;
     };
     std::vector<row> rows = {
-        {pki().localhost, "localhost", {.mode = "client"},  // system store only
-         "TLS/SSL handshake failed: certificate verify failed: unable to get local issuer certificate"},
+        {pki().localhost,
+         "localhost",
+         {.mode = "client"},  // system store only
+         "TLS/SSL handshake failed: certificate verify failed: unable to get local issuer "
+         "certificate"},
         {pki().myhost, "localhost", client_params(),
          "TLS/SSL handshake failed: certificate verify failed: hostname mismatch"},
         {pki().expired, "localhost", client_params(),
@@ -104,23 +109,30 @@ TEST_F(NetTest, StrictSniRefusesUnknownNames) {  // TLS1, TLS2
   pki();
   loop([] {
     auto server = copas::test::listener();
-    ssl_params params{
-        .wrap = tls_params{.mode = "server", .certificate = pki().localhost.cert,
-                           .key = pki().localhost.key, .cafile = pki().ca,
-                           .verify = {"peer", "fail_if_no_peer_cert"}},
-        .sni = sni_params{.names = std::map<std::string, tls_params>{
-                              {"myhost.com", {.mode = "server", .certificate = pki().myhost.cert,
-                                              .key = pki().myhost.key, .cafile = pki().ca,
-                                              .verify = {"peer", "fail_if_no_peer_cert"}}}},
-                          .strict = true}};
+    ssl_params params{.wrap = tls_params{.mode = "server",
+                                         .certificate = pki().localhost.cert,
+                                         .key = pki().localhost.key,
+                                         .cafile = pki().ca,
+                                         .verify = {"peer", "fail_if_no_peer_cert"}},
+                      .sni = sni_params{.names =
+                                            std::map<std::string, tls_params>{
+                                                {"myhost.com",
+                                                 {.mode = "server",
+                                                  .certificate = pki().myhost.cert,
+                                                  .key = pki().myhost.key,
+                                                  .cafile = pki().ca,
+                                                  .verify = {"peer", "fail_if_no_peer_cert"}}}},
+                                        .strict = true}};
     std::string sniname;
-    addserver(server, handler([&](copas::socket c) {
-      sniname = c.getsniname().value();
-      while (auto l = c.receive()) {
-        if (*l == "exit") removeserver(server);
-        c.send(*l + "\n");
-      }
-    }, params));
+    addserver(server, handler(
+                          [&](copas::socket c) {
+                            sniname = c.getsniname().value();
+                            while (auto l = c.receive()) {
+                              if (*l == "exit") removeserver(server);
+                              c.send(*l + "\n");
+                            }
+                          },
+                          params));
     auto client = [](const char* name) {
       tls_params p = client_params();
       p.certificate = pki().client.cert;
@@ -176,7 +188,8 @@ TEST_F(NetTest, DoHandshakeWithoutParametersThrows) {
       ADD_FAILURE();
     } catch (const std::invalid_argument& e) {
       EXPECT_STREQ(e.what(),
-                   "cannot wrap socket into a secure socket (using 'ssl.wrap()') without parameters/context");
+                   "cannot wrap socket into a secure socket (using 'ssl.wrap()') without "
+                   "parameters/context");
     }
     c.close();
     l.close();
@@ -231,11 +244,11 @@ TEST_F(NetTest, AgainstOpensslSClient) {
   loop([] {
     auto server = copas::test::listener();
     auto port = tls_echo(server, {.wrap = server_params(pki().localhost)});
-    copas::test::background_child cli({"openssl", "s_client", "-connect",
-                                       "127.0.0.1:" + std::to_string(port), "-CAfile", pki().ca,
-                                       "-verify_return_error", "-verify_hostname", "localhost",
-                                       "-servername", "localhost", "-quiet"},
-                                      copas::test::child_stdio::socket);
+    copas::test::background_child cli(
+        {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-CAfile",
+         pki().ca, "-verify_return_error", "-verify_hostname", "localhost", "-servername",
+         "localhost", "-quiet"},
+        copas::test::child_stdio::socket);
     cli.io.settimeout(10);
     cli.io.send("from s_client\n");
     auto r = cli.io.receive();

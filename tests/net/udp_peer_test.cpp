@@ -1,8 +1,8 @@
 // UDP against an independent process: a /usr/bin/python3 echo peer on 127.0.0.1 (or ::1)
 // exchanges datagrams with copas UDP sockets, unconnected (sendto / receivefrom) and connected
 // (setpeername, send / receive).
-#include "net_test.hpp"
 #include "child_process.hpp"
+#include "net_test.hpp"
 
 #include <string>
 
@@ -32,8 +32,8 @@ struct python_peer {
   copas::test::background_child proc;
   std::uint16_t port = 0;
 
-  explicit python_peer(const char* host) : proc({"/usr/bin/python3", "-c", echo_peer, host},
-                                                     copas::test::child_stdio::socket) {
+  explicit python_peer(const char* host)
+      : proc({"/usr/bin/python3", "-c", echo_peer, host}, copas::test::child_stdio::socket) {
     proc.io.settimeout(10);
     auto l = proc.io.receive();
     EXPECT_TRUE(l) << l.error().message();
@@ -72,7 +72,7 @@ void exchange_with_python(const char* host) {
   int status = peer.quit(c, host);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   c.close();
-  w.close();           // wrapped UDP: a no-op (Copas); the fd goes with the last handle
+  w.close();  // wrapped UDP: a no-op (Copas); the fd goes with the last handle
 }
 
 }  // namespace

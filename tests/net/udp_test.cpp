@@ -36,9 +36,9 @@ TEST_F(NetTest, ConnectedUdpEchoThenTimeout) {  // N7
     EXPECT_EQ(c.receive().error().message(), "timeout");
     EXPECT_GE(w.elapsed(), 0.01);
     EXPECT_LT(w.elapsed(), 0.06);
-    EXPECT_TRUE(c.close());   // wrapped UDP: a no-op
+    EXPECT_TRUE(c.close());  // wrapped UDP: a no-op
     EXPECT_GE(c.getfd(), 0);
-    peer.close();             // not wrapped: really closes
+    peer.close();  // not wrapped: really closes
     EXPECT_EQ(peer.getfd(), -1);
   });
 }
@@ -111,11 +111,14 @@ TEST_F(NetTest, UdpServerGetsOneNamedHandler) {
     auto s = udp();
     ASSERT_TRUE(s.setsockname("127.0.0.1", 0));
     std::string name;
-    addserver(wrap(s), [&](copas::socket sock) {
-      name = getthreadname();
-      auto d = sock.receivefrom().value();
-      sock.sendto(d.data + "!", d.ip, d.port);
-    }, std::nullopt, "udpsrv");
+    addserver(
+        wrap(s),
+        [&](copas::socket sock) {
+          name = getthreadname();
+          auto d = sock.receivefrom().value();
+          sock.sendto(d.data + "!", d.ip, d.port);
+        },
+        std::nullopt, "udpsrv");
     auto c = udp();
     c.settimeout(1);
     c.sendto("ping", "127.0.0.1", port_of(s));

@@ -42,7 +42,8 @@ pid_t spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t* fa
 int run(const std::vector<std::string>& argv, const std::string& input, const std::string& errors) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, input.empty() ? "/dev/null" : input.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 0, input.empty() ? "/dev/null" : input.c_str(), O_RDONLY,
+                                   0);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, errors.empty() ? "/dev/null" : errors.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -54,9 +55,10 @@ int run(const std::vector<std::string>& argv, const std::string& input, const st
 }
 
 certificate::certificate(const std::string& dir) : cert(dir + "/cert.pem"), key(dir + "/key.pem") {
-  int rc = run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"});
+  int rc =
+      run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+           "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+           "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"});
   if (rc != 0) throw std::runtime_error("openssl req failed");
 }
 
@@ -72,14 +74,18 @@ std::vector<std::string> received::all(const std::string& key) const {
 }
 
 aiosmtpd::aiosmtpd(options o) : cert_(dir_.path) {
-  std::vector<std::string> argv = {COPAS_PYTHON3, COPAS_SMTP_SERVER_SCRIPT, "--dir", spool_.path,
-                                   "--mode", o.mode, "--cert", cert_.cert, "--key", cert_.key};
+  std::vector<std::string> argv = {COPAS_PYTHON3, COPAS_SMTP_SERVER_SCRIPT,
+                                   "--dir",       spool_.path,
+                                   "--mode",      o.mode,
+                                   "--cert",      cert_.cert,
+                                   "--key",       cert_.key};
   if (!o.user.empty()) argv.insert(argv.end(), {"--user", o.user, "--password", o.password});
   for (auto& m : o.exclude_auth) argv.insert(argv.end(), {"--exclude-auth", m});
   if (o.smtputf8) argv.push_back("--smtputf8");
   if (o.size_limit) argv.insert(argv.end(), {"--size-limit", std::to_string(o.size_limit)});
   int in[2], out[2];
-  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, in[0], 0);
@@ -94,7 +100,8 @@ aiosmtpd::aiosmtpd(options o) : cert_(dir_.path) {
   char c;
   while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
   ::close(out[0]);
-  if (line.rfind("PORT ", 0) != 0) throw std::runtime_error("smtp_server.py did not start: " + line);
+  if (line.rfind("PORT ", 0) != 0)
+    throw std::runtime_error("smtp_server.py did not start: " + line);
   port_ = static_cast<std::uint16_t>(std::stoi(line.substr(5)));
 }
 

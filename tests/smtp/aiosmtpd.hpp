@@ -22,9 +22,9 @@ struct certificate {
 
 // What the server stored for one message.
 struct received {
-  std::string data;                                // the DATA bytes, exactly
-  std::multimap<std::string, std::string> info;    // key=value lines of <n>.info
-  std::string get(const std::string& key) const;   // first value, "" if none
+  std::string data;                               // the DATA bytes, exactly
+  std::multimap<std::string, std::string> info;   // key=value lines of <n>.info
+  std::string get(const std::string& key) const;  // first value, "" if none
   std::vector<std::string> all(const std::string& key) const;
 };
 

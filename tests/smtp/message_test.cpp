@@ -1,7 +1,7 @@
 // copas::smtp::message: LuaSocket's layout, default headers, boundaries, attachments.
+#include <gtest/gtest.h>
 #include <copas/net/mime.hpp>
 #include <copas/smtp/message.hpp>
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <regex>
@@ -32,12 +32,14 @@ std::string boundary_of(const std::string& msg) {
 }  // namespace
 
 TEST(Message, StringBodyWithDefaultHeaders) {
-  auto msg = drain(smtp::message({.headers = {{"subject", "hi"}, {"X-Custom", "1"}}, .body = "Hello\r\n"}));
+  auto msg = drain(
+      smtp::message({.headers = {{"subject", "hi"}, {"X-Custom", "1"}}, .body = "Hello\r\n"}));
   ASSERT_TRUE(msg);
   std::regex head(
       "Subject: hi\r\n"
       "X-Custom: 1\r\n"
-      "Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} -0000\r\n"
+      "Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} [A-Z][a-z]{2} [0-9]{4} "
+      "[0-9]{2}:[0-9]{2}:[0-9]{2} -0000\r\n"
       "X-Mailer: Copas 4.11.0\r\n"
       "Message-ID: <[0-9a-f]+\\.[0-9a-f]{16}@[-.A-Za-z0-9]+>\r\n"
       "MIME-Version: 1.0\r\n"
@@ -48,10 +50,10 @@ TEST(Message, StringBodyWithDefaultHeaders) {
 
 TEST(Message, GivenHeadersWinExceptMimeVersion) {
   auto msg = drain(smtp::message({.headers = {{"date", "Tue, 01 Jul 2025 10:00:00 +0200"},
-                                               {"x-mailer", "me"},
-                                               {"mime-version", "2.0"},
-                                               {"content-type", "text/html"},
-                                               {"message-id", "<1@x>"}},
+                                              {"x-mailer", "me"},
+                                              {"mime-version", "2.0"},
+                                              {"content-type", "text/html"},
+                                              {"message-id", "<1@x>"}},
                                   .body = "b"}));
   ASSERT_TRUE(msg);
   EXPECT_EQ(*msg,
@@ -62,7 +64,9 @@ TEST(Message, GivenHeadersWinExceptMimeVersion) {
 TEST(Message, EachMessageGetsItsOwnMessageId) {
   auto id = [](const std::string& msg) {
     std::smatch m;
-    return std::regex_search(msg, m, std::regex("\r\nMessage-ID: (<[^>\r]+@[^>\r]+>)\r\n")) ? m[1].str() : "";
+    return std::regex_search(msg, m, std::regex("\r\nMessage-ID: (<[^>\r]+@[^>\r]+>)\r\n"))
+               ? m[1].str()
+               : "";
   };
   auto one = drain(smtp::message({.headers = {{"subject", "a"}}, .body = "b"}));
   auto two = drain(smtp::message({.headers = {{"subject", "a"}}, .body = "b"}));
@@ -82,13 +86,17 @@ TEST(Message, AGivenMessageIdInAnyCaseIsKept) {
 }
 
 TEST(Message, ANonAsciiSubjectBecomesEncodedWords) {
-  auto msg = drain(smtp::message({.headers = {{"subject", "Gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93"}}, .body = "b"}));
+  auto msg = drain(smtp::message({.headers = {{"subject",
+                                               "Gr\xc3\xbc\xc3\x9f"
+                                               "e \xe2\x9c\x93"}},
+                                  .body = "b"}));
   ASSERT_TRUE(msg);
   EXPECT_EQ(msg->substr(0, msg->find("\r\n") + 2), "Subject: =?UTF-8?B?R3LDvMOfZSDinJM=?=\r\n");
 }
 
 TEST(Message, OnlyTheNonAsciiWordsOfASubjectAreEncoded) {
-  auto msg = drain(smtp::message({.headers = {{"subject", "Re: caf\xc3\xa9 at noon"}}, .body = "b"}));
+  auto msg =
+      drain(smtp::message({.headers = {{"subject", "Re: caf\xc3\xa9 at noon"}}, .body = "b"}));
   ASSERT_TRUE(msg);
   EXPECT_EQ(msg->substr(0, msg->find("\r\n") + 2), "Subject: Re: =?UTF-8?B?Y2Fmw6k=?= at noon\r\n");
 }
@@ -115,11 +123,13 @@ TEST(Message, ALongValueIsFoldedIntoWordsOfWholeCharacters) {
 
 TEST(Message, DisplayNamesAreEncodedAddressesAreNot) {
   auto msg = drain(smtp::message({.headers = {{"from", "\"J\xc3\xb6rg, Sr.\" <j@example.org>"},
-                                              {"to", "plain@example.org, Ren\xc3\xa9 <r@example.org>, "
-                                                     "m\xc3\xbc@example.org"}},
+                                              {"to",
+                                               "plain@example.org, Ren\xc3\xa9 <r@example.org>, "
+                                               "m\xc3\xbc@example.org"}},
                                   .body = "b"}));
   ASSERT_TRUE(msg);
-  EXPECT_NE(msg->find("From: =?UTF-8?B?SsO2cmcsIFNyLg==?= <j@example.org>\r\n"), std::string::npos) << *msg;
+  EXPECT_NE(msg->find("From: =?UTF-8?B?SsO2cmcsIFNyLg==?= <j@example.org>\r\n"), std::string::npos)
+      << *msg;
   EXPECT_NE(msg->find("To: plain@example.org, =?UTF-8?B?UmVuw6k=?= <r@example.org>, "
                       "m\xc3\xbc@example.org\r\n"),
             std::string::npos)
@@ -127,7 +137,8 @@ TEST(Message, DisplayNamesAreEncodedAddressesAreNot) {
 }
 
 TEST(Message, StructuredHeadersAreNotEncoded) {
-  auto msg = drain(smtp::message({.headers = {{"content-type", "text/plain; x=\xc3\xa9"}}, .body = "b"}));
+  auto msg =
+      drain(smtp::message({.headers = {{"content-type", "text/plain; x=\xc3\xa9"}}, .body = "b"}));
   ASSERT_TRUE(msg);
   EXPECT_NE(msg->find("Content-Type: text/plain; x=\xc3\xa9\r\n"), std::string::npos);
 }
@@ -149,9 +160,10 @@ TEST(Message, SourceBodyAndItsError) {
   auto msg = drain(smtp::message({.body = ltn12::source::table({"one ", "two"})}));
   ASSERT_TRUE(msg);
   EXPECT_EQ(body_of(*msg), "one two");
-  auto bad = drain(smtp::message({.body = ltn12::source::cat(
-                                      {ltn12::source::string("x"), ltn12::source::error(copas::error(
-                                                                       copas::errc::closed, "disk gone"))})}));
+  auto bad = drain(
+      smtp::message({.body = ltn12::source::cat(
+                         {ltn12::source::string("x"),
+                          ltn12::source::error(copas::error(copas::errc::closed, "disk gone"))})}));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message(), "disk gone");
 }
@@ -159,11 +171,12 @@ TEST(Message, SourceBodyAndItsError) {
 TEST(Message, MultipartLayout) {
   auto msg = drain(smtp::message({
       .headers = {{"subject", "parts"}},
-      .body = smtp::multipart{
-          .preamble = "pre",
-          .parts = {{.headers = {{"content-type", "text/plain"}}, .body = "first"},
-                    {.headers = {}, .body = smtp::multipart{.parts = {{.body = "inner"}}}}},
-          .epilogue = "post"},
+      .body =
+          smtp::multipart{
+              .preamble = "pre",
+              .parts = {{.headers = {{"content-type", "text/plain"}}, .body = "first"},
+                        {.headers = {}, .body = smtp::multipart{.parts = {{.body = "inner"}}}}},
+              .epilogue = "post"},
   }));
   ASSERT_TRUE(msg);
   auto b = boundary_of(*msg);
@@ -173,15 +186,26 @@ TEST(Message, MultipartLayout) {
   ASSERT_NE(inner_at, std::string::npos);
   auto inner = msg->substr(inner_at + 10, 26);
   EXPECT_NE(inner, b);
-  EXPECT_TRUE(msg->find("Content-Type: multipart/mixed; boundary=\"" + b + "\"\r\n") != std::string::npos);
+  EXPECT_TRUE(msg->find("Content-Type: multipart/mixed; boundary=\"" + b + "\"\r\n") !=
+              std::string::npos);
   EXPECT_EQ(body_of(*msg),
             "pre\r\n"
-            "\r\n--" + b + "\r\nContent-Type: text/plain\r\n\r\nfirst"
-            "\r\n--" + b + "\r\nContent-Type: multipart/mixed; boundary=\"" + inner + "\"\r\n\r\n"
-            "\r\n--" + inner + "\r\nContent-Type: text/plain; charset=\"iso-8859-1\"\r\n\r\ninner"
-            "\r\n--" + inner + "--\r\n\r\n"
-            "\r\n--" + b + "--\r\n\r\n"
-            "post\r\n");
+            "\r\n--" +
+                b +
+                "\r\nContent-Type: text/plain\r\n\r\nfirst"
+                "\r\n--" +
+                b + "\r\nContent-Type: multipart/mixed; boundary=\"" + inner +
+                "\"\r\n\r\n"
+                "\r\n--" +
+                inner +
+                "\r\nContent-Type: text/plain; charset=\"iso-8859-1\"\r\n\r\ninner"
+                "\r\n--" +
+                inner +
+                "--\r\n\r\n"
+                "\r\n--" +
+                b +
+                "--\r\n\r\n"
+                "post\r\n");
 }
 
 TEST(Message, GivenMultipartTypeGetsTheBoundary) {
@@ -198,7 +222,8 @@ TEST(Message, ASourcePartThatContainsItsBoundaryFails) {
   ltn12::source echo = [seen, &calls]() -> copas::result<ltn12::chunk> {
     if (calls++ > 0) return ltn12::chunk{};
     auto b = boundary_of(*seen);
-    return ltn12::chunk{"x" + b.substr(0, 5) + "|" + b.substr(5) + "y"};  // split across... one chunk
+    return ltn12::chunk{"x" + b.substr(0, 5) + "|" + b.substr(5) +
+                        "y"};  // split across... one chunk
   };
   auto src = smtp::message({.body = smtp::multipart{.parts = {{.body = echo}}}});
   copas::result<ltn12::chunk> c = ltn12::chunk{};
@@ -228,7 +253,8 @@ TEST(Message, BadHeadersAreRefused) {
   auto bad_name = drain(smtp::message({.headers = {{"bad name", "x"}}, .body = "b"}));
   ASSERT_FALSE(bad_name);
   EXPECT_EQ(bad_name.error().message(), "invalid header name 'bad name'");
-  auto injected = drain(smtp::message({.headers = {{"subject", "hi\r\nBcc: victim@x"}}, .body = "b"}));
+  auto injected =
+      drain(smtp::message({.headers = {{"subject", "hi\r\nBcc: victim@x"}}, .body = "b"}));
   ASSERT_FALSE(injected);
   EXPECT_EQ(injected.error().message(), "invalid line break in header 'subject'");
   auto folded = drain(smtp::message({.headers = {{"subject", "long\r\n continued"}}, .body = "b"}));
@@ -238,10 +264,12 @@ TEST(Message, BadHeadersAreRefused) {
 TEST(Message, AttachmentIsBase64In76ColumnLines) {
   std::string data;
   for (int i = 0; i < 1000; ++i) data += static_cast<char>(i * 7 % 256);
-  auto msg = drain(smtp::message({.body = smtp::multipart{
-                                      .parts = {smtp::attachment("a \"b\".bin", "application/octet-stream", data)}}}));
+  auto msg = drain(smtp::message(
+      {.body = smtp::multipart{
+           .parts = {smtp::attachment("a \"b\".bin", "application/octet-stream", data)}}}));
   ASSERT_TRUE(msg);
-  EXPECT_NE(msg->find("Content-Disposition: attachment; filename=\"a \\\"b\\\".bin\"\r\n"), std::string::npos);
+  EXPECT_NE(msg->find("Content-Disposition: attachment; filename=\"a \\\"b\\\".bin\"\r\n"),
+            std::string::npos);
   EXPECT_NE(msg->find("Content-Transfer-Encoding: base64\r\n"), std::string::npos);
   auto b = boundary_of(*msg);
   auto start = msg->find("base64\r\n\r\n") + 10;
@@ -266,8 +294,10 @@ TEST(Message, ANonAsciiAttachmentNameFollowsRfc2231) {
 }
 
 TEST(Message, QuotedPrintablePart) {
-  auto msg = drain(smtp::message({.body = smtp::multipart{.parts = {smtp::quoted_printable(
-                                      "text/plain; charset=utf-8", "caf\xc3\xa9 = ok\n" + std::string(100, 'a'))}}}));
+  auto msg = drain(smtp::message(
+      {.body = smtp::multipart{
+           .parts = {smtp::quoted_printable("text/plain; charset=utf-8",
+                                            "caf\xc3\xa9 = ok\n" + std::string(100, 'a'))}}}));
   ASSERT_TRUE(msg);
   EXPECT_NE(msg->find("caf=C3=A9 =3D ok\r\n"), std::string::npos);
   EXPECT_NE(msg->find("=\r\n"), std::string::npos);  // the 100 a's got a soft break

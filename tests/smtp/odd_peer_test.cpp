@@ -1,9 +1,9 @@
 // copas::smtp::send against in-process fiber servers that misbehave on purpose, and that show
 // the exact bytes on the wire.
+#include <gtest/gtest.h>
 #include <copas/core.hpp>
 #include <copas/net.hpp>
 #include <copas/smtp.hpp>
-#include <gtest/gtest.h>
 
 #include <functional>
 
@@ -125,9 +125,9 @@ TEST(OddPeer, ARefusedCommandIsFollowedByQuit) {
   peer.serve([](copas::socket& c, fiber_peer& f) {
     c.send("220 ready\r\n");
     f.answer(c, "250 hello\r\n");
-    f.answer(c, "250 ok\r\n");                           // MAIL
-    f.answer(c, "550 5.1.1 no such user\r\n");           // RCPT
-    f.answer(c, "221 2.0.0 bye\r\n");                    // QUIT
+    f.answer(c, "250 ok\r\n");                  // MAIL
+    f.answer(c, "550 5.1.1 no such user\r\n");  // RCPT
+    f.answer(c, "221 2.0.0 bye\r\n");           // QUIT
   });
   auto r = run(peer, basic(peer.port));
   ASSERT_FALSE(r);

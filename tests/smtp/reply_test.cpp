@@ -1,8 +1,8 @@
 // copas::tp (copas/net/tp.hpp), the reply grammar SMTP and FTP share: RFC 5321 and RFC 959
 // replies, bounded, fed in any chunking, and tp:check's patterns. (net's tests are another
 // engineer's; these stay with the protocols that drove the merge.)
-#include <copas/net/tp.hpp>
 #include <gtest/gtest.h>
+#include <copas/net/tp.hpp>
 
 #include <functional>
 #include <string>
@@ -123,7 +123,8 @@ TEST(Reply, LineLimitCountsTheTextNotTheCrLf) {
 }
 
 TEST(Reply, ReplySizeIsBounded) {
-  auto r = parse("220-aaaaaaaaaa\r\nbbbbbbbbbb\r\n220 c\r\n", {.max_line = 100, .max_lines = 100, .max_size = 20});
+  auto r = parse("220-aaaaaaaaaa\r\nbbbbbbbbbb\r\n220 c\r\n",
+                 {.max_line = 100, .max_lines = 100, .max_size = 20});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), "server reply too long");
   EXPECT_EQ(r.error(), tp::errc::reply_too_long);

@@ -1,12 +1,12 @@
 // copas::smtp::send against a real server: aiosmtpd on 127.0.0.1 (tests/smtp/smtp_server.py).
-#include "fake_dns_server.hpp"
 #include "aiosmtpd.hpp"
+#include "fake_dns_server.hpp"
 #include "sha256.hpp"
 
+#include <gtest/gtest.h>
 #include <copas/core.hpp>
 #include <copas/net.hpp>
 #include <copas/smtp.hpp>
-#include <gtest/gtest.h>
 
 #include <algorithm>
 
@@ -31,7 +31,6 @@ smtp::params to(const aiosmtpd& server, std::string message) {
           .port = server.port(),
           .timeout = 10};
 }
-
 
 }  // namespace
 
@@ -68,7 +67,8 @@ TEST(Send, DotStuffedBody) {
 TEST(Send, MessageSourceWithManyHeaders) {
   aiosmtpd server;
   smtp::header_list headers;
-  for (int i = 0; i < 40; ++i) headers.emplace_back("x-header-" + std::to_string(i), "value " + std::to_string(i));
+  for (int i = 0; i < 40; ++i)
+    headers.emplace_back("x-header-" + std::to_string(i), "value " + std::to_string(i));
   headers.emplace_back("subject", "many headers");
   auto p = to(server, "");
   p.source = smtp::message({.headers = headers, .body = "body\r\n"});
@@ -77,8 +77,9 @@ TEST(Send, MessageSourceWithManyHeaders) {
   auto m = server.messages().at(0);
   EXPECT_EQ(m.get("subject"), "many headers");
   for (int i = 0; i < 40; ++i)
-    EXPECT_NE(m.data.find("x-header-" + std::to_string(i) + ": value " + std::to_string(i) + "\r\n"),
-              std::string::npos);
+    EXPECT_NE(
+        m.data.find("x-header-" + std::to_string(i) + ": value " + std::to_string(i) + "\r\n"),
+        std::string::npos);
 }
 
 TEST(Send, MinimumMessage) {
@@ -109,8 +110,9 @@ TEST(Send, ARefusedRecipientFailsWithTheServerReply) {
   EXPECT_EQ(r.error().message(), "550 5.1.1 <refused@example.org>: Recipient address rejected");
   EXPECT_EQ(r.where().phase, "RCPT TO");
   EXPECT_EQ(r.where().reply, r.error().message());
-  EXPECT_EQ(r.describe(), "smtp 127.0.0.1:" + std::to_string(server.port()) +
-                              " RCPT TO: 550 5.1.1 <refused@example.org>: Recipient address rejected");
+  EXPECT_EQ(r.describe(),
+            "smtp 127.0.0.1:" + std::to_string(server.port()) +
+                " RCPT TO: 550 5.1.1 <refused@example.org>: Recipient address rejected");
   EXPECT_TRUE(server.messages().empty());
   EXPECT_EQ(server.quits(), 1) << "RFC 5321 4.1.1.10: QUIT after the refusal";
 }
@@ -148,16 +150,21 @@ TEST(Send, ADeliveryEndsWithQuit) {
 TEST(Send, AUtf8SubjectAndDisplayNameParseBack) {
   aiosmtpd server;
   auto msg = smtp::message({.headers = {{"from", "J\xc3\xb6rg <sender@example.org>"},
-                                        {"subject", "Gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93"}},
+                                        {"subject",
+                                         "Gr\xc3\xbc\xc3\x9f"
+                                         "e \xe2\x9c\x93"}},
                             .body = "hi\r\n"});
   auto p = to(server, "");
   p.source = msg;
   auto r = send_in_loop(p);
   ASSERT_TRUE(r) << r.describe();
   auto m = server.messages().at(0);
-  EXPECT_EQ(m.get("subject"), "Gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93");  // Python's email decodes it
-  EXPECT_TRUE(std::all_of(m.data.begin(), m.data.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
-      << "no 8-bit byte on the wire";
+  EXPECT_EQ(m.get("subject"),
+            "Gr\xc3\xbc\xc3\x9f"
+            "e \xe2\x9c\x93");  // Python's email decodes it
+  EXPECT_TRUE(std::all_of(m.data.begin(), m.data.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80;
+  })) << "no 8-bit byte on the wire";
   EXPECT_TRUE(m.all("option").empty()) << "no SMTPUTF8 for ASCII addresses";
 }
 
@@ -176,19 +183,21 @@ TEST(Send, MultipartWithBinaryAttachmentParsesBack) {
   auto p = to(server, "");
   p.source = smtp::message({
       .headers = {{"subject", "with attachment"}, {"from", "sender@example.org"}},
-      .body = smtp::multipart{
-          .preamble = "This is a MIME message.",
-          .parts = {{.headers = {{"content-type", "text/plain; charset=us-ascii"}}, .body = "See attached.\r\n"},
-                    smtp::attachment("data.bin", "application/octet-stream", binary)},
-          .epilogue = "the end"},
+      .body =
+          smtp::multipart{
+              .preamble = "This is a MIME message.",
+              .parts = {{.headers = {{"content-type", "text/plain; charset=us-ascii"}},
+                         .body = "See attached.\r\n"},
+                        smtp::attachment("data.bin", "application/octet-stream", binary)},
+              .epilogue = "the end"},
   });
   auto r = send_in_loop(p);
   ASSERT_TRUE(r) << r.describe();
   auto m = server.messages().at(0);
   EXPECT_EQ(m.get("subject"), "with attachment");
-  EXPECT_EQ(m.all("attachment"),
-            std::vector<std::string>{"data.bin\tapplication/octet-stream\t" + std::to_string(binary.size()) +
-                                     "\t" + sha256(binary) + "\tNone"});
+  EXPECT_EQ(m.all("attachment"), std::vector<std::string>{"data.bin\tapplication/octet-stream\t" +
+                                                          std::to_string(binary.size()) + "\t" +
+                                                          sha256(binary) + "\tNone"});
 }
 
 TEST(Send, AuthLogin) {

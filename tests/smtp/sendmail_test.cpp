@@ -35,9 +35,9 @@ std::string server_of(const aiosmtpd& s, const char* host = "127.0.0.1") {
 
 TEST(Sendmail, PlainTextFromStdin) {
   aiosmtpd server;
-  auto r = sendmail("Hello\nsecond line\n", {"--server", server_of(server), "--from", "me@example.org",
-                                             "--to", "a@example.org", "--to", "b@example.org",
-                                             "--subject", "from the tool"});
+  auto r = sendmail("Hello\nsecond line\n",
+                    {"--server", server_of(server), "--from", "me@example.org", "--to",
+                     "a@example.org", "--to", "b@example.org", "--subject", "from the tool"});
   ASSERT_EQ(r.status, 0) << r.errors;
   auto m = server.messages().at(0);
   EXPECT_EQ(m.get("mail_from"), "me@example.org");
@@ -54,9 +54,10 @@ TEST(Sendmail, AttachmentOverStartTlsWithAuth) {
   std::string file = dir.path + "/blob.bin", blob;
   for (int i = 0; i < 5000; ++i) blob += static_cast<char>(i % 251);
   std::ofstream(file, std::ios::binary) << blob;
-  auto r = sendmail("see attachment\n", {"--server", server_of(server, "localhost"), "--from", "me@example.org",
-                                         "--to", "a@example.org", "--attach", file, "--user", "u",
-                                         "--password", "p", "--starttls", "--cacert", server.cafile()});
+  auto r = sendmail("see attachment\n",
+                    {"--server", server_of(server, "localhost"), "--from", "me@example.org", "--to",
+                     "a@example.org", "--attach", file, "--user", "u", "--password", "p",
+                     "--starttls", "--cacert", server.cafile()});
   ASSERT_EQ(r.status, 0) << r.errors;
   auto m = server.messages().at(0);
   EXPECT_EQ(m.get("tls"), "1");
@@ -71,8 +72,9 @@ TEST(Sendmail, RefusedRecipientExitsNonZeroWithTheReply) {
   auto r = sendmail("x\n", {"--server", server_of(server), "--from", "me@example.org", "--to",
                             "refused@example.org"});
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.errors, "copas-sendmail: smtp 127.0.0.1:" + std::to_string(server.port()) +
-                          " RCPT TO: 550 5.1.1 <refused@example.org>: Recipient address rejected\n");
+  EXPECT_EQ(r.errors,
+            "copas-sendmail: smtp 127.0.0.1:" + std::to_string(server.port()) +
+                " RCPT TO: 550 5.1.1 <refused@example.org>: Recipient address rejected\n");
   EXPECT_TRUE(server.messages().empty());
 }
 
@@ -81,7 +83,8 @@ TEST(Sendmail, UntrustedCertificateUnlessInsecure) {
   auto refused = sendmail("x\n", {"--server", server_of(server), "--from", "me@example.org", "--to",
                                   "a@example.org", "--smtps"});
   EXPECT_EQ(refused.status, 1);
-  EXPECT_NE(refused.errors.find(" TLS: TLS/SSL handshake failed: certificate verify failed"), std::string::npos)
+  EXPECT_NE(refused.errors.find(" TLS: TLS/SSL handshake failed: certificate verify failed"),
+            std::string::npos)
       << refused.errors;
   auto ok = sendmail("x\n", {"--server", server_of(server), "--from", "me@example.org", "--to",
                              "a@example.org", "--smtps", "-k"});
@@ -92,6 +95,7 @@ TEST(Sendmail, UntrustedCertificateUnlessInsecure) {
 TEST(Sendmail, BadArguments) {
   EXPECT_EQ(sendmail("", {"--from", "a@b", "--to", "c@d"}).status, 2);  // no --server
   EXPECT_EQ(sendmail("", {"--server", "h:99999", "--from", "a@b", "--to", "c@d"}).status, 2);
-  EXPECT_EQ(sendmail("", {"--server", "h", "--from", "a@b", "--to", "c@d", "--starttls", "--smtps"}).status,
+  EXPECT_EQ(sendmail("", {"--server", "h", "--from", "a@b", "--to", "c@d", "--starttls", "--smtps"})
+                .status,
             2);
 }

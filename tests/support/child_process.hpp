@@ -3,9 +3,9 @@
 // copas-fetch, copas-proxy, a Python peer), driven from fibers so that in-process servers keep
 // serving meanwhile.
 //
-//   auto r = copas::test::run_child({"curl", "-sS", url});         // in a fiber: r.exit_code, r.out
-//   copas::test::background_child proxy({"copas-proxy", ...});     // SIGTERM and reaped at scope end
-//   copas::test::background_child peer(argv, copas::test::child_stdio::socket);
+//   auto r = copas::test::run_child({"curl", "-sS", url});         // in a fiber: r.exit_code,
+//   r.out copas::test::background_child proxy({"copas-proxy", ...});     // SIGTERM and reaped at
+//   scope end copas::test::background_child peer(argv, copas::test::child_stdio::socket);
 //   peer.io.send("hello\n");                                       // its stdin and stdout
 
 #include <copas/net/socket.hpp>

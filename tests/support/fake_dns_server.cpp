@@ -1,7 +1,7 @@
 #include "fake_dns_server.hpp"
 
-#include <copas/core/thread.hpp>
 #include <gtest/gtest.h>
+#include <copas/core/thread.hpp>
 
 #include <arpa/inet.h>
 
@@ -44,7 +44,8 @@ std::optional<question> parse_question(const std::string& m) {
 }
 
 // The answer records for `q` among `addresses`, each naming the question (a compression pointer).
-std::string answer_records(const question& q, const std::vector<std::string>& addresses, int& count) {
+std::string answer_records(const question& q, const std::vector<std::string>& addresses,
+                           int& count) {
   std::string out;
   for (auto& ip : addresses) {
     unsigned char raw[16];
@@ -52,7 +53,7 @@ std::string answer_records(const question& q, const std::vector<std::string>& ad
     if ((q.type == type_aaaa) != v6) continue;
     if (inet_pton(v6 ? AF_INET6 : AF_INET, ip.c_str(), raw) != 1) continue;
     std::size_t len = v6 ? 16 : 4;
-    out += std::string("\xc0\x0c\x00", 3) + static_cast<char>(q.type);  // name, TYPE
+    out += std::string("\xc0\x0c\x00", 3) + static_cast<char>(q.type);               // name, TYPE
     out += std::string("\x00\x01\x00\x00\x00\x3c\x00", 7) + static_cast<char>(len);  // IN, TTL 60
     out.append(reinterpret_cast<const char*>(raw), len);
     ++count;
@@ -66,9 +67,11 @@ std::string reply_to(const std::string& query, const question& q, const fake_dns
   int answers = 0;
   if (host != zone.hosts.end()) r += answer_records(q, host->second, answers);
   r[2] = static_cast<char>(0x84 | (query[2] & 0x01));  // QR, AA, RD copied
-  int rcode = zone.servfail.count(q.name) ? rcode_servfail : host == zone.hosts.end() ? rcode_nxdomain : 0;
+  int rcode = zone.servfail.count(q.name) ? rcode_servfail
+              : host == zone.hosts.end()  ? rcode_nxdomain
+                                          : 0;
   r[3] = static_cast<char>(0x80 | rcode);  // RA, RCODE
-  r[4] = 0;  // one question
+  r[4] = 0;                                // one question
   r[5] = 1;
   r[6] = 0;
   r[7] = static_cast<char>(answers);

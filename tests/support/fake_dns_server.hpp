@@ -24,9 +24,9 @@
 namespace copas::test {
 
 struct fake_dns_zone {
-  std::map<std::string, std::vector<std::string>> hosts;  // name -> IPv4 and IPv6 addresses
-  std::set<std::string> silent;                           // names never answered
-  std::set<std::string> servfail;                         // names answered with SERVFAIL
+  std::map<std::string, std::vector<std::string>> hosts;    // name -> IPv4 and IPv6 addresses
+  std::set<std::string> silent;                             // names never answered
+  std::set<std::string> servfail;                           // names answered with SERVFAIL
   std::shared_ptr<int> queries = std::make_shared<int>(0);  // counts every query received
 };
 

@@ -31,8 +31,7 @@ std::string refusal_from_another_thread(F fn) {
 TEST(Affinity, LockRefusesAnotherThread) {
   lock l;
   const std::string what = refusal_from_another_thread([&] { l.get(0); });
-  EXPECT_EQ(what,
-            "copas::lock used from a thread other than the one whose dispatcher created it");
+  EXPECT_EQ(what, "copas::lock used from a thread other than the one whose dispatcher created it");
   EXPECT_FALSE(refusal_from_another_thread([&] { l.release(); }).empty());
   EXPECT_FALSE(refusal_from_another_thread([&] { l.destroy(); }).empty());
   loop([&] {

@@ -112,7 +112,7 @@ TEST(Lock, K5ZeroTimeoutProbeNeverQueues) {
     pause(0.1);
     EXPECT_TRUE(l.release());
     EXPECT_FALSE(static_cast<bool>(l.owner()));  // B was not made the owner
-    EXPECT_TRUE(l.get(0));                        // and the lock is free
+    EXPECT_TRUE(l.get(0));                       // and the lock is free
     EXPECT_TRUE(l.release());
   });
 }

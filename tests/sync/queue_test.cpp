@@ -184,8 +184,8 @@ TEST(Queue, Q11FinishReturnsAfterTheLastItemIsProcessed) {
     log.push_back(std::string("finished ") + (r ? "true nil" : "nil " + r.error().message()));
   });
   EXPECT_EQ(log, (std::vector<std::string>{"start queue", "start item 1", "start item 2",
-                                            "end item 1", "start item 3", "end item 2",
-                                            "start finish", "end item 3", "finished true nil"}));
+                                           "end item 1", "start item 3", "end item 2",
+                                           "start finish", "end item 3", "finished true nil"}));
 }
 
 TEST(Queue, Q12PushAfterStopIsStopping) {

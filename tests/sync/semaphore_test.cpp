@@ -38,8 +38,10 @@ TEST(Semaphore, M2ZeroTimeoutFailsWithoutYielding) {
   loop([] {
     semaphore s = spec_semaphore();
     ASSERT_TRUE(s.take(3));
-    EXPECT_TRUE(runs_without_yielding([&] { EXPECT_EQ(s.take(3, 0).error().message(), "timeout"); }));
-    EXPECT_TRUE(runs_without_yielding([&] { EXPECT_EQ(s.take(10, 0).error().message(), "timeout"); }));
+    EXPECT_TRUE(
+        runs_without_yielding([&] { EXPECT_EQ(s.take(3, 0).error().message(), "timeout"); }));
+    EXPECT_TRUE(
+        runs_without_yielding([&] { EXPECT_EQ(s.take(10, 0).error().message(), "timeout"); }));
     EXPECT_EQ(s.get_count().value(), 2);
   });
 }
@@ -47,7 +49,8 @@ TEST(Semaphore, M2ZeroTimeoutFailsWithoutYielding) {
 TEST(Semaphore, M3MoreThanMaxIsTooMany) {
   loop([] {
     semaphore s = spec_semaphore();
-    EXPECT_TRUE(runs_without_yielding([&] { EXPECT_EQ(s.take(11).error().message(), "too many"); }));
+    EXPECT_TRUE(
+        runs_without_yielding([&] { EXPECT_EQ(s.take(11).error().message(), "too many"); }));
   });
 }
 

@@ -17,11 +17,11 @@ inline double since(clock::time_point start) { return to_seconds(clock::now() - 
 inline constexpr double core_timer_early_slack = 0;
 
 // A timed wait ends no earlier than asked, and at most a little late (a CI-robust bound).
-#define EXPECT_WAITED(elapsed, t)                                      \
-  do {                                                                 \
-    const double e_ = (elapsed);                                       \
-    EXPECT_GE(e_, (t) - ::copas::test::core_timer_early_slack);        \
-    EXPECT_LE(e_, (t) + 0.05);                                         \
+#define EXPECT_WAITED(elapsed, t)                               \
+  do {                                                          \
+    const double e_ = (elapsed);                                \
+    EXPECT_GE(e_, (t) - ::copas::test::core_timer_early_slack); \
+    EXPECT_LE(e_, (t) + 0.05);                                  \
   } while (0)
 
 // Scenarios with many fibers run this much slower in time under ThreadSanitizer, whose fiber
@@ -41,11 +41,9 @@ inline constexpr double sanitizer_time_scale = 1;
 // Installs a default error handler that records each message.
 inline std::vector<std::string>& record_errors() {
   static std::vector<std::string> messages;
-  seterrorhandler(
-      [](std::exception_ptr err, const thread&, const socket_ref*) {
-        messages.push_back(error_message(err));
-      },
-      true);
+  seterrorhandler([](std::exception_ptr err, const thread&,
+                     const socket_ref*) { messages.push_back(error_message(err)); },
+                  true);
   return messages;
 }
 

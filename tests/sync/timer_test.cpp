@@ -40,9 +40,9 @@ TEST(Timer, TM2InitialDelayThenNotAgain) {
   std::vector<double> fired;
   loop([&] {
     const auto start = clock::now();
-    timer t({.delay = 0.2,
-             .initial_delay = 0.1,
-             .callback = [&](timer&, std::any&) { fired.push_back(since(start)); }});
+    timer t({.delay = 0.2, .initial_delay = 0.1, .callback = [&](timer&, std::any&) {
+               fired.push_back(since(start));
+             }});
     pause(0.5);
     result<timer> c = t.cancel();  // TM3
     EXPECT_EQ(c.error().message(), "not armed");
@@ -155,10 +155,10 @@ TEST(Timer, InitialDelayZeroYieldsOnceThenRecurs) {
   loop([&] {
     const auto start = clock::now();
     bool ran_before_yield = false;
-    timer t({.recurring = true,
-             .delay = 0.1,
-             .initial_delay = 0,
-             .callback = [&](timer&, std::any&) { fired.push_back(since(start)); }});
+    timer t(
+        {.recurring = true, .delay = 0.1, .initial_delay = 0, .callback = [&](timer&, std::any&) {
+           fired.push_back(since(start));
+         }});
     ran_before_yield = !fired.empty();
     EXPECT_FALSE(ran_before_yield);
     pause(0.25);
@@ -172,9 +172,7 @@ TEST(Timer, InitialDelayZeroYieldsOnceThenRecurs) {
 TEST(Timer, NamesAndFiberNames) {
   std::string fiber_name;
   loop([&] {
-    timer a({.delay = 0, .callback = [&](timer&, std::any&) {
-               fiber_name = getthreadname();
-             }});
+    timer a({.delay = 0, .callback = [&](timer&, std::any&) { fiber_name = getthreadname(); }});
     timer b({.delay = 0, .callback = [](timer&, std::any&) {}});
     ASSERT_EQ(a.name().rfind("copas_timer_", 0), 0u);
     EXPECT_EQ(b.name(), "copas_timer_" + std::to_string(std::stoi(a.name().substr(12)) + 1));
@@ -258,8 +256,9 @@ TEST(Timer, RecurringDriftOf10msOver2s) {
   const double drift = to_seconds(at.back() - at.front()) - 0.01 * (at.size() - 1);
   RecordProperty("runs", static_cast<int>(at.size()));
   RecordProperty("drift_ms", std::to_string(drift * 1000));
-  std::printf("recurring 10 ms timer over 2 s: %zu runs, accumulated drift %.3f ms, worst gap %.3f ms\n",
-              at.size(), drift * 1000, worst * 1000);
+  std::printf(
+      "recurring 10 ms timer over 2 s: %zu runs, accumulated drift %.3f ms, worst gap %.3f ms\n",
+      at.size(), drift * 1000, worst * 1000);
 }
 
 }  // namespace

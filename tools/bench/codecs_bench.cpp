@@ -30,8 +30,8 @@ double best_seconds(int runs, F&& f) {
 
 void report(const char* what, std::size_t bytes, double copas_s, double openssl_s) {
   const double mb = static_cast<double>(bytes) / (1024.0 * 1024.0);
-  std::printf("%-28s copas %8.1f MB/s   openssl %8.1f MB/s   ratio %.2f\n", what, mb / copas_s, mb / openssl_s,
-              openssl_s / copas_s);
+  std::printf("%-28s copas %8.1f MB/s   openssl %8.1f MB/s   ratio %.2f\n", what, mb / copas_s,
+              mb / openssl_s, openssl_s / copas_s);
 }
 
 }  // namespace
@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
   std::string ossl_out(4 * ((data.size() + 2) / 3) + 1, '\0');
   const double enc_ossl = best_seconds(runs, [&] {
     EVP_EncodeBlock(reinterpret_cast<unsigned char*>(ossl_out.data()),
-                    reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
+                    reinterpret_cast<const unsigned char*>(data.data()),
+                    static_cast<int>(data.size()));
   });
   if (ossl_out.compare(0, encoded.size(), encoded) != 0) {
     std::fprintf(stderr, "encodings differ\n");
@@ -63,7 +64,8 @@ int main(int argc, char** argv) {
   std::string ossl_dec(encoded.size() / 4 * 3 + 3, '\0');
   const double dec_ossl = best_seconds(runs, [&] {
     EVP_DecodeBlock(reinterpret_cast<unsigned char*>(ossl_dec.data()),
-                    reinterpret_cast<const unsigned char*>(encoded.data()), static_cast<int>(encoded.size()));
+                    reinterpret_cast<const unsigned char*>(encoded.data()),
+                    static_cast<int>(encoded.size()));
   });
   if (decoded != data) {
     std::fprintf(stderr, "decode did not round-trip\n");
@@ -73,9 +75,9 @@ int main(int argc, char** argv) {
   // The way protocol clients use it: an ltn12 filter fed 2048-byte chunks.
   const double stream = best_seconds(runs, [&] {
     std::vector<std::string> out;
-    (void)copas::ltn12::pump::all(
-        copas::ltn12::source::chain(copas::ltn12::source::string(data), copas::mime::encode("base64")),
-        copas::ltn12::sink::table(out));
+    (void)copas::ltn12::pump::all(copas::ltn12::source::chain(copas::ltn12::source::string(data),
+                                                              copas::mime::encode("base64")),
+                                  copas::ltn12::sink::table(out));
   });
 
   std::printf("Base64 on %zu MiB, best of %d runs\n", mib, runs);

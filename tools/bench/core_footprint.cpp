@@ -34,7 +34,8 @@ double resident_kib() {
 double cpu_seconds() {
   rusage ru{};
   getrusage(RUSAGE_THREAD, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 double copas_kib_per_fiber(int n) {
@@ -131,13 +132,16 @@ int main(int argc, char** argv) {
 
   double ours = copas_kib_per_fiber(fibers);
   double base = boost_kib_per_fiber(fibers);
-  std::printf("memory: %d parked fibers: copas %.1f KiB/fiber   baseline Boost.Fiber %.1f KiB/fiber"
-              "   ratio %.2fx  (target < 16 KiB)\n", fibers, ours, base, ours / base);
+  std::printf(
+      "memory: %d parked fibers: copas %.1f KiB/fiber   baseline Boost.Fiber %.1f KiB/fiber"
+      "   ratio %.2fx  (target < 16 KiB)\n",
+      fibers, ours, base, ours / base);
 
   double idle = copas_idle_percent(idle_fibers, idle_seconds);
   double idle_base = boost_idle_percent(idle_fibers, idle_seconds);
-  std::printf("idle: %d fibers pausing 1 s: copas %.2f%% of a core   baseline Boost.Fiber sleep_for "
-              "%.2f%%   ratio %.2fx  (target < 5%%)\n",
-              idle_fibers, idle, idle_base, idle_base > 0 ? idle / idle_base : 0.0);
+  std::printf(
+      "idle: %d fibers pausing 1 s: copas %.2f%% of a core   baseline Boost.Fiber sleep_for "
+      "%.2f%%   ratio %.2fx  (target < 5%%)\n",
+      idle_fibers, idle, idle_base, idle_base > 0 ? idle / idle_base : 0.0);
   return 0;
 }

@@ -110,7 +110,8 @@ void boost_protected_spawn(benchmark::State& state) {
     state.SetIterationTime(timed_on_thread([] {
       std::vector<boost::fibers::fiber> batch;
       for (long i = 0; i < spawns_per_run; ++i) {
-        batch.emplace_back(std::allocator_arg, boost::context::protected_fixedsize_stack(128 * 1024), [] {});
+        batch.emplace_back(std::allocator_arg,
+                           boost::context::protected_fixedsize_stack(128 * 1024), [] {});
         if (i % 100 == 99) {
           for (auto& f : batch) f.join();
           batch.clear();

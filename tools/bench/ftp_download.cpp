@@ -46,17 +46,19 @@ double time_copas(const std::string& url, std::size_t expect) {
   copas::addthread([&] {
     std::uint64_t got = 0;
     auto t0 = steady::now();
-    auto ok = copas::ftp::get({.url = url,
-                               .type = "i",
-                               .sink = [&](copas::ltn12::chunk c, const std::optional<copas::error>&)
-                                   -> copas::result<void> {
-                                 if (c) got += c->size();
-                                 return {};
-                               }});
+    auto ok =
+        copas::ftp::get({.url = url,
+                         .type = "i",
+                         .sink = [&](copas::ltn12::chunk c,
+                                     const std::optional<copas::error>&) -> copas::result<void> {
+                           if (c) got += c->size();
+                           return {};
+                         }});
     t = seconds_since(t0);
     if (!ok || got != expect) {
       std::fprintf(stderr, "copas::ftp::get failed: %s (%llu bytes)\n",
-                   ok ? "short" : ok.error().message().c_str(), static_cast<unsigned long long>(got));
+                   ok ? "short" : ok.error().message().c_str(),
+                   static_cast<unsigned long long>(got));
       std::exit(1);
     }
   });
@@ -110,7 +112,8 @@ int main(int argc, char** argv) {
     for (int k = 0; k < 3; ++k) run((i + k) % 3);
   const double mb = static_cast<double>(bytes) / (1 << 20);
   const double a = median(ours), f = median(cli), b = median(theirs);
-  std::printf("ftp download of %zu MiB from pyftpdlib on 127.0.0.1, median of %d rounds\n", mib, rounds);
+  std::printf("ftp download of %zu MiB from pyftpdlib on 127.0.0.1, median of %d rounds\n", mib,
+              rounds);
   std::printf("  copas::ftp::get  : %7.3f s  %8.1f MiB/s  %.2fx curl\n", a, mb / a, b / a);
   std::printf("  copas-fetch (CLI): %7.3f s  %8.1f MiB/s  %.2fx curl\n", f, mb / f, b / f);
   std::printf("  curl (baseline)  : %7.3f s  %8.1f MiB/s\n", b, mb / b);

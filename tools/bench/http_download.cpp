@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   int runs = argc > 2 ? std::atoi(argv[2]) : 7;
   std::string dir = "/tmp/copas-bench-dl-XXXXXX";
   if (!::mkdtemp(dir.data())) return 1;
-  std::string cmd = "cd " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem"
+  std::string cmd = "cd " + dir +
+                    " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem"
                     " -out cert.pem -days 1 -subj /CN=localhost >/dev/null 2>&1";
   if (std::system(cmd.c_str()) != 0) return 1;
   copas::test::nginx_server nginx(dir + "/cert.pem", dir + "/key.pem");
@@ -60,18 +61,24 @@ int main(int argc, char** argv) {
   auto [curl_dl, ours_dl] = race("curl -s -o /dev/null " + base + "/big.bin",
                                  fetch + " -s -o /dev/null " + base + "/big.bin", runs);
   double mb = static_cast<double>(size) / 1e6;
-  std::printf("%zu MiB download (median of %d): copas-fetch %.0f MB/s, curl %.0f MB/s, ratio %.2fx (target >= 1.5x)\n",
-              mib, runs, mb / ours_dl, mb / curl_dl, curl_dl / ours_dl);
+  std::printf(
+      "%zu MiB download (median of %d): copas-fetch %.0f MB/s, curl %.0f MB/s, ratio %.2fx (target "
+      ">= 1.5x)\n",
+      mib, runs, mb / ours_dl, mb / curl_dl, curl_dl / ours_dl);
 
   std::string files;
   for (int i = 0; i < 200; ++i) {
-    nginx.put_file("small/" + std::to_string(i) + ".txt", std::string(2048, static_cast<char>('a' + i % 26)));
+    nginx.put_file("small/" + std::to_string(i) + ".txt",
+                   std::string(2048, static_cast<char>('a' + i % 26)));
     files += " -o /dev/null " + base + "/small/" + std::to_string(i) + ".txt";
   }
-  const std::string args = " -s -Z --parallel-max 50" + files + " 2>/dev/null";  // curl -Z draws its meter even with -s
+  const std::string args =
+      " -s -Z --parallel-max 50" + files + " 2>/dev/null";  // curl -Z draws its meter even with -s
   auto [curl_z, ours_z] = race("curl" + args, fetch + args, runs);
-  std::printf("-Z 200 x 2 KiB, --parallel-max 50 (median of %d): copas-fetch %.1f ms, curl %.1f ms, time ratio %.2fx (target <= 1.0x)\n",
-              runs, ours_z * 1e3, curl_z * 1e3, ours_z / curl_z);
+  std::printf(
+      "-Z 200 x 2 KiB, --parallel-max 50 (median of %d): copas-fetch %.1f ms, curl %.1f ms, time "
+      "ratio %.2fx (target <= 1.0x)\n",
+      runs, ours_z * 1e3, curl_z * 1e3, ours_z / curl_z);
   std::system(("rm -rf " + dir).c_str());
   return 0;
 }

@@ -72,7 +72,8 @@ double copas_concurrent_rate(const std::string& url, int fibers, int each) {
 int main(int argc, char** argv) {
   std::string dir = "/tmp/copas-bench-http-XXXXXX";
   if (!::mkdtemp(dir.data())) return 1;
-  std::string cmd = "cd " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem"
+  std::string cmd = "cd " + dir +
+                    " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem"
                     " -out cert.pem -days 1 -subj /CN=localhost >/dev/null 2>&1";
   if (std::system(cmd.c_str()) != 0) return 1;
   copas::test::nginx_server nginx(dir + "/cert.pem", dir + "/key.pem");
@@ -89,10 +90,13 @@ int main(int argc, char** argv) {
   }
   double base = median(bases);
   double ours = median(ourses);
-  std::printf("keep-alive GETs, one fiber (%d, median of %d runs): copas %.0f req/s, libcurl easy %.0f req/s, ratio %.2fx (target >= 0.8x)\n",
-              n, runs, ours, base, ours / base);
+  std::printf(
+      "keep-alive GETs, one fiber (%d, median of %d runs): copas %.0f req/s, libcurl easy %.0f "
+      "req/s, ratio %.2fx (target >= 0.8x)\n",
+      n, runs, ours, base, ours / base);
   double conc = copas_concurrent_rate(url, 100, 20);
-  std::printf("100 fibers x 20 GETs: copas %.0f req/s (%.2fx the one-fiber libcurl figure)\n", conc, conc / base);
+  std::printf("100 fibers x 20 GETs: copas %.0f req/s (%.2fx the one-fiber libcurl figure)\n", conc,
+              conc / base);
   std::system(("rm -rf " + dir).c_str());
   return 0;
 }

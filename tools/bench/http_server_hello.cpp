@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   auto listener = copas::bind("127.0.0.1", static_cast<std::uint16_t>(std::stoi(argv[1])), 4096);
   if (!listener) {
-    std::fprintf(stderr, "bench_http_server_hello: cannot listen: %s\n", listener.error().message().c_str());
+    std::fprintf(stderr, "bench_http_server_hello: cannot listen: %s\n",
+                 listener.error().message().c_str());
     return 1;
   }
   const std::string page = "<html>copas-cpp wrk page</html>\n";

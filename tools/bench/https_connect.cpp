@@ -81,15 +81,16 @@ double copas_new_connection(const std::string& url, const std::string& bundle, i
 }
 
 std::string make_pki(const std::string& dir) {
-  std::string cmd = "cd " + dir +
-                    " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-                    " -keyout ca.key -out ca.pem -days 1 -subj /CN=bench-ca >/dev/null 2>&1"
-                    " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem"
-                    " -out req.pem -subj /CN=localhost >/dev/null 2>&1"
-                    " && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ext.cnf"
-                    " && openssl x509 -req -in req.pem -CA ca.pem -CAkey ca.key -CAcreateserial"
-                    " -out cert.pem -days 1 -extfile ext.cnf >/dev/null 2>&1"
-                    " && cat /etc/ssl/certs/ca-certificates.crt ca.pem > bundle.pem";
+  std::string cmd =
+      "cd " + dir +
+      " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+      " -keyout ca.key -out ca.pem -days 1 -subj /CN=bench-ca >/dev/null 2>&1"
+      " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem"
+      " -out req.pem -subj /CN=localhost >/dev/null 2>&1"
+      " && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ext.cnf"
+      " && openssl x509 -req -in req.pem -CA ca.pem -CAkey ca.key -CAcreateserial"
+      " -out cert.pem -days 1 -extfile ext.cnf >/dev/null 2>&1"
+      " && cat /etc/ssl/certs/ca-certificates.crt ca.pem > bundle.pem";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("making the test PKI failed");
   return dir + "/bundle.pem";
 }
@@ -120,12 +121,18 @@ int main(int argc, char** argv) {
       cr.push_back(copas_new_connection(url(resuming), bundle, n));
     }
     double a = median(cf), b = median(kf), c = median(cr), d = median(kr);
-    std::printf("new HTTPS connection per GET, %d GETs x %d interleaved runs (medians), bundle: system store + test CA\n",
-                n, runs);
-    std::printf("  full handshake:  copas %.3f ms/req, libcurl %.3f ms/req (fresh easy handle), ratio %.3fx (target <= 0.2x)\n",
-                a * 1e3, b * 1e3, a / b);
-    std::printf("  with resumption: copas %.3f ms/req, libcurl %.3f ms/req (one easy handle), ratio %.3fx\n",
-                c * 1e3, d * 1e3, c / d);
+    std::printf(
+        "new HTTPS connection per GET, %d GETs x %d interleaved runs (medians), bundle: system "
+        "store + test CA\n",
+        n, runs);
+    std::printf(
+        "  full handshake:  copas %.3f ms/req, libcurl %.3f ms/req (fresh easy handle), ratio "
+        "%.3fx (target <= 0.2x)\n",
+        a * 1e3, b * 1e3, a / b);
+    std::printf(
+        "  with resumption: copas %.3f ms/req, libcurl %.3f ms/req (one easy handle), ratio "
+        "%.3fx\n",
+        c * 1e3, d * 1e3, c / d);
   }
   curl_global_cleanup();
   std::system(("rm -rf " + dir).c_str());

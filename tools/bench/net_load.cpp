@@ -166,7 +166,8 @@ figures run(int port, int conns, std::size_t size, int inflight, double seconds,
     epoll_ctl(ep, EPOLL_CTL_ADD, c.fd, &ev);
   }
   const auto warm = clk::now() + std::chrono::milliseconds(300);
-  const auto end = warm + std::chrono::duration_cast<clk::duration>(std::chrono::duration<double>(seconds));
+  const auto end =
+      warm + std::chrono::duration_cast<clk::duration>(std::chrono::duration<double>(seconds));
   for (auto& c : cs)
     for (int i = 0; i < inflight; ++i) {
       c.out += msg;
@@ -215,7 +216,8 @@ figures run(int port, int conns, std::size_t size, int inflight, double seconds,
   figures f;
   f.msgs_per_s = static_cast<double>(done) / seconds;
   if (!lat.empty()) {
-    std::nth_element(lat.begin(), lat.begin() + static_cast<long>(lat.size() * 99 / 100), lat.end());
+    std::nth_element(lat.begin(), lat.begin() + static_cast<long>(lat.size() * 99 / 100),
+                     lat.end());
     f.p99_us = lat[lat.size() * 99 / 100];
   }
   f.cpu_us_per_msg = done ? cpu * 1e6 / static_cast<double>(done) : 0;
@@ -238,7 +240,6 @@ figures median_of(const std::vector<figures>& runs) {
   }
   return {median(rate), median(p99), median(cpu)};
 }
-
 
 long rss_kib(pid_t pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/status");
@@ -295,7 +296,9 @@ double idle_kib_per_conn(int port, pid_t pid, int n, SSL_CTX* ctx) {
 
 std::size_t open_fds(pid_t pid) {
   std::size_t n = 0;
-  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) ++n;
+  for ([[maybe_unused]] auto& e :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+    ++n;
   return n;
 }
 
@@ -320,8 +323,9 @@ footprint idle_then_closed(std::vector<std::string> argv, int n) {
   usleep(500 * 1000);
   const long after = rss_kib(p.pid);
   stop(p);
-  return {static_cast<double>(peak - before) / n,
-          peak > before ? static_cast<double>(peak - after) / static_cast<double>(peak - before) : 0};
+  return {
+      static_cast<double>(peak - before) / n,
+      peak > before ? static_cast<double>(peak - after) / static_cast<double>(peak - before) : 0};
 }
 
 }  // namespace
@@ -356,7 +360,8 @@ int main(int argc, char** argv) {
       {"1000 conns, 64 B ping-pong", 1000, 64, 1},
       {"10 conns, 16 KiB stream (4 in flight)", 10, 16384, 4},
   };
-  std::printf("net echo: copas-echo vs raw libevent callbacks, %.1f s per run, loopback\n", seconds);
+  std::printf("net echo: copas-echo vs raw libevent callbacks, %.1f s per run, loopback\n",
+              seconds);
   std::printf("%-40s %12s %12s %6s | %9s %9s | %9s %9s %6s\n", "row", "copas msg/s", "raw msg/s",
               "ratio", "copas p99", "raw p99", "copas cpu", "raw cpu", "ratio");
   figures plain50{};
@@ -365,7 +370,8 @@ int main(int argc, char** argv) {
     std::vector<figures> raw_runs, copas_runs;
     for (int i = 0; i < runs; ++i) {
       raw_runs.push_back(run(raw.port, r.conns, r.size, r.inflight, seconds, raw.pid, nullptr));
-      copas_runs.push_back(run(copas.port, r.conns, r.size, r.inflight, seconds, copas.pid, nullptr));
+      copas_runs.push_back(
+          run(copas.port, r.conns, r.size, r.inflight, seconds, copas.pid, nullptr));
     }
     auto b = median_of(raw_runs);
     auto c = median_of(copas_runs);
@@ -391,10 +397,11 @@ int main(int argc, char** argv) {
       c_kib.push_back(c.kib_per_conn);
       c_back.push_back(c.given_back);
     }
-    std::printf("%s: RSS per conn copas %.1f KiB, raw %.1f KiB (ratio %.2f; target <= 10 KB); "
-                "given back after close: copas %.0f %%, raw %.0f %% (target >= 80 %%)\n",
-                footprint_row, median(c_kib), median(r_kib), median(c_kib) / median(r_kib),
-                100 * median(c_back), 100 * median(r_back));
+    std::printf(
+        "%s: RSS per conn copas %.1f KiB, raw %.1f KiB (ratio %.2f; target <= 10 KB); "
+        "given back after close: copas %.0f %%, raw %.0f %% (target >= 80 %%)\n",
+        footprint_row, median(c_kib), median(r_kib), median(c_kib) / median(r_kib),
+        100 * median(c_back), 100 * median(r_back));
     std::fflush(stdout);
   }
 
@@ -408,8 +415,9 @@ int main(int argc, char** argv) {
   // in the same run, interleaved, medians of --runs.
   char dir[] = "/tmp/copas-bench-tls-XXXXXX";
   std::string d = mkdtemp(dir);
-  std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
-                    d + "/key.pem -out " + d + "/cert.pem -subj /CN=localhost -days 1 2>/dev/null";
+  std::string cmd =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + d +
+      "/key.pem -out " + d + "/cert.pem -subj /CN=localhost -days 1 2>/dev/null";
   if (std::system(cmd.c_str()) != 0) return 1;
   auto tls = start({COPAS_ECHO_PATH, "--listen", "127.0.0.1:0", "--tls-cert", d + "/cert.pem",
                     "--tls-key", d + "/key.pem"},
@@ -423,10 +431,12 @@ int main(int argc, char** argv) {
   }
   plain50 = median_of(plain_runs);
   auto t = median_of(tls_runs);
-  std::printf("%-40s %12.0f %12.0f %6.3f | %7.0fus %7.0fus | %7.2fus %7.2fus %6.3f   (baseline: plain copas-echo)\n",
-              tls_row, t.msgs_per_s, plain50.msgs_per_s,
-              t.msgs_per_s / plain50.msgs_per_s, t.p99_us, plain50.p99_us, t.cpu_us_per_msg,
-              plain50.cpu_us_per_msg, t.cpu_us_per_msg / plain50.cpu_us_per_msg);
+  std::printf(
+      "%-40s %12.0f %12.0f %6.3f | %7.0fus %7.0fus | %7.2fus %7.2fus %6.3f   (baseline: plain "
+      "copas-echo)\n",
+      tls_row, t.msgs_per_s, plain50.msgs_per_s, t.msgs_per_s / plain50.msgs_per_s, t.p99_us,
+      plain50.p99_us, t.cpu_us_per_msg, plain50.cpu_us_per_msg,
+      t.cpu_us_per_msg / plain50.cpu_us_per_msg);
   stop(copas);
   stop(tls);
 
@@ -445,8 +455,10 @@ int main(int argc, char** argv) {
     stop(q);
   }
   double pk = median(plain_kib), tk = median(tls_kib);
-  std::printf("idle RSS per connection, %d conns: TLS %.1f KiB, plain %.1f KiB, ratio %.2f (target: TLS <= 48 KiB)\n",
-              idle, tk, pk, tk / pk);
+  std::printf(
+      "idle RSS per connection, %d conns: TLS %.1f KiB, plain %.1f KiB, ratio %.2f (target: TLS <= "
+      "48 KiB)\n",
+      idle, tk, pk, tk / pk);
   SSL_CTX_free(ctx);
   std::system(("rm -rf " + d).c_str());
   return 0;

@@ -94,17 +94,18 @@ int main(int argc, char** argv) {
   sin.sin_family = AF_INET;
   sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   sin.sin_port = htons(static_cast<std::uint16_t>(port));
-  auto* l = evconnlistener_new_bind(base, on_accept, nullptr,
-                                    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024,
-                                    reinterpret_cast<sockaddr*>(&sin), sizeof sin);
+  auto* l =
+      evconnlistener_new_bind(base, on_accept, nullptr, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE,
+                              1024, reinterpret_cast<sockaddr*>(&sin), sizeof sin);
   if (!l) return 1;
   socklen_t len = sizeof sin;
   getsockname(evconnlistener_get_fd(l), reinterpret_cast<sockaddr*>(&sin), &len);
   std::printf("listening on 127.0.0.1:%u\n", ntohs(sin.sin_port));
   std::fflush(stdout);
-  auto* term = evsignal_new(base, SIGTERM, [](evutil_socket_t, short, void* b) {
-    event_base_loopbreak(static_cast<event_base*>(b));
-  }, base);
+  auto* term = evsignal_new(
+      base, SIGTERM,
+      [](evutil_socket_t, short, void* b) { event_base_loopbreak(static_cast<event_base*>(b)); },
+      base);
   event_add(term, nullptr);
   event_base_dispatch(base);
   return 0;

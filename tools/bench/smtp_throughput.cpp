@@ -48,8 +48,9 @@ double copas_rate(std::uint16_t port, int total, int workers) {
 }
 
 double smtplib_rate(std::uint16_t port, int total, int workers) {
-  std::string cmd = std::string(COPAS_PYTHON3) + " " + COPAS_SMTPLIB_SCRIPT + " " + std::to_string(port) +
-                    " " + std::to_string(total) + " " + std::to_string(workers);
+  std::string cmd = std::string(COPAS_PYTHON3) + " " + COPAS_SMTPLIB_SCRIPT + " " +
+                    std::to_string(port) + " " + std::to_string(total) + " " +
+                    std::to_string(workers);
   std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
   double rate = 0;
   if (!p || std::fscanf(p.get(), "%lf", &rate) != 1) return 0;
@@ -64,8 +65,8 @@ int main(int argc, char** argv) {
   copas::test::aiosmtpd server;
   double ours = copas_rate(server.port(), total, workers);
   double theirs = smtplib_rate(server.port(), total, workers);
-  std::printf("smtp: %d messages of 10 KiB, %d concurrent senders, one aiosmtpd on 127.0.0.1\n", total,
-              workers);
+  std::printf("smtp: %d messages of 10 KiB, %d concurrent senders, one aiosmtpd on 127.0.0.1\n",
+              total, workers);
   std::printf("  copas::smtp::send (fibers)   %8.1f messages/s\n", ours);
   std::printf("  python smtplib (threads)     %8.1f messages/s   (baseline)\n", theirs);
   std::printf("  ratio copas/smtplib          %8.2f\n", theirs > 0 ? ours / theirs : 0.0);

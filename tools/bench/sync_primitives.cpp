@@ -3,9 +3,10 @@
 //   bench_sync_primitives [--scale N] [--runs R] [--only TEXT]
 //
 // N divides the iteration counts (default 1); R is the number of measured runs per row (default
-// 5, odd is best); TEXT runs only the rows whose title contains it (for profiling). Each row first runs both sides once, shortened, as a warm-up (stacks, pools,
-// page faults, caches), then alternates copas and Boost.Fiber runs R times and prints the median
-// of each side and their ratio (copas / boost; lower is better, the target is <= 1.5).
+// 5, odd is best); TEXT runs only the rows whose title contains it (for profiling). Each row first
+// runs both sides once, shortened, as a warm-up (stacks, pools, page faults, caches), then
+// alternates copas and Boost.Fiber runs R times and prints the median of each side and their ratio
+// (copas / boost; lower is better, the target is <= 1.5).
 //
 // Same pattern on both sides: the same fibers doing the same operations in the same order, with
 // the copas calls made the way a Copas program makes them (default timeouts: 10 s, so every
@@ -294,13 +295,17 @@ int main(int argc, char** argv) {
   if (runs < 1) runs = 1;
   const long n = 200'000 / scale;
   std::printf("median of %d runs after a warm-up; ns per operation\n", runs);
-  row("lock hand-off, 2 fibers, get() (10 s default)", n,
+  row(
+      "lock hand-off, 2 fibers, get() (10 s default)", n,
       [](long k) { return copas_lock_hand_off(k, std::nullopt); }, boost_lock_hand_off);
-  row("lock hand-off, 2 fibers, get(forever)", n,
+  row(
+      "lock hand-off, 2 fibers, get(forever)", n,
       [](long k) { return copas_lock_hand_off(k, copas::forever); }, boost_lock_hand_off);
-  row("semaphore ping-pong, take() (10 s default)", n,
+  row(
+      "semaphore ping-pong, take() (10 s default)", n,
       [](long k) { return copas_semaphore_ping_pong(k, std::nullopt); }, boost_semaphore_ping_pong);
-  row("semaphore ping-pong, take(1, forever)", n,
+  row(
+      "semaphore ping-pong, take(1, forever)", n,
       [](long k) { return copas_semaphore_ping_pong(k, copas::forever); },
       boost_semaphore_ping_pong);
   row("queue 1 producer + 4 workers (per item)", 5 * n, copas_queue, boost_queue);

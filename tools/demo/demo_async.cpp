@@ -49,8 +49,8 @@ COPAS_DEMO_SECTION(40, "async: a blocking call offloaded while a timer keeps tic
     copas::pause(0.05);
     bool cancelled = stuck.cancel();
     auto res = stuck.get();
-    std::printf("   %6.1f ms  cancel() -> %s; get() -> \"%s\"\n", at(), cancelled ? "true" : "false",
-                res.error().message().c_str());
+    std::printf("   %6.1f ms  cancel() -> %s; get() -> \"%s\"\n", at(),
+                cancelled ? "true" : "false", res.error().message().c_str());
     done = true;
   });
   std::printf("   the ticker ticked %d times while all of that waited\n", ticks);

@@ -17,15 +17,19 @@ COPAS_DEMO_SECTION(10, "core: three fibers take turns, one sleeps, one is woken,
   auto at = [&] { return copas::to_seconds(copas::clock::now() - t0) * 1000; };
   copas::loop([&] {
     for (std::string name : {"A", "B", "C"})
-      copas::addnamedthread(name, [&at](std::string n) {
-        for (int i = 1; i <= 2; ++i) {
-          std::printf("   %6.2f ms  fiber %s, turn %d\n", at(), n.c_str(), i);
-          copas::pause();
-        }
-      }, name);
+      copas::addnamedthread(
+          name,
+          [&at](std::string n) {
+            for (int i = 1; i <= 2; ++i) {
+              std::printf("   %6.2f ms  fiber %s, turn %d\n", at(), n.c_str(), i);
+              copas::pause();
+            }
+          },
+          name);
     copas::thread sleeper = copas::addnamedthread("sleeper", [&] {
       double slept = copas::pauseforever();
-      std::printf("   %6.2f ms  sleeper woken after %.1f ms in pauseforever()\n", at(), slept * 1000);
+      std::printf("   %6.2f ms  sleeper woken after %.1f ms in pauseforever()\n", at(),
+                  slept * 1000);
     });
     copas::addnamedthread("waker", [&, sleeper] {
       double slept = copas::pause(0.05);

@@ -110,20 +110,24 @@ COPAS_DEMO_SECTION(70, "ftp: upload, list, download and a refusal against an FTP
     const std::string text(256 * 1024, 'c');
     auto sent = copas::ftp::put(user + "/hello.bin;type=i", text);
     if (!sent) return void(failure = "put: " + sent.error().message());
-    std::printf("  put  %s/hello.bin: %zu bytes sent (user 'user', passive EPSV)\n", base.c_str(), *sent);
+    std::printf("  put  %s/hello.bin: %zu bytes sent (user 'user', passive EPSV)\n", base.c_str(),
+                *sent);
 
     std::vector<std::string> names;
-    auto listed = copas::ftp::get({.url = base + "/", .command = "nlst",
-                                   .sink = copas::ltn12::sink::table(names)});
+    auto listed = copas::ftp::get(
+        {.url = base + "/", .command = "nlst", .sink = copas::ltn12::sink::table(names)});
     if (!listed) return void(failure = "nlst: " + listed.error().message());
     std::string listing;
     for (auto& n : names) listing += n;
-    while (!listing.empty() && (listing.back() == '\n' || listing.back() == '\r')) listing.pop_back();
+    while (!listing.empty() && (listing.back() == '\n' || listing.back() == '\r'))
+      listing.pop_back();
     std::printf("  nlst %s/ (anonymous): %s\n", base.c_str(), listing.c_str());
 
     std::vector<std::string> parts;
-    auto got = copas::ftp::get({.url = base + "/hello.bin", .type = "i",
-                                .sink = copas::ltn12::sink::table(parts), .active = true});
+    auto got = copas::ftp::get({.url = base + "/hello.bin",
+                                .type = "i",
+                                .sink = copas::ltn12::sink::table(parts),
+                                .active = true});
     if (!got) return void(failure = "get: " + got.error().message());
     std::string back;
     for (auto& p : parts) back += p;

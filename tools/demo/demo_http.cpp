@@ -1,6 +1,6 @@
 // The http section: copas::http::request fetching https://localhost through a forward proxy
-// (copas::http::proxy's CONNECT tunnel, served in-process) from a fiber HTTPS server, with a test CA
-// made on the spot by the openssl CLI.
+// (copas::http::proxy's CONNECT tunnel, served in-process) from a fiber HTTPS server, with a test
+// CA made on the spot by the openssl CLI.
 #include "section.hpp"
 
 #include <copas/core.hpp>
@@ -12,11 +12,14 @@
 #include <stdexcept>
 #include <string>
 
-COPAS_DEMO_SECTION(60, "http: https fetch through a copas::http::proxy forward proxy (CONNECT) from a fiber server") {
+COPAS_DEMO_SECTION(
+    60,
+    "http: https fetch through a copas::http::proxy forward proxy (CONNECT) from a fiber server") {
   std::string dir = "/tmp/copas-demo-http-XXXXXX";
   if (!::mkdtemp(dir.data())) throw std::runtime_error("mkdtemp failed");
   std::string cmd =
-      "cd " + dir + " && printf 'subjectAltName=DNS:localhost\\n' > san.ext"
+      "cd " + dir +
+      " && printf 'subjectAltName=DNS:localhost\\n' > san.ext"
       " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1"
       " -subj /CN=demo-ca >/dev/null 2>&1"
       " && openssl req -newkey rsa:2048 -nodes -keyout key.pem -out req.csr -subj /CN=localhost"
@@ -29,19 +32,23 @@ COPAS_DEMO_SECTION(60, "http: https fetch through a copas::http::proxy forward p
   server_tls.certificate = dir + "/cert.pem";
   server_tls.key = dir + "/key.pem";
   auto origin = copas::bind("127.0.0.1", 0).value();
-  copas::addserver(origin, copas::handler([](copas::socket c) {
-    copas::http::reader in(c);
-    auto line = in.line();
-    if (!line || !copas::http::read_headers(in)) return;
-    std::cout << "  origin (TLS fiber server) got: " << *line << "\n";
-    std::string body = "hello from a fiber over TLS\n";
-    c.send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\nConnection: close\r\n\r\n" + body);
-  }, copas::ssl_params{.wrap = server_tls, .sni = std::nullopt}));
+  copas::addserver(
+      origin, copas::handler(
+                  [](copas::socket c) {
+                    copas::http::reader in(c);
+                    auto line = in.line();
+                    if (!line || !copas::http::read_headers(in)) return;
+                    std::cout << "  origin (TLS fiber server) got: " << *line << "\n";
+                    std::string body = "hello from a fiber over TLS\n";
+                    c.send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                           "\r\nConnection: close\r\n\r\n" + body);
+                  },
+                  copas::ssl_params{.wrap = server_tls, .sni = std::nullopt}));
 
   auto proxy = copas::bind("127.0.0.1", 0).value();
   copas::http::proxy::upstream_pool upstreams;
-  copas::http::server forward_proxy(copas::http::proxy::forward_proxy(upstreams, {.idle_timeout = 5}));
+  copas::http::server forward_proxy(
+      copas::http::proxy::forward_proxy(upstreams, {.idle_timeout = 5}));
   forward_proxy.serve(proxy);
 
   copas::http::request_params p;
@@ -53,7 +60,8 @@ COPAS_DEMO_SECTION(60, "http: https fetch through a copas::http::proxy forward p
   p.sslparams->wrap->cafile = dir + "/ca.pem";
   p.observer = [](const copas::http::event& e) {
     if (e.what == copas::http::phase::tunnel) std::cout << "  client: CONNECT through the proxy\n";
-    if (e.what == copas::http::phase::handshake) std::cout << "  client: TLS handshake, verified against the demo CA\n";
+    if (e.what == copas::http::phase::handshake)
+      std::cout << "  client: TLS handshake, verified against the demo CA\n";
   };
   std::vector<std::string> body;
   p.sink = copas::ltn12::sink::table(body);

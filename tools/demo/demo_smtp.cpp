@@ -24,7 +24,8 @@ void smtp_sink(copas::socket client, std::string& stored) {
   while (auto line = client.receive()) {
     std::printf("    C: %s\n", line->c_str());
     auto verb = line->substr(0, 4);
-    if (verb == "EHLO") say("250-sink.localhost\r\n250 8BITMIME");
+    if (verb == "EHLO")
+      say("250-sink.localhost\r\n250 8BITMIME");
     else if (verb == "DATA") {
       say("354 end with <CRLF>.<CRLF>");
       while (auto data = client.receive()) {
@@ -36,7 +37,8 @@ void smtp_sink(copas::socket client, std::string& stored) {
     } else if (verb == "QUIT") {
       say("221 2.0.0 bye");
       break;
-    } else say("250 2.1.0 ok");
+    } else
+      say("250 2.1.0 ok");
   }
 }
 
@@ -56,14 +58,17 @@ COPAS_DEMO_SECTION(80, "smtp: a message with an attachment sent to a fiber SMTP 
     sent = copas::smtp::send({
         .from = "<demo@localhost>",
         .rcpt = {"<alice@localhost>", "<bob@localhost>"},
-        .source = copas::smtp::message({
-            .headers = {{"from", "demo@localhost"}, {"to", "alice@localhost, bob@localhost"},
-                        {"subject", "copas-cpp demo"}},
-            .body = copas::smtp::multipart{
-                .preamble = "This is a MIME message.",
-                .parts = {{.headers = {{"content-type", "text/plain"}}, .body = "Hello from a fiber.\r\n"},
-                          copas::smtp::attachment("numbers.bin", "application/octet-stream",
-                                                  std::string("\x00\x01\x02\xff.\r\n.", 8))}}}),
+        .source = copas::smtp::message(
+            {.headers = {{"from", "demo@localhost"},
+                         {"to", "alice@localhost, bob@localhost"},
+                         {"subject", "copas-cpp demo"}},
+             .body =
+                 copas::smtp::multipart{.preamble = "This is a MIME message.",
+                                        .parts = {{.headers = {{"content-type", "text/plain"}},
+                                                   .body = "Hello from a fiber.\r\n"},
+                                                  copas::smtp::attachment(
+                                                      "numbers.bin", "application/octet-stream",
+                                                      std::string("\x00\x01\x02\xff.\r\n.", 8))}}}),
         .server = "127.0.0.1",
         .port = port,
     });

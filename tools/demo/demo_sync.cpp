@@ -22,7 +22,8 @@ COPAS_DEMO_SECTION(30, "sync: a job queue served by workers, a recurring timer, 
       jobs.add_worker([&, printer](std::string job) mutable {
         copas::pause(0.02);  // the work itself
         copas::lock_guard turn(printer);
-        std::printf("  %5.3f s  %s handled %s\n", at(), copas::getthreadname().c_str(), job.c_str());
+        std::printf("  %5.3f s  %s handled %s\n", at(), copas::getthreadname().c_str(),
+                    job.c_str());
       });
     }
 

@@ -23,7 +23,8 @@ int main() {
     }
     std::printf("\n");
   }
-  std::printf(failed ? "demo finished with %d failed section(s)\n" : "demo finished: all sections ok\n",
-              failed);
+  std::printf(
+      failed ? "demo finished with %d failed section(s)\n" : "demo finished: all sections ok\n",
+      failed);
   return failed ? 1 : 0;
 }

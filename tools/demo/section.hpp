@@ -33,8 +33,8 @@ struct registrar {
 
 #define COPAS_DEMO_CAT2(a, b) a##b
 #define COPAS_DEMO_CAT(a, b) COPAS_DEMO_CAT2(a, b)
-#define COPAS_DEMO_SECTION(order, title)                                              \
-  static void COPAS_DEMO_CAT(copas_demo_fn_, __LINE__)();                            \
-  static ::copas::demo::registrar COPAS_DEMO_CAT(copas_demo_reg_, __LINE__){         \
-      order, title, &COPAS_DEMO_CAT(copas_demo_fn_, __LINE__)};                      \
+#define COPAS_DEMO_SECTION(order, title)                                     \
+  static void COPAS_DEMO_CAT(copas_demo_fn_, __LINE__)();                    \
+  static ::copas::demo::registrar COPAS_DEMO_CAT(copas_demo_reg_, __LINE__){ \
+      order, title, &COPAS_DEMO_CAT(copas_demo_fn_, __LINE__)};              \
   static void COPAS_DEMO_CAT(copas_demo_fn_, __LINE__)()

@@ -16,8 +16,8 @@
 
 #include <atomic>
 #include <csignal>
-#include <iostream>
 #include <cstdio>
+#include <iostream>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -29,9 +29,12 @@ namespace {
 std::atomic<bool> stop_requested{false};
 std::atomic<unsigned> reloads_requested{0}, dumps_requested{0};
 void on_signal(int sig) {
-  if (sig == SIGHUP) ++reloads_requested;
-  else if (sig == SIGUSR1) ++dumps_requested;
-  else stop_requested = true;
+  if (sig == SIGHUP)
+    ++reloads_requested;
+  else if (sig == SIGUSR1)
+    ++dumps_requested;
+  else
+    stop_requested = true;
 }
 
 struct endpoint_arg {
@@ -109,7 +112,8 @@ int main(int argc, char** argv) {
       clients->erase(c.shared_impl());
     };
     copas::connection_handler handle =
-        tls ? copas::handler(echo, *tls, copas::handler_options{.handshake_timeout = handshake_timeout})
+        tls ? copas::handler(echo, *tls,
+                             copas::handler_options{.handshake_timeout = handshake_timeout})
             : copas::handler(echo);
     copas::addserver(server, handle, std::nullopt, "echo");
     // The signals' flags, looked at a few times a second: the first thread reloads the shared
@@ -124,9 +128,11 @@ int main(int argc, char** argv) {
         }
         if (index == 0 && tls && reloads != reloads_requested) {
           reloads = reloads_requested;
-          if (auto ok = tls->reload()) std::fprintf(stderr, "copas-echo: reloaded TLS certificate\n");
-          else std::fprintf(stderr, "copas-echo: TLS reload failed, keeping the old certificate: %s\n",
-                            ok.error().message().c_str());
+          if (auto ok = tls->reload())
+            std::fprintf(stderr, "copas-echo: reloaded TLS certificate\n");
+          else
+            std::fprintf(stderr, "copas-echo: TLS reload failed, keeping the old certificate: %s\n",
+                         ok.error().message().c_str());
         }
       }
       copas::removeserver(server);
@@ -140,7 +146,8 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
       });
   if (!ok) {
-    std::fprintf(stderr, "copas-echo: cannot listen on %s: %s\n", listen.c_str(), ok.error().message().c_str());
+    std::fprintf(stderr, "copas-echo: cannot listen on %s: %s\n", listen.c_str(),
+                 ok.error().message().c_str());
     return 1;
   }
   std::printf("copas-echo: stopped\n");

@@ -34,13 +34,16 @@ std::optional<std::uint64_t> size_with_unit(const std::string& v) {
   if (v.empty() || end == v.c_str()) return std::nullopt;
   std::string unit(end);
   double m = 1;
-  if (unit == "k" || unit == "K") m = 1024;
-  else if (unit == "m" || unit == "M") m = 1024.0 * 1024;
-  else if (unit == "g" || unit == "G") m = 1024.0 * 1024 * 1024;
-  else if (!unit.empty()) return std::nullopt;
+  if (unit == "k" || unit == "K")
+    m = 1024;
+  else if (unit == "m" || unit == "M")
+    m = 1024.0 * 1024;
+  else if (unit == "g" || unit == "G")
+    m = 1024.0 * 1024 * 1024;
+  else if (!unit.empty())
+    return std::nullopt;
   return static_cast<std::uint64_t>(d * m);
 }
-
 
 // -o and -O go to the first URL that has neither yet (curl's "node" per URL).
 transfer_spec& slot_for_output(options& o) {
@@ -103,70 +106,111 @@ bool set_request(options& o, options::request_kind want) {
     }
     return "";
   };
-  warn(o, "You can only select one HTTP request method! You asked for both " + name(want) + " and " +
-              name(o.request) + ".\n");
+  warn(o, "You can only select one HTTP request method! You asked for both " + name(want) +
+              " and " + name(o.request) + ".\n");
   o.badly_used = true;
   return false;
 }
 
-#define FLAG(field) [](options& o, const std::string&, bool on) { o.field = on; return true; }
-#define TEXT(field) [](options& o, const std::string& v, bool) { o.field = v; return true; }
-#define SECONDS(field)                                        \
-  [](options& o, const std::string& v, bool) {                \
-    auto n = number(v);                                       \
-    if (n) o.field = *n;                                      \
-    return n.has_value();                                     \
+#define FLAG(field)                             \
+  [](options& o, const std::string&, bool on) { \
+    o.field = on;                               \
+    return true;                                \
   }
-#define DATA(kind)                                                            \
-  [](options& o, const std::string& v, bool) {                                \
-    o.data.push_back({data_part::kind, v});                                   \
-    return true;                                                              \
+#define TEXT(field)                            \
+  [](options& o, const std::string& v, bool) { \
+    o.field = v;                               \
+    return true;                               \
+  }
+#define SECONDS(field)                         \
+  [](options& o, const std::string& v, bool) { \
+    auto n = number(v);                        \
+    if (n) o.field = *n;                       \
+    return n.has_value();                      \
+  }
+#define DATA(kind)                             \
+  [](options& o, const std::string& v, bool) { \
+    o.data.push_back({data_part::kind, v});    \
+    return true;                               \
   }
 
 const std::vector<option_spec>& table() {
   static const std::vector<option_spec> all = {
-      {"url", 0, true, [](options& o, const std::string& v, bool) { slot_for_url(o).url = v; return true; }},
-      {"output", 'o', true, [](options& o, const std::string& v, bool) { slot_for_output(o).output = v; return true; }},
-      {"remote-name", 'O', false, [](options& o, const std::string&, bool) { slot_for_output(o).remote_name = true; return true; }},
+      {"url", 0, true,
+       [](options& o, const std::string& v, bool) {
+         slot_for_url(o).url = v;
+         return true;
+       }},
+      {"output", 'o', true,
+       [](options& o, const std::string& v, bool) {
+         slot_for_output(o).output = v;
+         return true;
+       }},
+      {"remote-name", 'O', false,
+       [](options& o, const std::string&, bool) {
+         slot_for_output(o).remote_name = true;
+         return true;
+       }},
       {"remote-name-all", 0, false, FLAG(remote_name_all)},
-      {"upload-file", 'T', true, [](options& o, const std::string& v, bool) { slot_for_upload(o).upload = v; return true; }},
+      {"upload-file", 'T', true,
+       [](options& o, const std::string& v, bool) {
+         slot_for_upload(o).upload = v;
+         return true;
+       }},
       {"request", 'X', true, TEXT(method)},
-      {"header", 'H', true, [](options& o, const std::string& v, bool) { o.headers.push_back(v); return true; }},
+      {"header", 'H', true,
+       [](options& o, const std::string& v, bool) {
+         o.headers.push_back(v);
+         return true;
+       }},
       {"data", 'd', true, DATA(ascii)},
       {"data-ascii", 0, true, DATA(ascii)},
       {"data-binary", 0, true, DATA(binary)},
       {"data-raw", 0, true, DATA(raw)},
       {"data-urlencode", 0, true, DATA(urlencode)},
-      {"json", 0, true, [](options& o, const std::string& v, bool) {
+      {"json", 0, true,
+       [](options& o, const std::string& v, bool) {
          o.json = o.json ? *o.json + v : v;  // curl concatenates repeated --json as is
          return true;
        }},
-      {"form", 'F', true, [](options& o, const std::string& v, bool) {
+      {"form", 'F', true,
+       [](options& o, const std::string& v, bool) {
          o.form.push_back({v});
          return set_request(o, options::request_kind::form);
        }},
       {"get", 'G', false, FLAG(get)},
-      {"head", 'I', false, [](options& o, const std::string&, bool on) {
+      {"head", 'I', false,
+       [](options& o, const std::string&, bool on) {
          o.head = on;
          return set_request(o, on ? options::request_kind::head : options::request_kind::get);
        }},
       {"user", 'u', true, TEXT(user)},
       {"user-agent", 'A', true, TEXT(user_agent)},
       {"referer", 'e', true, TEXT(referer)},
-      {"cookie", 'b', true, [](options& o, const std::string& v, bool) { o.cookies.push_back(v); return true; }},
+      {"cookie", 'b', true,
+       [](options& o, const std::string& v, bool) {
+         o.cookies.push_back(v);
+         return true;
+       }},
       {"cookie-jar", 'c', true, TEXT(cookie_jar)},
       {"range", 'r', true, TEXT(range)},
       {"continue-at", 'C', true, TEXT(resume)},
       {"compressed", 0, false, FLAG(compressed)},
       {"http1.0", '0', false, FLAG(http10)},
-      {"http1.1", 0, false, [](options& o, const std::string&, bool) { o.http10 = false; return true; }},
+      {"http1.1", 0, false,
+       [](options& o, const std::string&, bool) {
+         o.http10 = false;
+         return true;
+       }},
       {"location", 'L', false, FLAG(location)},
-      {"location-trusted", 0, false, [](options& o, const std::string&, bool on) {
+      {"location-trusted", 0, false,
+       [](options& o, const std::string&, bool on) {
          o.location_trusted = on;
          o.location = o.location || on;
          return true;
        }},
-      {"max-redirs", 0, true, [](options& o, const std::string& v, bool) {
+      {"max-redirs", 0, true,
+       [](options& o, const std::string& v, bool) {
          auto n = number(v);
          if (n) o.max_redirs = static_cast<int>(*n);
          return n.has_value();
@@ -176,12 +220,25 @@ const std::vector<option_spec>& table() {
       {"post303", 0, false, FLAG(post303)},
       {"proxy", 'x', true, TEXT(proxy)},
       {"noproxy", 0, true, TEXT(noproxy)},
-      {"resolve", 0, true, [](options& o, const std::string& v, bool) { o.resolve.push_back(v); return true; }},
-      {"ipv4", '4', false, [](options& o, const std::string&, bool) { o.ip_version = 4; return true; }},
-      {"ipv6", '6', false, [](options& o, const std::string&, bool) { o.ip_version = 6; return true; }},
+      {"resolve", 0, true,
+       [](options& o, const std::string& v, bool) {
+         o.resolve.push_back(v);
+         return true;
+       }},
+      {"ipv4", '4', false,
+       [](options& o, const std::string&, bool) {
+         o.ip_version = 4;
+         return true;
+       }},
+      {"ipv6", '6', false,
+       [](options& o, const std::string&, bool) {
+         o.ip_version = 6;
+         return true;
+       }},
       {"max-time", 'm', true, SECONDS(max_time)},
       {"connect-timeout", 0, true, SECONDS(connect_timeout)},
-      {"limit-rate", 0, true, [](options& o, const std::string& v, bool) {
+      {"limit-rate", 0, true,
+       [](options& o, const std::string& v, bool) {
          auto n = size_with_unit(v);
          if (n) o.limit_rate = *n;
          return n.has_value();
@@ -194,7 +251,8 @@ const std::vector<option_spec>& table() {
       {"netrc", 'n', false, FLAG(netrc)},
       {"netrc-file", 0, true, TEXT(netrc_file)},
       {"dns-servers", 0, true, TEXT(dns_servers)},
-      {"retry", 0, true, [](options& o, const std::string& v, bool) {
+      {"retry", 0, true,
+       [](options& o, const std::string& v, bool) {
          auto n = number(v);
          if (n) o.retry = static_cast<int>(*n);
          return n.has_value();
@@ -214,7 +272,8 @@ const std::vector<option_spec>& table() {
       {"create-dirs", 0, false, FLAG(create_dirs)},
       {"write-out", 'w', true, TEXT(write_out)},
       {"parallel", 'Z', false, FLAG(parallel)},
-      {"parallel-max", 0, true, [](options& o, const std::string& v, bool) {
+      {"parallel-max", 0, true,
+       [](options& o, const std::string& v, bool) {
          auto n = number(v);
          if (n && *n >= 1) o.parallel_max = static_cast<int>(std::min(*n, 300.0));  // curl's cap
          return n.has_value();
@@ -222,7 +281,8 @@ const std::vector<option_spec>& table() {
       // copas-fetch always connects at once (curl, without it, first waits to see whether the
       // first connection can multiplex the others).
       {"parallel-immediate", 0, false, [](options&, const std::string&, bool) { return true; }},
-      {"config", 'K', true, [](options& o, const std::string& v, bool) { return parse_config(o, v); }},
+      {"config", 'K', true,
+       [](options& o, const std::string& v, bool) { return parse_config(o, v); }},
   };
   return all;
 }
@@ -244,7 +304,8 @@ const option_spec* find_short(char c) {
 }
 
 bool bad(const std::string& what) {
-  std::cerr << "copas-fetch: " << what << "\ncopas-fetch: try 'copas-fetch --help' for more information\n";
+  std::cerr << "copas-fetch: " << what
+            << "\ncopas-fetch: try 'copas-fetch --help' for more information\n";
   return false;
 }
 
@@ -256,7 +317,9 @@ bool apply(options& o, const option_spec& s, const std::string* value, bool on, 
     if (!value) return bad("option " + shown + ": requires parameter");
     used = true;
     if (!s.apply(o, *value, true))
-      return bad("option " + shown + (o.badly_used ? ": is badly used here" : ": expected a proper numerical parameter"));
+      return bad(
+          "option " + shown +
+          (o.badly_used ? ": is badly used here" : ": expected a proper numerical parameter"));
     return true;
   }
   if (!s.apply(o, "", on)) return bad("option " + shown + ": is badly used here");
@@ -346,13 +409,17 @@ bool parse_config(options& o, const std::string& file) {
       }
       value = unq;
     } else {
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) value.pop_back();
+      while (!value.empty() &&
+             (value.back() == ' ' || value.back() == '\t' || value.back() == '\r'))
+        value.pop_back();
     }
     std::vector<std::string> args;
-    if (name.starts_with("-")) args.push_back(name);
-    else args.push_back((name.size() == 1 ? "-" : "--") + name);
+    if (name.starts_with("-"))
+      args.push_back(name);
+    else
+      args.push_back((name.size() == 1 ? "-" : "--") + name);
     bool on = true;
-    const option_spec* s = name.starts_with("--") ? long_option(name.substr(2), on)
+    const option_spec* s = name.starts_with("--")  ? long_option(name.substr(2), on)
                            : name.starts_with("-") ? find_short(name.size() > 1 ? name[1] : 0)
                            : name.size() == 1      ? find_short(name[0])
                                                    : long_option(name, on);

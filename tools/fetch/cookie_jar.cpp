@@ -25,7 +25,8 @@ bool domain_matches(const cookie_jar::cookie& c, const std::string& host) {
 
 bool path_matches(const std::string& cookie_path, const std::string& path) {
   if (!path.starts_with(cookie_path)) return false;
-  return path.size() == cookie_path.size() || cookie_path.ends_with("/") || path[cookie_path.size()] == '/';
+  return path.size() == cookie_path.size() || cookie_path.ends_with("/") ||
+         path[cookie_path.size()] == '/';
 }
 
 }  // namespace
@@ -65,7 +66,8 @@ bool cookie_jar::load(const std::string& file) {
   return true;
 }
 
-void cookie_jar::receive(const std::string& set_cookie, const std::string& host, const std::string& request_path) {
+void cookie_jar::receive(const std::string& set_cookie, const std::string& host,
+                         const std::string& request_path) {
   std::vector<std::string> parts;
   std::stringstream ss(set_cookie);
   for (std::string p; std::getline(ss, p, ';');) parts.push_back(trim(p));
@@ -95,21 +97,27 @@ void cookie_jar::receive(const std::string& set_cookie, const std::string& host,
       c.http_only = true;
     } else if (k == "max-age") {
       auto age = std::atoll(v.c_str());
-      if (age <= 0) remove = true;
-      else c.expires = static_cast<std::int64_t>(std::time(nullptr)) + age;
+      if (age <= 0)
+        remove = true;
+      else
+        c.expires = static_cast<std::int64_t>(std::time(nullptr)) + age;
     } else if (k == "expires" && c.expires == 0) {
       std::tm tm{};
-      if (strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S", &tm) || strptime(v.c_str(), "%a, %d-%b-%Y %H:%M:%S", &tm)) {
+      if (strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S", &tm) ||
+          strptime(v.c_str(), "%a, %d-%b-%Y %H:%M:%S", &tm)) {
         c.expires = static_cast<std::int64_t>(timegm(&tm));
         if (c.expires <= std::time(nullptr)) remove = true;
       }
     }
   }
-  std::erase_if(all_, [&](const cookie& o) { return o.name == c.name && o.domain == c.domain && o.path == c.path; });
+  std::erase_if(all_, [&](const cookie& o) {
+    return o.name == c.name && o.domain == c.domain && o.path == c.path;
+  });
   if (!remove) all_.push_back(std::move(c));
 }
 
-std::string cookie_jar::header_for(const std::string& host, const std::string& path, bool https) const {
+std::string cookie_jar::header_for(const std::string& host, const std::string& path,
+                                   bool https) const {
   std::string out;
   auto now = static_cast<std::int64_t>(std::time(nullptr));
   for (auto& c : all_) {
@@ -137,8 +145,9 @@ bool cookie_jar::save(const std::string& file) const {
   for (auto it = all_.rbegin(); it != all_.rend(); ++it) {
     auto& c = *it;
     out << (c.http_only ? "#HttpOnly_" : "") << (c.subdomains ? "." : "") << c.domain << '\t'
-        << (c.subdomains ? "TRUE" : "FALSE") << '\t' << c.path << '\t' << (c.secure ? "TRUE" : "FALSE")
-        << '\t' << c.expires << '\t' << c.name << '\t' << c.value << '\n';
+        << (c.subdomains ? "TRUE" : "FALSE") << '\t' << c.path << '\t'
+        << (c.secure ? "TRUE" : "FALSE") << '\t' << c.expires << '\t' << c.name << '\t' << c.value
+        << '\n';
   }
   return static_cast<bool>(out);
 }

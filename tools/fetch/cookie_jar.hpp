@@ -23,7 +23,8 @@ class cookie_jar {
   // Reads a Netscape cookie file; false when it cannot be read (curl ignores that).
   bool load(const std::string& file);
   // A Set-Cookie value received from `host` for `path`.
-  void receive(const std::string& set_cookie, const std::string& host, const std::string& request_path);
+  void receive(const std::string& set_cookie, const std::string& host,
+               const std::string& request_path);
   // The Cookie header value for a request ("" when none).
   std::string header_for(const std::string& host, const std::string& path, bool https) const;
   bool save(const std::string& file) const;

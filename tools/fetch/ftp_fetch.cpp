@@ -31,15 +31,18 @@ result<ftp_target> parse_url(const std::string& text) {
   auto u = url::parse(text, dflt);
   if (!u) return copas::error(copas::errc::invalid_argument, "invalid url");
   if (ascii::lower(u->scheme.value_or("")) != "ftp")
-    return copas::error(ftp::make_error_code(ftp::errc::wrong_scheme), "wrong scheme '" + u->scheme.value_or("") + "'");
-  if (!u->host || u->host->empty()) return copas::error(ftp::make_error_code(ftp::errc::missing_hostname), "missing hostname");
+    return copas::error(ftp::make_error_code(ftp::errc::wrong_scheme),
+                        "wrong scheme '" + u->scheme.value_or("") + "'");
+  if (!u->host || u->host->empty())
+    return copas::error(ftp::make_error_code(ftp::errc::missing_hostname), "missing hostname");
   ftp_target t;
   t.host = *u->host;
   if (u->port && !u->port->empty()) {
     unsigned v = 0;
     auto [e, ec] = std::from_chars(u->port->data(), u->port->data() + u->port->size(), v);
     if (ec != std::errc() || e != u->port->data() + u->port->size() || v == 0 || v > 65535)
-      return copas::error(ftp::make_error_code(ftp::errc::invalid_port), "invalid port '" + *u->port + "'");
+      return copas::error(ftp::make_error_code(ftp::errc::invalid_port),
+                          "invalid port '" + *u->port + "'");
     t.port = static_cast<std::uint16_t>(v);
   }
   if (u->user) t.user = url::unescape(*u->user);
@@ -48,7 +51,8 @@ result<ftp_target> parse_url(const std::string& text) {
   if (u->params) {
     auto& prm = *u->params;
     if (!prm.starts_with("type=") || (prm != "type=a" && prm != "type=i"))
-      return copas::error(ftp::make_error_code(ftp::errc::invalid_type), "invalid type '" + prm + "'");
+      return copas::error(ftp::make_error_code(ftp::errc::invalid_type),
+                          "invalid type '" + prm + "'");
     t.type = prm.substr(5);
   }
   return t;
@@ -66,7 +70,8 @@ std::optional<std::string> argument_of(const std::optional<std::string>& path) {
 // A listing in ASCII mode comes with CRLF line ends; curl prints LF (a CR before a chunk's end is
 // held until the next chunk shows whether an LF follows).
 ltn12::sink lf_lines(ltn12::sink inner) {
-  return [inner, held = false](ltn12::chunk c, const std::optional<copas::error>& e) mutable -> result<void> {
+  return [inner, held = false](ltn12::chunk c,
+                               const std::optional<copas::error>& e) mutable -> result<void> {
     if (!c) {
       if (held) {
         held = false;
@@ -147,7 +152,8 @@ int curl_exit_code(const copas::error& e, phase p, bool upload, bool active) {
 
 std::string ftp_fetch_outcome::describe() const {
   if (exit_code == 0) return "ok";
-  std::string where = host.empty() ? std::string("ftp") : "ftp://" + host + ":" + std::to_string(port);
+  std::string where =
+      host.empty() ? std::string("ftp") : "ftp://" + host + ":" + std::to_string(port);
   std::string text = where + ": " + std::string(to_string(failed_in)) + ": " + error.message();
   if (bytes > 0 || exit_code == 18) {
     text += " (" + std::to_string(bytes) + " bytes";
@@ -201,8 +207,10 @@ struct attempt {
       auto arg = argument_of(r.path);
       if (arg) {
         auto size = s.size(*arg);
-        if (size) out.expected = *size;
-        else if (size.error().code() != tp::errc::unexpected_reply) return fail(size.error());
+        if (size)
+          out.expected = *size;
+        else if (size.error().code() != tp::errc::unexpected_reply)
+          return fail(size.error());
       }
     }
     if (o.active) {
@@ -220,9 +228,9 @@ struct attempt {
     out.bytes = s.bytes_transferred();
     if (!upload && !directory && out.expected && out.bytes != *out.expected && t.type != "a") {
       out.failed_in = phase::transfer;
-      return copas::error(copas::errc::protocol_error,
-                          "partial transfer: the server announced " +
-                              std::to_string(*out.expected) + " bytes");
+      return copas::error(
+          copas::errc::protocol_error,
+          "partial transfer: the server announced " + std::to_string(*out.expected) + " bytes");
     }
     // The file is complete and confirmed (226): a failing QUIT changes nothing for the caller.
     (void)s.quit();
@@ -231,9 +239,8 @@ struct attempt {
   }
 
   ltn12::sink counted(const ltn12::sink& snk) {
-    return [this, snk, now = std::uint64_t(0)](ltn12::chunk c,
-                                              const std::optional<copas::error>& e) mutable
-           -> result<void> {
+    return [this, snk, now = std::uint64_t(0)](
+               ltn12::chunk c, const std::optional<copas::error>& e) mutable -> result<void> {
       if (c) now += c->size();
       if (o.progress && c) o.progress(now, out.expected);
       auto ok = snk ? snk(std::move(c), e) : result<void>();
@@ -280,9 +287,12 @@ ftp_fetch_outcome ftp_fetch(const ftp_fetch_options& o) {
   attempt a{o, out};
   out.error = a.run(*t);
   if (out.error.code()) {
-    if (a.sink_failed) out.exit_code = 23;
-    else if (a.source_failed) out.exit_code = 26;
-    else out.exit_code = curl_exit_code(out.error, out.failed_in, upload, o.active);
+    if (a.sink_failed)
+      out.exit_code = 23;
+    else if (a.source_failed)
+      out.exit_code = 26;
+    else
+      out.exit_code = curl_exit_code(out.error, out.failed_in, upload, o.active);
   }
   return out;
 }

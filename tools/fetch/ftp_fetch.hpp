@@ -28,31 +28,32 @@
 namespace copas::fetch {
 
 // Called as data moves: bytes so far and, when known, the total.
-using progress_function = std::function<void(std::uint64_t now, std::optional<std::uint64_t> total)>;
+using progress_function =
+    std::function<void(std::uint64_t now, std::optional<std::uint64_t> total)>;
 
 struct ftp_fetch_options {
-  std::string url{};                       // "ftp://[user[:password]@]host[:port]/path[;type=a|i]"
-  ltn12::sink sink{};                      // download target (ignored for uploads)
-  ltn12::source upload{};                  // set: upload this (copas-fetch -T FILE)
+  std::string url{};       // "ftp://[user[:password]@]host[:port]/path[;type=a|i]"
+  ltn12::sink sink{};      // download target (ignored for uploads)
+  ltn12::source upload{};  // set: upload this (copas-fetch -T FILE)
   std::optional<std::uint64_t> upload_size{};  // for the progress total of an upload
   progress_function progress{};
   // Override the URL's credentials (copas-fetch -u). With none at all, the login is curl's
   // anonymous one (USER anonymous, PASS ftp@example.com), not LuaSocket's USER ftp.
   std::optional<std::string> user{};
   std::optional<std::string> password{};
-  bool list_only = false;                // directory URLs: NLST instead of LIST (curl -l)
-  bool active = false;                   // PORT/EPRT instead of EPSV/PASV (curl -P)
-  double timeout = ftp::TIMEOUT;              // seconds per socket call
+  bool list_only = false;         // directory URLs: NLST instead of LIST (curl -l)
+  bool active = false;            // PORT/EPRT instead of EPSV/PASV (curl -P)
+  double timeout = ftp::TIMEOUT;  // seconds per socket call
 };
 
 struct ftp_fetch_outcome {
-  copas::error error{};                    // empty on success
-  int exit_code = 0;                     // curl's exit code; 0 on success
-  ftp::phase failed_in = ftp::phase::closed;       // the step that failed
-  std::string host{};                      // where it failed
+  copas::error error{};                       // empty on success
+  int exit_code = 0;                          // curl's exit code; 0 on success
+  ftp::phase failed_in = ftp::phase::closed;  // the step that failed
+  std::string host{};                         // where it failed
   std::uint16_t port = 0;
-  std::uint64_t bytes = 0;               // moved before the end (or the failure)
-  std::optional<std::uint64_t> expected{}; // SIZE, or upload_size
+  std::uint64_t bytes = 0;                  // moved before the end (or the failure)
+  std::optional<std::uint64_t> expected{};  // SIZE, or upload_size
 
   bool ok() const noexcept { return exit_code == 0; }
   // "ftp://host:port: login: 530 Login incorrect." -- what failed, where, and the server's text.

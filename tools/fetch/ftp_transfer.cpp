@@ -51,7 +51,8 @@ void run_ftp(const options& o, const transfer_spec& spec, output& out, transfer_
   rep.size_download = moved;
   rep.url_effective = f.url;
   rep.scheme = "ftp";
-  if (write_failed) return fail(rep, write_error, "Failure writing output to destination: " + out.error);
+  if (write_failed)
+    return fail(rep, write_error, "Failure writing output to destination: " + out.error);
   if (!result.ok()) return fail(rep, result.exit_code, result.describe());
   if (!out.finish()) return fail(rep, write_error, out.error);
 }

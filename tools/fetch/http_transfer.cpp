@@ -71,7 +71,8 @@ int exit_for(const copas::error& e, const where& at, std::string& msg, const opt
   }
   if (e == http::errc::unknown_scheme || e == http::errc::insecure_redirect) {
     auto q = text.find('\'');
-    std::string scheme = q == std::string::npos ? text : text.substr(q + 1, text.rfind('\'') - q - 1);
+    std::string scheme =
+        q == std::string::npos ? text : text.substr(q + 1, text.rfind('\'') - q - 1);
     msg = "Protocol \"" + scheme + "\" not supported or disabled in libcurl";
     return unsupported_protocol;
   }
@@ -98,13 +99,15 @@ int exit_for(const copas::error& e, const where& at, std::string& msg, const opt
     return local_cert;
   }
   if (kind.starts_with("the peer rejected")) {
-    msg = at.host + " port " + std::to_string(at.port) + " rejected the client certificate (" + text + ")";
+    msg = at.host + " port " + std::to_string(at.port) + " rejected the client certificate (" +
+          text + ")";
     return recv_error;
   }
   if (e == copas::errc::handshake_failed) {
     msg = "TLS handshake with " + at.host + " port " + std::to_string(at.port) + " failed: " + text;
-    if (text.find("certificate verify") != std::string::npos || text.find("issuer") != std::string::npos ||
-        text.find("self-signed") != std::string::npos || text.find("hostname mismatch") != std::string::npos)
+    if (text.find("certificate verify") != std::string::npos ||
+        text.find("issuer") != std::string::npos || text.find("self-signed") != std::string::npos ||
+        text.find("hostname mismatch") != std::string::npos)
       return cert_untrusted;
     return tls_connect_failed;
   }
@@ -137,7 +140,8 @@ int exit_for(const copas::error& e, const where& at, std::string& msg, const opt
 }
 
 // curl's --resolve HOST:PORT:ADDR and -4/-6, as the request's connect_to.
-std::function<std::optional<std::string>(std::string_view, std::uint16_t)> address_picker(const options& o) {
+std::function<std::optional<std::string>(std::string_view, std::uint16_t)> address_picker(
+    const options& o) {
   if (o.resolve.empty() && o.ip_version == 0) return {};
   return [&o](std::string_view host, std::uint16_t port) -> std::optional<std::string> {
     for (auto& r : o.resolve) {
@@ -146,7 +150,8 @@ std::function<std::optional<std::string>(std::string_view, std::uint16_t)> addre
       if (c2 == std::string::npos) continue;
       std::string h = r.substr(0, c1), p = r.substr(c1 + 1, c2 - c1 - 1), a = r.substr(c2 + 1);
       if (a.starts_with("[") && a.ends_with("]")) a = a.substr(1, a.size() - 2);
-      if ((h == "*" || ascii::lower(h) == ascii::lower(std::string(host))) && (p == "*" || p == std::to_string(port)))
+      if ((h == "*" || ascii::lower(h) == ascii::lower(std::string(host))) &&
+          (p == "*" || p == std::to_string(port)))
         return a;
     }
     if (o.ip_version == 0) return std::nullopt;
@@ -154,7 +159,8 @@ std::function<std::optional<std::string>(std::string_view, std::uint16_t)> addre
     if (!addrs) return std::nullopt;
     for (auto& a : *addrs)
       if ((a.find(':') != std::string::npos) == (o.ip_version == 6)) return a;
-    return std::string(o.ip_version == 6 ? "::" : "0.0.0.0") + "-no-address";  // fails as unresolved
+    return std::string(o.ip_version == 6 ? "::" : "0.0.0.0") +
+           "-no-address";  // fails as unresolved
   };
 }
 
@@ -178,8 +184,10 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   rep.method = o.method.value_or(body.method);
   p.policy = http::redirect_policy::curl;
   p.redirect = o.location ? http::redirect_mode::all : http::redirect_mode::none;
-  if (o.max_redirs < 0) p.maxredirects = std::nullopt;
-  else p.maxredirects = o.max_redirs;
+  if (o.max_redirs < 0)
+    p.maxredirects = std::nullopt;
+  else
+    p.maxredirects = o.max_redirs;
   p.rules = {.post301 = o.post301, .post302 = o.post302, .post303 = o.post303};
   p.strip_credentials = !o.location_trusted;
   p.received_names = true;
@@ -222,7 +230,9 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
       if (auto cred = netrc_lookup(o.netrc_file.value_or(""), host_of(url)))
         user = cred->first + ":" + cred->second;
   }
-  if (user) p.headers.set("Authorization", basic(user->find(':') == std::string::npos ? *user + ":" : *user));
+  if (user)
+    p.headers.set("Authorization",
+                  basic(user->find(':') == std::string::npos ? *user + ":" : *user));
 
   auto jar = std::make_shared<cookie_jar>();
   bool jar_on = o.cookie_jar.has_value();
@@ -260,8 +270,10 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
     auto name = h.substr(0, colon);
     auto v = h.substr(colon + 1);
     while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.erase(0, 1);
-    if (v.empty()) removed.push_back(ascii::lower(name));
-    else user_fields.emplace_back(name, v);
+    if (v.empty())
+      removed.push_back(ascii::lower(name));
+    else
+      user_fields.emplace_back(name, v);
   }
   auto given = [&](const std::string& lower) {
     return std::any_of(user_fields.begin(), user_fields.end(),
@@ -318,7 +330,8 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   bool write_failed = false;
   bool range_ignored = false;
   std::unique_ptr<output> header_file;
-  if (o.dump_header && *o.dump_header != "-") header_file = std::make_unique<output>(*o.dump_header, o.create_dirs);
+  if (o.dump_header && *o.dump_header != "-")
+    header_file = std::make_unique<output>(*o.dump_header, o.create_dirs);
   ltn12::sink body_sink = out.sink();
   ltn12::sink current = body_sink;
   std::uint64_t received = 0;
@@ -333,13 +346,15 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
     at.what = e.what;
     // curl's timings, of the first hop: the TCP connect is done when the next phase begins
     // (CONNECT to a proxy, the TLS handshake, or sending), the handshake when sending begins.
-    if (e.what == http::phase::tunnel || e.what == http::phase::handshake || e.what == http::phase::send) {
+    if (e.what == http::phase::tunnel || e.what == http::phase::handshake ||
+        e.what == http::phase::send) {
       const double now = copas::gettime() - started;
       if (rep.time_connect == 0 && !e.remote_ip.empty()) {
         rep.time_connect = now;
         rep.time_namelookup = now;
         if (e.resolved_at != copas::clock::time_point{} && !e.reused) {
-          const double since = std::chrono::duration<double>(copas::clock::now() - e.resolved_at).count();
+          const double since =
+              std::chrono::duration<double>(copas::clock::now() - e.resolved_at).count();
           rep.time_namelookup = std::max(0.0, now - since);
         }
         rep.remote_ip = std::string(e.remote_ip);
@@ -355,8 +370,8 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
     }
     if (o.verbose) {
       if (e.what == http::phase::connect)
-        std::cerr << "* " << (e.reused ? "Re-using connection to " : "Connecting to ") << e.host << " port "
-                  << e.port << "\n";
+        std::cerr << "* " << (e.reused ? "Re-using connection to " : "Connecting to ") << e.host
+                  << " port " << e.port << "\n";
       if (e.what == http::phase::send || e.what == http::phase::tunnel) {
         std::istringstream lines{std::string(e.detail)};
         for (std::string l; std::getline(lines, l);)
@@ -371,13 +386,16 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
       at.got_status = true;
       if (rep.time_starttransfer == 0) rep.time_starttransfer = copas::gettime() - started;
       if (out.meter)
-        if (auto* cl = e.fields->find("content-length")) out.meter->add_expected(std::strtoull(cl->c_str(), nullptr, 10));
-      int code = std::atoi(std::string(e.detail.substr(std::min<std::size_t>(9, e.detail.size()))).c_str());
+        if (auto* cl = e.fields->find("content-length"))
+          out.meter->add_expected(std::strtoull(cl->c_str(), nullptr, 10));
+      int code = std::atoi(
+          std::string(e.detail.substr(std::min<std::size_t>(9, e.detail.size()))).c_str());
       rep.http_code = code;
       rep.http_version = e.detail.starts_with("HTTP/1.0") ? "1.0" : "1.1";
       if (jar_on)
         for (auto& [k, v] : *e.received)
-          if (ascii::lower(k) == "set-cookie") jar->receive(v, host_of(effective), path_of(effective));
+          if (ascii::lower(k) == "set-cookie")
+            jar->receive(v, host_of(effective), path_of(effective));
       std::string head = std::string(e.detail) + "\r\n";
       for (auto& [k, v] : *e.received) head += k + ": " + v + "\r\n";
       head += "\r\n";
@@ -385,7 +403,8 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
       suppressed = (o.fail && !o.fail_with_body && code >= 400);
       // -L with the redirect limit reached: curl writes nothing of the 3xx it stops at.
       bool redirect = code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
-      if (o.location && redirect && e.fields->contains("location") && o.max_redirs >= 0 && hops >= o.max_redirs)
+      if (o.location && redirect && e.fields->contains("location") && o.max_redirs >= 0 &&
+          hops >= o.max_redirs)
         suppressed = true;
       if (resume_from && code == 200) {
         range_ignored = true;
@@ -396,8 +415,10 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
         if (!out.write(head)) write_failed = true;
       }
       if (o.dump_header) {
-        if (header_file) (void)header_file->write(head);
-        else std::fwrite(head.data(), 1, head.size(), stdout);
+        if (header_file)
+          (void)header_file->write(head);
+        else
+          std::fwrite(head.data(), 1, head.size(), stdout);
       }
       current = body_sink;
       if (o.compressed)
@@ -422,7 +443,8 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
     if (c) {
       received += c->size();
       if (o.limit_rate && *o.limit_rate > 0) {
-        double due = body_start + static_cast<double>(received) / static_cast<double>(*o.limit_rate);
+        double due =
+            body_start + static_cast<double>(received) / static_cast<double>(*o.limit_rate);
         double now = copas::gettime();
         if (due > now) copas::pause(due - now);
       }
@@ -442,16 +464,20 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   const http::response& res = r ? *r : r.partial();
   rep.num_redirects = res.redirects;
   if (auto ct = res.headers.get("content-type")) rep.content_type = *ct;
-  if (auto loc = res.headers.get("location"); loc && !o.location && res.code >= 300 && res.code < 400)
+  if (auto loc = res.headers.get("location");
+      loc && !o.location && res.code >= 300 && res.code < 400)
     rep.redirect_url = url::absolute(effective, *loc);
   if (auto ra = res.headers.get("retry-after")) rep.retry_after = std::atof(ra->c_str());
-  if (write_failed) return fail(rep, write_error, "Failure writing output to destination: " + out.error);
+  if (write_failed)
+    return fail(rep, write_error, "Failure writing output to destination: " + out.error);
   if (!r) {
     std::string msg;
     int code = exit_for(r.error(), at, msg, o, received);
     return fail(rep, code, msg);
   }
-  if (range_ignored) return fail(rep, range_error, "HTTP server doesn't seem to support byte ranges. Cannot resume.");
+  if (range_ignored)
+    return fail(rep, range_error,
+                "HTTP server doesn't seem to support byte ranges. Cannot resume.");
   if ((o.fail || o.fail_with_body) && r->code >= 400 && !(resume_from && r->code == 416))
     return fail(rep, http_error, "The requested URL returned error: " + std::to_string(r->code));
   if (!out.finish()) return fail(rep, write_error, out.error);

@@ -35,8 +35,8 @@ ltn12::sink inflating(std::string_view encoding, ltn12::sink inner) {
   auto st = std::make_shared<inflater>();
   if (!st->start(false)) return inner;
   bool deflate = e == "deflate";
-  return [st, deflate, inner, first = true](ltn12::chunk c, const std::optional<copas::error>& err) mutable
-         -> result<void> {
+  return [st, deflate, inner, first = true](
+             ltn12::chunk c, const std::optional<copas::error>& err) mutable -> result<void> {
     if (!c) return inner(std::nullopt, err);
     std::string in = *c;
     std::string out(64 * 1024, '\0');
@@ -50,7 +50,8 @@ ltn12::sink inflating(std::string_view encoding, ltn12::sink inner) {
         st->z.avail_out = static_cast<uInt>(out.size());
         int rc = inflate(&st->z, Z_NO_FLUSH);
         produced.append(out.data(), out.size() - st->z.avail_out);
-        if (rc == Z_STREAM_END) st->done = true;
+        if (rc == Z_STREAM_END)
+          st->done = true;
         else if (rc != Z_OK && rc != Z_BUF_ERROR) {
           failed = true;
           break;

@@ -35,8 +35,8 @@ int check_url(std::string& url, std::string& message) {
   bool bad = !u || !u->host || u->host->empty();
   if (!bad) {
     for (unsigned char c : *u->host)
-      if (c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' ||
-          c == '{' || c == '|' || c == '}')
+      if (c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
+          c == '`' || c == '{' || c == '|' || c == '}')
         bad = true;
     if (u->port && !u->port->empty()) {
       if (u->port->size() > 5 || u->port->find_first_not_of("0123456789") != std::string::npos ||
@@ -111,10 +111,12 @@ int run_one(run_state& st, const transfer_spec& spec0) {
       schemes()[scheme](o, spec, out, rep);
       if (left <= 0 || !transient(rep, o)) break;
       double wait = rep.retry_after > 0 ? rep.retry_after : delay;
-      if (o.retry_max_time > 0 && copas::gettime() - start >= o.retry_max_time) break;  // curl: time spent so far
+      if (o.retry_max_time > 0 && copas::gettime() - start >= o.retry_max_time)
+        break;  // curl: time spent so far
       if (!o.silent)
-        std::cerr << "Warning: Problem : " << (rep.exit_code == timed_out ? "timeout" : "HTTP error")
-                  << ". Will retry in " << static_cast<int>(wait) << " seconds. " << left
+        std::cerr << "Warning: Problem : "
+                  << (rep.exit_code == timed_out ? "timeout" : "HTTP error") << ". Will retry in "
+                  << static_cast<int>(wait) << " seconds. " << left
                   << (left == 1 ? " retry" : " retries") << " left.\n";
       out.reset();
       copas::pause(wait);
@@ -122,8 +124,8 @@ int run_one(run_state& st, const transfer_spec& spec0) {
     }
   }
   if (rep.exit_code != ok && (!o.silent || o.show_error))
-    std::cerr << "copas-fetch: (" << rep.exit_code << ") " << (rep.errormsg.empty() ? describe(rep.exit_code) : rep.errormsg)
-              << "\n";
+    std::cerr << "copas-fetch: (" << rep.exit_code << ") "
+              << (rep.errormsg.empty() ? describe(rep.exit_code) : rep.errormsg) << "\n";
   if (rep.errormsg.empty() && rep.exit_code) rep.errormsg = describe(rep.exit_code);
   if (o.write_out) write_out(*o.write_out, rep);
   return rep.exit_code;
@@ -159,7 +161,8 @@ int main(int argc, char** argv) {
     }
     // -Z: up to --parallel-max fibers, each taking the next URL; the loop ends when all are done.
     auto next = std::make_shared<std::size_t>(0);
-    std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(o.parallel_max), o.transfers.size());
+    std::size_t workers =
+        std::min<std::size_t>(static_cast<std::size_t>(o.parallel_max), o.transfers.size());
     for (std::size_t w = 0; w < workers; ++w)
       copas::addthread([&st, &o, &codes, next] {
         while (*next < o.transfers.size()) {

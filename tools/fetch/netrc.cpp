@@ -8,7 +8,8 @@
 
 namespace copas::fetch {
 
-std::optional<std::pair<std::string, std::string>> netrc_lookup(const std::string& file, const std::string& host) {
+std::optional<std::pair<std::string, std::string>> netrc_lookup(const std::string& file,
+                                                                const std::string& host) {
   std::string path = file;
   if (path.empty()) {
     const char* home = std::getenv("HOME");

@@ -30,7 +30,7 @@ class output {
   bool is_stdout() const { return path_.empty() || path_ == "-"; }
   const std::string& path() const { return path_; }
   std::uint64_t written() const { return written_; }
-  std::string error;  // why write/finish failed
+  std::string error;          // why write/finish failed
   progress* meter = nullptr;  // counts the bytes written, when set
 
   // An ltn12 sink over write().

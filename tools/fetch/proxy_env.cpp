@@ -40,8 +40,10 @@ std::optional<std::string> proxy_for(const options& o, const std::string& url) {
   if (no && listed(*no, host)) return std::nullopt;
   std::optional<std::string> p = o.proxy;
   if (!p) {
-    if (scheme == "http") p = env("http_proxy");
-    else if (scheme == "https") p = env("HTTPS_PROXY") ? env("HTTPS_PROXY") : env("https_proxy");
+    if (scheme == "http")
+      p = env("http_proxy");
+    else if (scheme == "https")
+      p = env("HTTPS_PROXY") ? env("HTTPS_PROXY") : env("https_proxy");
     if (!p) p = env("ALL_PROXY") ? env("ALL_PROXY") : env("all_proxy");
   }
   if (!p || p->empty()) return std::nullopt;

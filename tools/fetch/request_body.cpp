@@ -48,7 +48,8 @@ bool data_text(const data_part& d, std::string& out, std::string& error) {
   // curl: a file that cannot be read makes an empty part, with a warning.
   auto from_file = [&](const std::string& name, std::string& into) {
     if (!slurp(name, into)) {
-      std::cerr << "Warning: Couldn't read data from file \"" << name << "\", this makes an empty POST.\n";
+      std::cerr << "Warning: Couldn't read data from file \"" << name
+                << "\", this makes an empty POST.\n";
       into.clear();
     }
     return true;
@@ -122,13 +123,17 @@ bool multipart(const options& o, std::string& body, std::string& boundary, std::
     // ;type= and ;filename= follow the value
     auto semi = value.find(';');
     std::string params = semi == std::string::npos ? "" : value.substr(semi);
-    if (value.starts_with("@") || value.starts_with("<")) value = value.substr(0, semi);
-    else params.clear();
+    if (value.starts_with("@") || value.starts_with("<"))
+      value = value.substr(0, semi);
+    else
+      params.clear();
     for (std::size_t p = 0; p < params.size();) {
       auto next = params.find(';', p + 1);
       auto kv = params.substr(p + 1, next == std::string::npos ? std::string::npos : next - p - 1);
-      if (kv.starts_with("type=")) type = kv.substr(5);
-      else if (kv.starts_with("filename=")) filename = kv.substr(9);
+      if (kv.starts_with("type="))
+        type = kv.substr(5);
+      else if (kv.starts_with("filename="))
+        filename = kv.substr(9);
       p = next == std::string::npos ? params.size() : next;
     }
     if (value.starts_with("@") || value.starts_with("<")) {

@@ -19,7 +19,7 @@ struct request_body {
   std::function<ltn12::source()> make;      // the body, as many times as needed; empty: none
   std::string query;                        // -G: appended to the URL
   bool json = false;
-  bool upload = false;                      // -T: Expect: 100-continue whatever the size (curl)
+  bool upload = false;  // -T: Expect: 100-continue whatever the size (curl)
 };
 
 // Builds the body for `t`; `error` set (with curl's 26) when a file cannot be read.

@@ -14,11 +14,11 @@ namespace copas::fetch {
 
 struct transfer_report {
   int exit_code = 0;
-  std::string errormsg;         // the stderr line's text, without "copas-fetch: (N) "
+  std::string errormsg;  // the stderr line's text, without "copas-fetch: (N) "
   int http_code = 0;
   std::uint64_t size_download = 0, size_upload = 0, size_header = 0;
   std::string url_effective;
-  std::string redirect_url;     // a Location not followed
+  std::string redirect_url;  // a Location not followed
   int num_redirects = 0;
   std::string content_type;
   std::string method;
@@ -31,14 +31,17 @@ struct transfer_report {
   double time_starttransfer = 0, time_total = 0;
   std::string remote_ip, local_ip;  // the connection's (the proxy's through one)
   int remote_port = 0, local_port = 0;
-  double retry_after = -1;      // a Retry-After header (seconds), for --retry
+  double retry_after = -1;  // a Retry-After header (seconds), for --retry
 };
 
 // Runs one transfer of `url` inside a copas fiber, writing to `out`.
-using scheme_runner = std::function<void(const options&, const transfer_spec&, output& out, transfer_report&)>;
+using scheme_runner =
+    std::function<void(const options&, const transfer_spec&, output& out, transfer_report&)>;
 std::map<std::string, scheme_runner>& schemes();
 struct register_scheme {
-  register_scheme(std::string name, scheme_runner run) { schemes()[std::move(name)] = std::move(run); }
+  register_scheme(std::string name, scheme_runner run) {
+    schemes()[std::move(name)] = std::move(run);
+  }
 };
 
 // Sets the report's exit code and message.

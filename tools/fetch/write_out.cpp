@@ -38,7 +38,10 @@ std::optional<std::string> variable(const std::string& name, const transfer_repo
   if (name == "time_pretransfer") return seconds(r.time_pretransfer);
   if (name == "time_starttransfer") return seconds(r.time_starttransfer);
   if (name == "speed_download")
-    return std::to_string(r.time_total > 0 ? static_cast<std::uint64_t>(static_cast<double>(r.size_download) / r.time_total) : 0);
+    return std::to_string(
+        r.time_total > 0
+            ? static_cast<std::uint64_t>(static_cast<double>(r.size_download) / r.time_total)
+            : 0);
   if (name == "url_effective" || name == "url") return r.url_effective;
   if (name == "redirect_url") return r.redirect_url;
   if (name == "num_redirects") return std::to_string(r.num_redirects);
@@ -86,7 +89,8 @@ void write_out(const std::string& f, const transfer_report& r) {
         std::fprintf(stderr, "copas-fetch: unknown --write-out variable: '%s'\n", name.c_str());
       }
       i = end;
-    } else if (c == '\\' && i + 1 < f.size() && (f[i + 1] == 'n' || f[i + 1] == 't' || f[i + 1] == 'r' || f[i + 1] == '\\')) {
+    } else if (c == '\\' && i + 1 < f.size() &&
+               (f[i + 1] == 'n' || f[i + 1] == 't' || f[i + 1] == 'r' || f[i + 1] == '\\')) {
       char e = f[++i];
       buf += e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : '\\';
     } else {

@@ -83,16 +83,23 @@ struct relay_server {
 }  // namespace
 
 int main(int argc, char** argv) {
-  copas::tools::command_line args{"copas-proxy: HTTP/1.1 forward proxy with CONNECT, a reverse proxy (--reverse), or a TCP relay (--upstream)"};
+  copas::tools::command_line args{
+      "copas-proxy: HTTP/1.1 forward proxy with CONNECT, a reverse proxy (--reverse), or a TCP "
+      "relay (--upstream)"};
   std::string listen, upstream, reverse;
   double grace = 5;
   copas::http::proxy::options options;
-  args.add("--listen", listen, "HOST:PORT to listen on (port 0: any; the port is printed)").required();
-  auto& up_opt = args.add("--upstream", upstream, "relay every connection to HOST:PORT instead of proxying HTTP");
-  args.add("--reverse", reverse, "reverse proxy to http://HOST:PORT (kept-alive connections)").excludes(up_opt);
-  args.add("--grace", grace, "seconds open connections may finish after SIGINT/SIGTERM (default 5)");
-  args.add("--timeout", options.idle_timeout,
-                 "seconds a relay may stay idle both ways, and a body read or write may wait (default 60)");
+  args.add("--listen", listen, "HOST:PORT to listen on (port 0: any; the port is printed)")
+      .required();
+  auto& up_opt = args.add("--upstream", upstream,
+                          "relay every connection to HOST:PORT instead of proxying HTTP");
+  args.add("--reverse", reverse, "reverse proxy to http://HOST:PORT (kept-alive connections)")
+      .excludes(up_opt);
+  args.add("--grace", grace,
+           "seconds open connections may finish after SIGINT/SIGTERM (default 5)");
+  args.add(
+      "--timeout", options.idle_timeout,
+      "seconds a relay may stay idle both ways, and a body read or write may wait (default 60)");
   unsigned threads = 1;
   args.add("--threads", threads, "dispatcher threads, each accepting on the address (default 1)")
       .range(1, 256);
@@ -111,8 +118,11 @@ int main(int argc, char** argv) {
   }
   if (!reverse.empty()) {
     auto u = copas::url::parse(reverse);
-    std::string authority = u && u->scheme && *u->scheme == "http" && u->host ? *u->host + ":" + u->port.value_or("80") : "";
-    if (authority.empty() || !split(authority, to.host, to.port) || (u->path && *u->path != "/" && !u->path->empty())) {
+    std::string authority = u && u->scheme && *u->scheme == "http" && u->host
+                                ? *u->host + ":" + u->port.value_or("80")
+                                : "";
+    if (authority.empty() || !split(authority, to.host, to.port) ||
+        (u->path && *u->path != "/" && !u->path->empty())) {
       std::cerr << "copas-proxy: --reverse needs http://HOST[:PORT]\n";
       return 2;
     }
@@ -126,7 +136,7 @@ int main(int argc, char** argv) {
     ::setrlimit(RLIMIT_NOFILE, &r);
   }
 
-  std::string mode = !upstream.empty() ? " (relay to " + upstream + ")"
+  std::string mode = !upstream.empty()  ? " (relay to " + upstream + ")"
                      : !reverse.empty() ? " (reverse proxy to " + reverse + ")"
                                         : " (HTTP forward proxy)";
   auto serve = [&](copas::socket listener, unsigned) {
@@ -146,7 +156,8 @@ int main(int argc, char** argv) {
     auto handler = reverse.empty() ? copas::http::proxy::forward_proxy(*pool, options)
                                    : copas::http::proxy::reverse_proxy(to, *pool, options);
     auto web = std::make_shared<copas::http::server>(
-        handler, copas::http::server_options{.idle_timeout = options.idle_timeout, .body_timeout = options.idle_timeout});
+        handler, copas::http::server_options{.idle_timeout = options.idle_timeout,
+                                             .body_timeout = options.idle_timeout});
     web->serve(listener);
     copas::addthread([=] {
       wait_for_stop();
@@ -154,10 +165,11 @@ int main(int argc, char** argv) {
       pool->clear();
     });
   };
-  auto ok = copas::serve_threads({.host = lhost, .port = lport, .threads = threads}, serve, [&](std::uint16_t port) {
-    std::cout << "copas-proxy listening on " << lhost << ":" << port << mode
-              << (threads > 1 ? ", " + std::to_string(threads) + " threads" : "") << std::endl;
-  });
+  auto ok = copas::serve_threads(
+      {.host = lhost, .port = lport, .threads = threads}, serve, [&](std::uint16_t port) {
+        std::cout << "copas-proxy listening on " << lhost << ":" << port << mode
+                  << (threads > 1 ? ", " + std::to_string(threads) + " threads" : "") << std::endl;
+      });
   if (!ok) {
     std::cerr << "copas-proxy: cannot listen on " << listen << ": " << ok.error().message() << "\n";
     return 1;

@@ -5,11 +5,11 @@
 // The body is read from stdin and sent as text/plain (us-ascii as is, anything else as UTF-8
 // quoted-printable). Header values that are not ASCII (a UTF-8 --subject) go as RFC 2047
 // encoded-words; -H adds a header or replaces the one the tool would write (Message-ID, Date,
-// X-Mailer, From, To, Subject). Exit 0 when the server accepted the message; 1 with the failure (step,
-// host, port and the server's reply) on stderr otherwise; 2 for bad arguments.
+// X-Mailer, From, To, Subject). Exit 0 when the server accepted the message; 1 with the failure
+// (step, host, port and the server's reply) on stderr otherwise; 2 for bad arguments.
 #include <copas/core.hpp>
-#include <copas/net/ascii.hpp>
 #include <copas/net.hpp>
+#include <copas/net/ascii.hpp>
 #include <copas/smtp.hpp>
 
 #include "command_line.hpp"
@@ -51,7 +51,9 @@ std::optional<host_port> parse_server(const std::string& s) {
   }
   if (!rest.empty()) {
     auto digits = rest.substr(1);
-    if (digits.empty() || digits.size() > 5 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return std::nullopt;
+    if (digits.empty() || digits.size() > 5 ||
+        !std::all_of(digits.begin(), digits.end(), ::isdigit))
+      return std::nullopt;
     int port = std::stoi(digits);
     if (port < 1 || port > 65535) return std::nullopt;
     out.port = static_cast<std::uint16_t>(port);
@@ -65,15 +67,17 @@ std::string bracketed(const std::string& addr) {
 }
 
 bool is_ascii(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 // The content type of an attachment, by its extension; octet-stream when unknown.
 std::string content_type(const std::filesystem::path& file) {
   static const std::pair<const char*, const char*> types[] = {
-      {".txt", "text/plain"}, {".html", "text/html"}, {".csv", "text/csv"},
+      {".txt", "text/plain"},      {".html", "text/html"},      {".csv", "text/csv"},
       {".pdf", "application/pdf"}, {".zip", "application/zip"}, {".json", "application/json"},
-      {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"}};
+      {".png", "image/png"},       {".jpg", "image/jpeg"},      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"}};
   auto ext = copas::ascii::lower(file.extension().string());
   for (auto& [e, t] : types)
     if (ext == e) return t;
@@ -83,8 +87,11 @@ std::string content_type(const std::filesystem::path& file) {
 smtp::part text_part(std::string body) {
   if (is_ascii(body)) {
     // Lines end in CRLF on the wire, whatever stdin used.
-    auto normalized = ltn12::source::chain(ltn12::source::string(std::move(body)), copas::mime::normalize());
-    return {.headers = {{"content-type", "text/plain; charset=us-ascii"}}, .body = normalized, .zone = {}};
+    auto normalized =
+        ltn12::source::chain(ltn12::source::string(std::move(body)), copas::mime::normalize());
+    return {.headers = {{"content-type", "text/plain; charset=us-ascii"}},
+            .body = normalized,
+            .zone = {}};
   }
   return smtp::quoted_printable("text/plain; charset=utf-8", std::move(body));
 }
@@ -92,12 +99,14 @@ smtp::part text_part(std::string body) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  copas::tools::command_line args{"Send the text on stdin as a mail message over SMTP (copas-cpp)", "copas-sendmail"};
+  copas::tools::command_line args{"Send the text on stdin as a mail message over SMTP (copas-cpp)",
+                                  "copas-sendmail"};
   std::string server, from, subject, user, password, cacert, domain = smtp::default_domain();
   std::vector<std::string> to, attach, extra_headers;
   bool starttls = false, smtps = false, insecure = false;
   double timeout = smtp::TIMEOUT;
-  args.add("--server", server, "SMTP server, HOST[:PORT] (port 25, or 465 with --smtps)").required();
+  args.add("--server", server, "SMTP server, HOST[:PORT] (port 25, or 465 with --smtps)")
+      .required();
   args.add("--from", from, "envelope sender and From: header").required();
   args.add("--to", to, "recipient (repeat for several)").required();
   args.add("--subject", subject, "Subject: header");
@@ -113,7 +122,8 @@ int main(int argc, char** argv) {
   args.flag("-k,--insecure", insecure, "do not verify the server's certificate or name");
   args.add("--domain", domain, "EHLO name (default $SERVER_NAME or localhost)");
   args.add("--timeout", timeout, "seconds per network operation (default 60)");
-  args.add("-H,--header", extra_headers, "extra header 'Name: value' (repeatable; replaces the default one)");
+  args.add("-H,--header", extra_headers,
+           "extra header 'Name: value' (repeatable; replaces the default one)");
   if (auto status = args.parse(argc, argv)) return *status;
 
   auto where = parse_server(server);
@@ -164,7 +174,9 @@ int main(int argc, char** argv) {
     p.user = user;
     p.password = password;
   }
-  p.tls = smtps ? smtp::security::smtps : starttls ? smtp::security::starttls : smtp::security::none;
+  p.tls = smtps      ? smtp::security::smtps
+          : starttls ? smtp::security::starttls
+                     : smtp::security::none;
   copas::tls_params tls{.mode = "client"};
   tls.cafile = cacert;
   if (insecure) tls.verify = {"none"};

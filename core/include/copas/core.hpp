@@ -18,5 +18,5 @@
 #include <copas/core/thread.hpp>
 #include <copas/core/time.hpp>
 #include <copas/core/timeout.hpp>
-#include <copas/core/wait.hpp>
 #include <copas/core/version.hpp>
+#include <copas/core/wait.hpp>

@@ -5,8 +5,8 @@
 #include <copas/http/errors.hpp>
 #include <copas/http/headers.hpp>
 #include <copas/http/pool.hpp>
-#include <copas/http/reader.hpp>
 #include <copas/http/proxy.hpp>
+#include <copas/http/reader.hpp>
 #include <copas/http/request.hpp>
 #include <copas/http/server.hpp>
 #include <copas/http/strict.hpp>

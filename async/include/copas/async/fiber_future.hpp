@@ -103,8 +103,8 @@ struct fiber_future_for<std::tuple<T...>> {
   static future<T...> make(copas::thread_options options, F&& fn, Args&&... args) {
     auto t = std::make_shared<fiber_task<T...>>();
     auto fiber = copas::addthread(
-        std::move(options),
-        [t, fn = std::forward<F>(fn), args = std::make_tuple(std::forward<Args>(args)...)]() mutable {
+        std::move(options), [t, fn = std::forward<F>(fn),
+                             args = std::make_tuple(std::forward<Args>(args)...)]() mutable {
           t->run([&]() -> decltype(auto) { return std::apply(fn, std::move(args)); });
         });
     t->bind(std::move(fiber));
@@ -113,8 +113,8 @@ struct fiber_future_for<std::tuple<T...>> {
 };
 
 template <class F, class... Args>
-using fiber_values_t = typename values_of<
-    std::invoke_result_t<std::decay_t<F>&, std::decay_t<Args>&&...>>::type;
+using fiber_values_t =
+    typename values_of<std::invoke_result_t<std::decay_t<F>&, std::decay_t<Args>&&...>>::type;
 
 }  // namespace copas::async::detail
 

@@ -37,12 +37,12 @@ void configure(const pool_options& options);
 pool_options options();
 
 struct pool_stats {
-  std::size_t workers = 0;       // worker threads owned by the pool (idle + busy)
-  std::size_t idle = 0;          // of which waiting for work
-  std::size_t queued = 0;        // tasks waiting for a worker
-  std::size_t peak_workers = 0;  // highest `workers` ever seen
-  std::size_t created = 0;       // worker threads ever created
-  std::size_t forced = 0;        // tasks whose worker thread was cancelled after cancel_timeout
+  std::size_t workers = 0;          // worker threads owned by the pool (idle + busy)
+  std::size_t idle = 0;             // of which waiting for work
+  std::size_t queued = 0;           // tasks waiting for a worker
+  std::size_t peak_workers = 0;     // highest `workers` ever seen
+  std::size_t created = 0;          // worker threads ever created
+  std::size_t forced = 0;           // tasks whose worker thread was cancelled after cancel_timeout
   std::size_t children_killed = 0;  // tasks whose child process group was killed after it
   // Forced worker threads that have not finished unwinding yet. Such a thread no longer counts in
   // `workers` (it was replaced); it stays here while its task ignores the cancellation (a loop

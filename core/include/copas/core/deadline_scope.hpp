@@ -87,8 +87,8 @@ class deadline_scope {
 template <class F>
 auto with_timeout(double seconds, F&& f) {
   using R = std::invoke_result_t<F&>;
-  using out = std::conditional_t<!std::is_void_v<R> && std::is_constructible_v<R, error>, R,
-                                 result<R>>;
+  using out =
+      std::conditional_t<!std::is_void_v<R> && std::is_constructible_v<R, error>, R, result<R>>;
   deadline_scope scope(seconds);
   try {
     if constexpr (std::is_void_v<R>) {

@@ -107,9 +107,9 @@ class dispatcher {
 
   // Counters for tests and benchmarks.
   struct stack_stats {
-    std::size_t guarded_live = 0;      // live stacks with a guard page
-    std::size_t unguarded_live = 0;    // live stacks without (past the guard budget)
-    std::size_t pooled_free = 0;       // free stacks ready for reuse
+    std::size_t guarded_live = 0;    // live stacks with a guard page
+    std::size_t unguarded_live = 0;  // live stacks without (past the guard budget)
+    std::size_t pooled_free = 0;     // free stacks ready for reuse
     std::size_t unguarded_warnings = 0;
   };
   stack_stats stacks() const noexcept;

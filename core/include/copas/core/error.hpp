@@ -26,27 +26,27 @@ namespace copas {
 
 // Every error string Copas (and LuaSocket underneath it) hands back, one enumerator each.
 enum class errc {
-  timeout = 1,         // "timeout"
-  closed,              // "closed"
-  destroyed,           // "destroyed"
-  too_many,            // "too many"
-  cancelled,           // "cancelled"
-  not_armed,           // "not armed"
-  already_armed,       // "already armed"
-  stopping,            // "stopping"
-  not_sleeping,        // "not sleeping"
-  not_owner,           // "cannot release a lock not owned"
-  in_progress,         // "Operation already in progress" (a second waiter on one socket direction)
-  refused,             // "connection refused"
-  host_not_found,      // "host not found"
-  address_in_use,      // "address already in use"
-  handshake_failed,    // "TLS/SSL handshake failed"
-  protocol_error,      // "protocol error" (malformed data from a peer)
-  invalid_argument,    // "invalid argument"
-  local_certificate,   // "local certificate or key cannot be loaded" (TLS client; curl's 58)
+  timeout = 1,        // "timeout"
+  closed,             // "closed"
+  destroyed,          // "destroyed"
+  too_many,           // "too many"
+  cancelled,          // "cancelled"
+  not_armed,          // "not armed"
+  already_armed,      // "already armed"
+  stopping,           // "stopping"
+  not_sleeping,       // "not sleeping"
+  not_owner,          // "cannot release a lock not owned"
+  in_progress,        // "Operation already in progress" (a second waiter on one socket direction)
+  refused,            // "connection refused"
+  host_not_found,     // "host not found"
+  address_in_use,     // "address already in use"
+  handshake_failed,   // "TLS/SSL handshake failed"
+  protocol_error,     // "protocol error" (malformed data from a peer)
+  invalid_argument,   // "invalid argument"
+  local_certificate,  // "local certificate or key cannot be loaded" (TLS client; curl's 58)
   certificate_rejected,  // "the peer rejected or required a certificate" (TLS; curl's 56)
-  try_again,           // "temporary failure in name resolution" (EAI_AGAIN: SERVFAIL, no answer
-                       // in time; LuaSocket's gai_strerror text). Not host_not_found: retry later.
+  try_again,             // "temporary failure in name resolution" (EAI_AGAIN: SERVFAIL, no answer
+              // in time; LuaSocket's gai_strerror text). Not host_not_found: retry later.
 };
 
 const std::error_category& copas_category() noexcept;
@@ -73,8 +73,11 @@ class error {
  public:
   error() = default;
   template <error_code_enum E>
-  error(E e) : code_(make_error_code(e)) {}  // NOLINT(google-explicit-constructor): implicit, like Lua's nil, "timeout"
-  error(std::error_code code) : code_(code) {}  // NOLINT(google-explicit-constructor): implicit, like errc
+  error(E e)
+      : code_(make_error_code(e)) {
+  }  // NOLINT(google-explicit-constructor): implicit, like Lua's nil, "timeout"
+  error(std::error_code code)
+      : code_(code) {}  // NOLINT(google-explicit-constructor): implicit, like errc
   error(std::error_code code, std::string detail) : code_(code), detail_(std::move(detail)) {}
   template <error_code_enum E>
   error(E e, std::string detail) : code_(make_error_code(e)), detail_(std::move(detail)) {}
@@ -102,7 +105,8 @@ class error {
 // Thrown by result<T>::value() when it holds an error, and by calls where Copas itself throws.
 class system_error : public std::system_error {
  public:
-  explicit system_error(const error& e) : std::system_error(e.code(), e.message()), msg_(e.message()) {}
+  explicit system_error(const error& e)
+      : std::system_error(e.code(), e.message()), msg_(e.message()) {}
   const char* what() const noexcept override { return msg_.c_str(); }
 
  private:

@@ -59,7 +59,8 @@ class runtime_error : public std::runtime_error {
 };
 
 // (boost::source_location rather than std's: clang 14 with libstdc++ 12 lacks the latter.)
-[[noreturn]] void raise(std::string_view msg, boost::source_location where = BOOST_CURRENT_LOCATION);
+[[noreturn]] void raise(std::string_view msg,
+                        boost::source_location where = BOOST_CURRENT_LOCATION);
 
 // Reports an exception escaping a fiber to its handler. The core calls it for every fiber; a
 // module that runs fiber bodies of its own (servers) calls it to pass the socket along.

@@ -2,7 +2,8 @@
 // What every fiber of this thread's dispatcher is doing right now.
 //
 //   for (const auto& f : copas::fibers())
-//     if (f.state == copas::fiber_state::waiting) std::cout << f.name << " waits on " << f.waits_on;
+//     if (f.state == copas::fiber_state::waiting) std::cout << f.name << " waits on " <<
+//     f.waits_on;
 //   copas::dump(std::cerr);     // the same as a table (copas-echo and copas-proxy: on SIGUSR1)
 //
 // A snapshot: call it on the dispatcher's thread (from a fiber, or between loops); it reads only
@@ -31,7 +32,7 @@ enum class fiber_state {
 };
 
 struct fiber_info {
-  std::string name;                  // getthreadname()
+  std::string name;  // getthreadname()
   fiber_state state = fiber_state::ready;
   wait_kind kind = wait_kind::sleep;  // while waiting or sleeping
   // What it waits on, while waiting or sleeping: "socket '<name>' read" / "... write", "lock",

@@ -69,8 +69,7 @@ class waker {
   waker(const waker& o) noexcept : cell_(o.cell_), generation_(o.generation_) {
     if (cell_) cell_->retain();
   }
-  waker(waker&& o) noexcept
-      : cell_(std::exchange(o.cell_, nullptr)), generation_(o.generation_) {}
+  waker(waker&& o) noexcept : cell_(std::exchange(o.cell_, nullptr)), generation_(o.generation_) {}
   waker& operator=(waker o) noexcept {
     std::swap(cell_, o.cell_);
     generation_ = o.generation_;

@@ -58,8 +58,8 @@ struct request {
   // "a" (ASCII) or "i" (image, binary): sent as TYPE before the transfer; empty = the server's
   // default (usually ASCII). No conversion is done here: with "a" the server converts line ends.
   std::optional<std::string> type{};
-  ltn12::sink sink{};      // get: receives the data (required in the struct form)
-  ltn12::source source{};  // put: provides the data (required in the struct form)
+  ltn12::sink sink{};                 // get: receives the data (required in the struct form)
+  ltn12::source source{};             // put: provides the data (required in the struct form)
   ltn12::pump::step_function step{};  // default ltn12::pump::step
   create_function create{};
   // Data channel: passive by default (EPSV, falling back to PASV when the server refuses EPSV

@@ -100,7 +100,8 @@ class session {
   result<void> close();
 
   // The transport (LuaSocket's f.tp): sends "CMD arg\r\n" (cmd upper-cased) and checks a reply.
-  result<void> command(std::string_view cmd, std::optional<std::string_view> argument = std::nullopt);
+  result<void> command(std::string_view cmd,
+                       std::optional<std::string_view> argument = std::nullopt);
   result<tp::reply> check(const tp::reply_check& ok);
 
   phase current_phase() const noexcept;

@@ -22,7 +22,9 @@ enum class errc {
 
 const std::error_category& http_category() noexcept;
 
-inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), http_category()}; }
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), http_category()};
+}
 
 }  // namespace copas::http
 

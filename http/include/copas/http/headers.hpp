@@ -44,7 +44,9 @@ class headers {
   void merge(std::string name, std::string value);
   // Appends a field without looking for another of that name (a header list as received, or
   // a copy of a list already merged).
-  void append(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+  void append(std::string name, std::string value) {
+    fields_.emplace_back(std::move(name), std::move(value));
+  }
   // Removes every field called `name`; returns how many went.
   std::size_t erase(std::string_view name);
 
@@ -63,7 +65,9 @@ class headers {
 };
 
 // True when `a` and `b` are the same header name in any case.
-inline bool same_name(std::string_view a, std::string_view b) noexcept { return header_names::same(a, b); }
+inline bool same_name(std::string_view a, std::string_view b) noexcept {
+  return header_names::same(a, b);
+}
 
 // LuaSocket's socket.headers.canonic: the canonical spelling of a known header name, e.g.
 // "content-md5" -> "Content-MD5", "te" -> "TE"; `name` unchanged when unknown (header_names.hpp).

@@ -43,10 +43,10 @@
 namespace copas::http::proxy {
 
 struct options {
-  double connect_timeout = 10;   // connecting to an origin
-  double head_timeout = 60;      // an origin's whole response head, from the request's end
-  double idle_timeout = 60;      // a body read or send, and a relay with no byte either way
-  double continue_timeout = 1;   // how long an Expect: 100-continue waits for the origin's 100
+  double connect_timeout = 10;      // connecting to an origin
+  double head_timeout = 60;         // an origin's whole response head, from the request's end
+  double idle_timeout = 60;         // a body read or send, and a relay with no byte either way
+  double continue_timeout = 1;      // how long an Expect: 100-continue waits for the origin's 100
   std::string via = "copas-proxy";  // the Via field's received-by ("1.1 copas-proxy")
 };
 

@@ -32,9 +32,9 @@
 
 #include <chrono>
 #include <cstddef>
-#include <memory>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,9 +45,9 @@ namespace copas::http {
 
 // Bounds on what a peer may send.
 struct limits {
-  std::size_t max_line = 16 * 1024;          // status line, one header line, chunk-size line
-  std::size_t max_fields = 200;              // header lines in one block (trailers too)
-  std::size_t max_header_bytes = 256 * 1024; // one header block
+  std::size_t max_line = 16 * 1024;           // status line, one header line, chunk-size line
+  std::size_t max_fields = 200;               // header lines in one block (trailers too)
+  std::size_t max_header_bytes = 256 * 1024;  // one header block
 };
 
 // Appends at least one byte to `buf`, or fails ("closed" at the end of the stream): a reader's
@@ -104,8 +104,10 @@ class reader {
     return in_place_ ? sock_.buffered() : std::string_view(buf_).substr(pos_);
   }
   void drop(std::size_t n) {
-    if (in_place_) sock_.consume(n);
-    else pos_ += n;
+    if (in_place_)
+      sock_.consume(n);
+    else
+      pos_ += n;
   }
   fill_function fill_;
   socket sock_;

@@ -44,9 +44,9 @@
 // params.resend makes again (without resend such a redirect is not followed: the 3xx is the
 // response). HEAD stays HEAD. Location bytes below 0x21 (a space) and above 0x7e are
 // percent-encoded; with received_names, a Location with a bare CR in it fails the request with
-// invalid_argument "malformed Location (a CR or LF in it)" (curl: a malformed URL). A redirect to a scheme other than http/https fails
-// with "unknown scheme '<s>'".
-// params.strip_credentials (beyond LuaSocket; copas-fetch sets it, as curl does unless
+// invalid_argument "malformed Location (a CR or LF in it)" (curl: a malformed URL). A redirect to a
+// scheme other than http/https fails with "unknown scheme '<s>'". params.strip_credentials (beyond
+// LuaSocket; copas-fetch sets it, as curl does unless
 // --location-trusted): a redirect to another host or port drops Authorization, Cookie and
 // the URL's credentials (CVE-2018-1000007, CVE-2022-27776). params.on_redirect sees each
 // hop before it is followed and may change the next request or refuse it.
@@ -80,9 +80,9 @@
 // "unknown scheme '<s>'" (http::errc::unknown_scheme, errors.hpp; returned, not thrown as
 // LuaSocket does), "proxy CONNECT to <host>:<port> refused: <status line>", "too many
 // redirects (limit <n>)" (http::errc::too_many_redirects), "Unallowed insecure redirect https to
-// http" (http::errc::insecure_redirect), the reader's limit errors (reader.hpp). A failure after the status
-// line keeps what arrived in the result's partial() (response.hpp). params.observer sees each
-// phase with host and port, to tell where a failure happened.
+// http" (http::errc::insecure_redirect), the reader's limit errors (reader.hpp). A failure after
+// the status line keeps what arrived in the result's partial() (response.hpp). params.observer sees
+// each phase with host and port, to tell where a failure happened.
 
 #include <copas/core/error.hpp>
 #include <copas/http/headers.hpp>
@@ -127,9 +127,12 @@ struct timeouts {
 // 'receive'" (Copas raises it too).
 class timeout_option {
  public:
-  timeout_option(double seconds = TIMEOUT) : v_(seconds) {}  // NOLINT(google-explicit-constructor): .timeout = 5
-  timeout_option(timeouts t) : v_(t) {}                      // NOLINT(google-explicit-constructor): .timeout = timeouts{...}
-  timeout_option(std::initializer_list<std::pair<std::string, double>> table)  // NOLINT(google-explicit-constructor): .timeout = {{"connect", 2}}
+  timeout_option(double seconds = TIMEOUT)
+      : v_(seconds) {}  // NOLINT(google-explicit-constructor): .timeout = 5
+  timeout_option(timeouts t)
+      : v_(t) {}  // NOLINT(google-explicit-constructor): .timeout = timeouts{...}
+  timeout_option(std::initializer_list<std::pair<std::string, double>>
+                     table)  // NOLINT(google-explicit-constructor): .timeout = {{"connect", 2}}
       : v_(std::vector<std::pair<std::string, double>>(table)) {}
   timeouts resolve() const;
 
@@ -199,11 +202,11 @@ struct request_params {
   create_function create;
   std::optional<int> maxredirects = 5;  // std::nullopt: unlimited
   timeout_option timeout = TIMEOUT;
-  std::optional<std::string> uri;      // request-target override
-  std::optional<ssl_params> sslparams; // https; default verifies with the system store
+  std::optional<std::string> uri;       // request-target override
+  std::optional<ssl_params> sslparams;  // https; default verifies with the system store
   // URL parts that override the parsed ones.
   std::optional<std::string> scheme, host, port, path, params, query, user, password;
-  bool keepalive = true;               // take/return pooled connections
+  bool keepalive = true;  // take/return pooled connections
   std::function<void(const event&)> observer;
   http::limits limits = {};
   redirect_policy policy = redirect_policy::luasocket;
@@ -222,7 +225,7 @@ struct request_params {
   // Default header fields not to send at all (curl -H 'Accept:'), e.g. {"te", "user-agent"}.
   std::vector<std::string> without;
   std::string version = "HTTP/1.1";  // the request line's (curl --http1.0: "HTTP/1.0")
-  int nredirects = 0;                  // internal counter, as in LuaSocket
+  int nredirects = 0;                // internal counter, as in LuaSocket
 };
 
 request_result request(std::string_view url);

@@ -29,8 +29,8 @@ struct response {
   std::string body;  // simple forms only
   int code = 0;
   http::headers headers;
-  std::string status;  // "HTTP/1.1 200 OK"; empty for HTTP/0.9
-  int redirects = 0;   // redirects followed
+  std::string status;                   // "HTTP/1.1 200 OK"; empty for HTTP/0.9
+  int redirects = 0;                    // redirects followed
   bool redirect_limit_reached = false;  // the last 3xx of a chain cut by maxredirects
   // With request_params::received_names: the field lines as they came (names as sent by the
   // server, repeated names not merged), in order.

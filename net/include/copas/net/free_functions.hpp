@@ -42,7 +42,9 @@ inline receive_result receivepartial(socket& s, receive_pattern pattern = line,
   return s.receivepartial(pattern, std::move(prefix));
 }
 
-inline result<datagram> receivefrom(socket& s, std::size_t size = 8192) { return s.receivefrom(size); }
+inline result<datagram> receivefrom(socket& s, std::size_t size = 8192) {
+  return s.receivefrom(size);
+}
 
 // Deprecated in Copas (UDP sends never wait); kept for ported code.
 inline result<std::size_t> sendto(socket& s, std::string_view data, std::string_view ip,

@@ -5,7 +5,8 @@
 //   std::vector<std::string> parts;
 //   auto ok = copas::ltn12::pump::all(
 //       copas::ltn12::source::string("hello"),
-//       copas::ltn12::sink::chain(copas::mime::encode("base64"), copas::ltn12::sink::table(parts)));
+//       copas::ltn12::sink::chain(copas::mime::encode("base64"),
+//       copas::ltn12::sink::table(parts)));
 //   // parts joined == "aGVsbG8="
 #include <copas/net/ltn12/chunk.hpp>
 #include <copas/net/ltn12/filter.hpp>

@@ -20,9 +20,12 @@ class receive_pattern {
  public:
   enum class kind { line, all, count };
 
-  constexpr receive_pattern(kind k) : kind_(k) {}  // NOLINT(google-explicit-constructor): copas::line / copas::all
+  constexpr receive_pattern(kind k)
+      : kind_(k) {}  // NOLINT(google-explicit-constructor): copas::line / copas::all
   template <class Int, class = std::enable_if_t<std::is_integral_v<Int>>>
-  constexpr receive_pattern(Int n) : kind_(kind::count), count_(checked(n)) {}  // NOLINT(google-explicit-constructor): receive(4096)
+  constexpr receive_pattern(Int n)
+      : kind_(kind::count),
+        count_(checked(n)) {}  // NOLINT(google-explicit-constructor): receive(4096)
 
   constexpr kind type() const noexcept { return kind_; }
   constexpr std::size_t count() const noexcept { return count_; }
@@ -31,7 +34,8 @@ class receive_pattern {
   template <class Int>
   static constexpr std::size_t checked(Int n) {
     if constexpr (std::is_signed_v<Int>) {
-      if (n < 0) throw std::invalid_argument("bad argument #2 to 'receive' (invalid receive pattern)");
+      if (n < 0)
+        throw std::invalid_argument("bad argument #2 to 'receive' (invalid receive pattern)");
     }
     return static_cast<std::size_t>(n);
   }

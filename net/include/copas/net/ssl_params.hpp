@@ -43,25 +43,25 @@ namespace copas {
 
 // LuaSec's `wrap` table.
 struct tls_params {
-  std::string mode;               // "client" | "server" (required)
-  std::string protocol = "any";   // "any" (= "sslv23"), "tlsv1", "tlsv1_1", "tlsv1_2", "tlsv1_3":
-                                  // one version pins both the minimum and the maximum
-  std::string certificate;        // PEM file (chain allowed)
-  std::string key;                // PEM file
-  std::string password;           // for an encrypted key
+  std::string mode;              // "client" | "server" (required)
+  std::string protocol = "any";  // "any" (= "sslv23"), "tlsv1", "tlsv1_1", "tlsv1_2", "tlsv1_3":
+                                 // one version pins both the minimum and the maximum
+  std::string certificate;       // PEM file (chain allowed)
+  std::string key;               // PEM file
+  std::string password;          // for an encrypted key
   struct cert_key {
     std::string certificate, key, password;
   };
   std::vector<cert_key> certificates;  // more certificates (e.g. RSA and EC)
-  std::string cafile;             // CA bundle; empty: the system's default store
-  std::string capath;             // CA directory
-  std::vector<std::string> verify;   // "none", "peer", "client_once", "fail_if_no_peer_cert";
-                                     // empty: client {"peer"}, server {"none"}
-  std::vector<std::string> options;  // "all", "no_tlsv1", "no_ticket", ... (SSL_OP_<UPPER>)
-  std::string ciphers;            // TLS <= 1.2 cipher list
-  std::string ciphersuites;       // TLS 1.3 suites
-  int depth = -1;                 // verify depth; -1: OpenSSL's default
-  std::vector<std::string> alpn;  // protocols offered (client) or accepted (server)
+  std::string cafile;                  // CA bundle; empty: the system's default store
+  std::string capath;                  // CA directory
+  std::vector<std::string> verify;     // "none", "peer", "client_once", "fail_if_no_peer_cert";
+                                       // empty: client {"peer"}, server {"none"}
+  std::vector<std::string> options;    // "all", "no_tlsv1", "no_ticket", ... (SSL_OP_<UPPER>)
+  std::string ciphers;                 // TLS <= 1.2 cipher list
+  std::string ciphersuites;            // TLS 1.3 suites
+  int depth = -1;                      // verify depth; -1: OpenSSL's default
+  std::vector<std::string> alpn;       // protocols offered (client) or accepted (server)
 };
 
 // A compiled LuaSec context (an SSL_CTX), shareable between connections.

@@ -40,11 +40,13 @@ enum class errc {
                       // e.g. "530 Login incorrect." (what LuaSocket returns)
 };
 const std::error_category& tp_category() noexcept;
-inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), tp_category()}; }
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), tp_category()};
+}
 
 // One reply: the code and the full text, lines joined with "\n" ("250-a\n250 b").
 struct reply {
-  int code = 0;      // 0..999, as sent
+  int code = 0;  // 0..999, as sent
   std::string text;
 };
 
@@ -78,7 +80,7 @@ class reply_reader {
   std::string buffer_;
   std::size_t consumed_ = 0;  // bytes of buffer_ already parsed into lines
   reply pending_;
-  std::size_t lines_ = 0;     // lines of pending_ so far; 0 between replies
+  std::size_t lines_ = 0;  // lines of pending_ so far; 0 between replies
   std::optional<error> failed_;
 };
 
@@ -88,11 +90,13 @@ class reply_reader {
 // predicate on the code and text.
 class reply_check {
  public:
-  reply_check(int code);                                                   // NOLINT(google-explicit-constructor): check(250)
-  reply_check(const char* pattern) : reply_check(std::string(pattern)) {}  // NOLINT(google-explicit-constructor): check("2..")
-  reply_check(std::string pattern);                                        // NOLINT(google-explicit-constructor): check(pattern)
-  reply_check(std::initializer_list<reply_check> any_of);                  // check({"2..", 331})
-  reply_check(std::function<bool(int code, const std::string& text)> predicate);  // NOLINT(google-explicit-constructor): check(a predicate)
+  reply_check(int code);  // NOLINT(google-explicit-constructor): check(250)
+  reply_check(const char* pattern)
+      : reply_check(std::string(pattern)) {}  // NOLINT(google-explicit-constructor): check("2..")
+  reply_check(std::string pattern);           // NOLINT(google-explicit-constructor): check(pattern)
+  reply_check(std::initializer_list<reply_check> any_of);  // check({"2..", 331})
+  reply_check(std::function<bool(int code, const std::string& text)>
+                  predicate);  // NOLINT(google-explicit-constructor): check(a predicate)
 
   bool matches(const reply& r) const;
   bool matches(int code) const { return matches(reply{code, {}}); }
@@ -117,9 +121,8 @@ class connection {
   // LuaSocket's tp.connect: create() (default copas::tcp), wrap, settimeout(timeout), connect,
   // TCP_NODELAY. On failure the socket is closed and the connect error returned ("connection
   // refused", "host not found: <host>", "timeout").
-  static result<connection> connect(std::string_view host, std::uint16_t port,
-                                    double timeout = 60, const create_function& create = {},
-                                    limits l = {});
+  static result<connection> connect(std::string_view host, std::uint16_t port, double timeout = 60,
+                                    const create_function& create = {}, limits l = {});
   // Adopts a connected socket.
   explicit connection(socket control, limits l = {}) : control_(std::move(control)), reader_(l) {}
 

@@ -8,8 +8,9 @@
 //       .body = copas::smtp::multipart{
 //           .preamble = "This is a MIME message.",
 //           .parts = {
-//               {.headers = {{"content-type", "text/plain; charset=utf-8"}}, .body = "See attached.\r\n"},
-//               copas::smtp::attachment("report.pdf", "application/pdf", pdf_bytes),
+//               {.headers = {{"content-type", "text/plain; charset=utf-8"}}, .body = "See
+//               attached.\r\n"}, copas::smtp::attachment("report.pdf", "application/pdf",
+//               pdf_bytes),
 //           }},
 //   });
 //

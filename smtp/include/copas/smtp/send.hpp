@@ -69,14 +69,21 @@ std::string default_domain();
 // "SMTPUTF8 not supported" (a non-ASCII address).
 enum class errc { not_supported = 1 };
 const std::error_category& smtp_category() noexcept;
-inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), smtp_category()}; }
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), smtp_category()};
+}
 
 // One recipient or many (Lua: a string or an array).
 struct recipients : std::vector<std::string> {
   recipients() = default;
-  recipients(std::string one) : std::vector<std::string>{std::move(one)} {}  // NOLINT(google-explicit-constructor): .rcpt = one
-  recipients(const char* one) : recipients(std::string(one)) {}              // NOLINT(google-explicit-constructor): .rcpt = "<a@b>"
-  recipients(std::vector<std::string> many) : std::vector<std::string>(std::move(many)) {}  // NOLINT(google-explicit-constructor): .rcpt = {...}
+  recipients(std::string one)
+      : std::vector<std::string>{std::move(one)} {
+  }  // NOLINT(google-explicit-constructor): .rcpt = one
+  recipients(const char* one)
+      : recipients(std::string(one)) {}  // NOLINT(google-explicit-constructor): .rcpt = "<a@b>"
+  recipients(std::vector<std::string> many)
+      : std::vector<std::string>(std::move(many)) {
+  }  // NOLINT(google-explicit-constructor): .rcpt = {...}
   recipients(std::initializer_list<std::string> many) : std::vector<std::string>(many) {}
 };
 
@@ -87,14 +94,14 @@ enum class security {
 };
 
 struct params {
-  std::string from;                        // required, verbatim: "<me@example.org>" ("<>" allowed)
-  recipients rcpt;                         // required
-  ltn12::source source;                    // the message (headers and body); empty: no data
-  std::optional<std::string> user;         // AUTH only when both user and password are given;
-  std::optional<std::string> password;     // LOGIN preferred over PLAIN, as LuaSocket
+  std::string from;                     // required, verbatim: "<me@example.org>" ("<>" allowed)
+  recipients rcpt;                      // required
+  ltn12::source source;                 // the message (headers and body); empty: no data
+  std::optional<std::string> user;      // AUTH only when both user and password are given;
+  std::optional<std::string> password;  // LOGIN preferred over PLAIN, as LuaSocket
   std::string server = std::string(SERVER);
   std::uint16_t port = PORT;
-  std::string domain = default_domain();   // the EHLO argument
+  std::string domain = default_domain();  // the EHLO argument
   ltn12::pump::step_function step = ltn12::pump::step;
   tp::connection::create_function create;  // default copas::tcp (always copas-wrapped)
   double timeout = TIMEOUT;                // per socket operation (connect, one read, one write)
@@ -102,7 +109,7 @@ struct params {
   // TLS settings for starttls / smtps; default: client, verify the peer against the system CAs
   // and check the server name. Set verify = {"none"} to skip both, cafile for a private CA.
   std::optional<tls_params> tls_settings;
-  bool eightbit = false;                   // the message has 8-bit bytes: BODY=8BITMIME if offered
+  bool eightbit = false;  // the message has 8-bit bytes: BODY=8BITMIME if offered
 };
 
 // Where a send failed.
@@ -129,7 +136,9 @@ class send_result : public partial_result<delivery, failure> {
   using partial_result::partial_result;
   send_result() : partial_result(delivery{}) {}  // delivered, nothing said: to assign over
 
-  const smtp::failure& where() const noexcept { return partial(); }  // (failure alone: the base's factory)
+  const smtp::failure& where() const noexcept {
+    return partial();
+  }  // (failure alone: the base's factory)
   // "smtp <host>:<port> <phase>: <message>", for logs and command-line tools; "ok" if delivered.
   std::string describe() const;
 };

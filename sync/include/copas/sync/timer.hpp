@@ -40,13 +40,13 @@ namespace copas {
 class timer;
 
 struct timer_options {
-  std::optional<std::string> name{};    // default "copas_timer_<n>"; also the fiber's name
+  std::optional<std::string> name{};  // default "copas_timer_<n>"; also the fiber's name
   bool recurring = false;
-  std::optional<double> delay{};        // seconds, required, >= 0
+  std::optional<double> delay{};          // seconds, required, >= 0
   std::optional<double> initial_delay{};  // first delay; default: delay
-  std::any params{};                    // handed to every callback, the same object each time
+  std::any params{};                      // handed to every callback, the same object each time
   std::function<void(timer&, std::any& params)> callback{};  // required
-  error_handler errorhandler{};         // the timer fiber's handler; empty = default handler
+  error_handler errorhandler{};  // the timer fiber's handler; empty = default handler
 };
 
 class timer {

@@ -30,7 +30,8 @@ struct filter : std::function<chunk(chunk)> {
   static filter chain(std::vector<filter> filters);
   template <class... More>
   static filter chain(filter first, filter second, More... more) {
-    return chain(std::vector<filter>{std::move(first), std::move(second), filter(std::move(more))...});
+    return chain(
+        std::vector<filter>{std::move(first), std::move(second), filter(std::move(more))...});
   }
 
   // Turns a low-level context-passing function into a filter (LuaSocket's filter.cycle(low, ctx,
@@ -38,8 +39,8 @@ struct filter : std::function<chunk(chunk)> {
   // its ctx for the next call and returns its out.
   template <class Low, class Context, class... Extra>
   static filter cycle(Low low, Context ctx, Extra... extra) {
-    return [low = std::move(low), ctx = std::move(ctx), ... extra = std::move(extra)](
-               chunk in) mutable -> chunk {
+    return [low = std::move(low), ctx = std::move(ctx),
+            ... extra = std::move(extra)](chunk in) mutable -> chunk {
       auto r = low(ctx, std::move(in), extra...);
       ctx = std::move(r.ctx);
       return std::move(r.out);

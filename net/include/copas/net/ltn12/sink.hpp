@@ -54,7 +54,8 @@ struct sink : std::function<result<void>(chunk, const std::optional<copas::error
     std::vector<filter> filters{std::move(f), std::move(g)};
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (filters.emplace_back(std::get<I>(std::move(args))), ...);
-    }(std::make_index_sequence<n - 1>{});
+    }
+    (std::make_index_sequence<n - 1>{});
     return chain(filter::chain(std::move(filters)), sink(std::get<n - 1>(std::move(args))));
   }
   // Adapts a fancy sink.

@@ -59,7 +59,8 @@ struct source : std::function<result<chunk>()> {
   static source chain(source src, filter f);
   template <class... More>
   static source chain(source src, filter f, filter g, More... more) {
-    return chain(std::move(src), filter::chain(std::move(f), std::move(g), filter(std::move(more))...));
+    return chain(std::move(src),
+                 filter::chain(std::move(f), std::move(g), filter(std::move(more))...));
   }
   // Adapts a fancy source: returns its chunks and switches to the source it hands over.
   static source simplify(fancy_source src);
@@ -84,7 +85,9 @@ class rewind_source {
   void push(std::string c) const;
 
   // NOLINTNEXTLINE(google-explicit-constructor): usable wherever a source is.
-  operator source() const { return source([s = *this] { return s(); }); }
+  operator source() const {
+    return source([s = *this] { return s(); });
+  }
 
  private:
   struct state;
