@@ -73,11 +73,10 @@ class error {
  public:
   error() = default;
   template <error_code_enum E>
-  error(E e)
-      : code_(make_error_code(e)) {
-  }  // NOLINT(google-explicit-constructor): implicit, like Lua's nil, "timeout"
-  error(std::error_code code)
-      : code_(code) {}  // NOLINT(google-explicit-constructor): implicit, like errc
+  // NOLINTNEXTLINE(google-explicit-constructor): implicit, like Lua's nil, "timeout"
+  error(E e) : code_(make_error_code(e)) {}
+  // NOLINTNEXTLINE(google-explicit-constructor): implicit, like errc
+  error(std::error_code code) : code_(code) {}
   error(std::error_code code, std::string detail) : code_(code), detail_(std::move(detail)) {}
   template <error_code_enum E>
   error(E e, std::string detail) : code_(make_error_code(e)), detail_(std::move(detail)) {}

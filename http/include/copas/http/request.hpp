@@ -127,12 +127,12 @@ struct timeouts {
 // 'receive'" (Copas raises it too).
 class timeout_option {
  public:
-  timeout_option(double seconds = TIMEOUT)
-      : v_(seconds) {}  // NOLINT(google-explicit-constructor): .timeout = 5
-  timeout_option(timeouts t)
-      : v_(t) {}  // NOLINT(google-explicit-constructor): .timeout = timeouts{...}
-  timeout_option(std::initializer_list<std::pair<std::string, double>>
-                     table)  // NOLINT(google-explicit-constructor): .timeout = {{"connect", 2}}
+  // NOLINTNEXTLINE(google-explicit-constructor): .timeout = 5
+  timeout_option(double seconds = TIMEOUT) : v_(seconds) {}
+  // NOLINTNEXTLINE(google-explicit-constructor): .timeout = timeouts{...}
+  timeout_option(timeouts t) : v_(t) {}
+  // NOLINTNEXTLINE(google-explicit-constructor): .timeout = {{"connect", 2}}
+  timeout_option(std::initializer_list<std::pair<std::string, double>> table)
       : v_(std::vector<std::pair<std::string, double>>(table)) {}
   timeouts resolve() const;
 

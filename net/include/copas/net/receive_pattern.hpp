@@ -20,12 +20,11 @@ class receive_pattern {
  public:
   enum class kind { line, all, count };
 
-  constexpr receive_pattern(kind k)
-      : kind_(k) {}  // NOLINT(google-explicit-constructor): copas::line / copas::all
+  // NOLINTNEXTLINE(google-explicit-constructor): copas::line / copas::all
+  constexpr receive_pattern(kind k) : kind_(k) {}
   template <class Int, class = std::enable_if_t<std::is_integral_v<Int>>>
-  constexpr receive_pattern(Int n)
-      : kind_(kind::count),
-        count_(checked(n)) {}  // NOLINT(google-explicit-constructor): receive(4096)
+  // NOLINTNEXTLINE(google-explicit-constructor): receive(4096)
+  constexpr receive_pattern(Int n) : kind_(kind::count), count_(checked(n)) {}
 
   constexpr kind type() const noexcept { return kind_; }
   constexpr std::size_t count() const noexcept { return count_; }

@@ -91,12 +91,12 @@ class reply_reader {
 class reply_check {
  public:
   reply_check(int code);  // NOLINT(google-explicit-constructor): check(250)
-  reply_check(const char* pattern)
-      : reply_check(std::string(pattern)) {}  // NOLINT(google-explicit-constructor): check("2..")
-  reply_check(std::string pattern);           // NOLINT(google-explicit-constructor): check(pattern)
+  // NOLINTNEXTLINE(google-explicit-constructor): check("2..")
+  reply_check(const char* pattern) : reply_check(std::string(pattern)) {}
+  reply_check(std::string pattern);  // NOLINT(google-explicit-constructor): check(pattern)
   reply_check(std::initializer_list<reply_check> any_of);  // check({"2..", 331})
-  reply_check(std::function<bool(int code, const std::string& text)>
-                  predicate);  // NOLINT(google-explicit-constructor): check(a predicate)
+  // NOLINTNEXTLINE(google-explicit-constructor): check(a predicate)
+  reply_check(std::function<bool(int code, const std::string& text)> predicate);
 
   bool matches(const reply& r) const;
   bool matches(int code) const { return matches(reply{code, {}}); }

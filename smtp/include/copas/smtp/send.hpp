@@ -76,14 +76,12 @@ inline std::error_code make_error_code(errc e) noexcept {
 // One recipient or many (Lua: a string or an array).
 struct recipients : std::vector<std::string> {
   recipients() = default;
-  recipients(std::string one)
-      : std::vector<std::string>{std::move(one)} {
-  }  // NOLINT(google-explicit-constructor): .rcpt = one
-  recipients(const char* one)
-      : recipients(std::string(one)) {}  // NOLINT(google-explicit-constructor): .rcpt = "<a@b>"
-  recipients(std::vector<std::string> many)
-      : std::vector<std::string>(std::move(many)) {
-  }  // NOLINT(google-explicit-constructor): .rcpt = {...}
+  // NOLINTNEXTLINE(google-explicit-constructor): .rcpt = one
+  recipients(std::string one) : std::vector<std::string>{std::move(one)} {}
+  // NOLINTNEXTLINE(google-explicit-constructor): .rcpt = "<a@b>"
+  recipients(const char* one) : recipients(std::string(one)) {}
+  // NOLINTNEXTLINE(google-explicit-constructor): .rcpt = {...}
+  recipients(std::vector<std::string> many) : std::vector<std::string>(std::move(many)) {}
   recipients(std::initializer_list<std::string> many) : std::vector<std::string>(many) {}
 };
 
