@@ -40,20 +40,33 @@ struct rise_and_fall {
   }
 };
 
-// On a thread of its own with `options`: `n` fibers each run `work` and sleep until all have
-// (the peak), then end; the main fiber measures before, at the peak, and once the loop has been
-// idle for a moment after they ended.
+// On a thread of its own with `options`: `n` fibers each run `work(hold)`, which calls hold() while
+// it holds what it touched; the main fiber measures before, once every fiber is holding (the
+// peak), and once every fiber has ended and the loop has blocked since. Counted, not timed: on a
+// loaded machine 400 fibers may take any time to get there.
 template <typename Work>
 rise_and_fall burst(copas::dispatcher_options options, int n, Work work) {
   rise_and_fall m;
   std::thread([&] {
     copas::dispatcher::create(options);
     copas::loop([&] {
+      int holding = 0, ended = 0;
+      bool release = false;
+      auto hold = [&] {
+        ++holding;
+        while (!release) copas::pause(0.01);
+      };
       m.before = resident_kib();
-      for (int i = 0; i < n; ++i) copas::addthread([&] { work(0.3); });
-      copas::pause(0.15);  // every fiber has run its work and sleeps
+      for (int i = 0; i < n; ++i)
+        copas::addthread([&] {
+          work(hold);
+          ++ended;
+        });
+      while (holding < n) copas::pause(0.01);
       m.peak = resident_kib();
-      copas::pause(0.4);  // they have ended; the loop blocked meanwhile
+      release = true;
+      while (ended < n) copas::pause(0.01);
+      copas::pause(0.1);  // the ended fibers are cleaned up; the loop blocks meanwhile
       m.after = resident_kib();
     });
   }).join();
@@ -65,9 +78,9 @@ rise_and_fall stack_burst(std::size_t hot) {
   copas::dispatcher_options o;
   o.stack_pool_hot = hot;
   o.trim_heap_after = 0;
-  return burst(o, 400, [](double sleep) {
+  return burst(o, 400, [](auto& hold) {
     touch_stack(48);
-    copas::pause(sleep);
+    hold();
   });
 }
 
@@ -79,11 +92,11 @@ rise_and_fall heap_burst(std::size_t trim_after) {
   o.trim_heap_after = trim_after;
   std::vector<std::unique_ptr<char[]>> pins;
   pins.reserve(400);
-  return burst(o, 400, [&](double sleep) {
+  return burst(o, 400, [&](auto& hold) {
     auto buffer = std::make_unique<char[]>(64 * 1024);
     std::memset(buffer.get(), 1, 64 * 1024);
     pins.push_back(std::make_unique<char[]>(64));
-    copas::pause(sleep);
+    hold();
   });
 }
 
