@@ -27,19 +27,17 @@ void fd_watch::watch(int fd) {
   close();
   event_base* base = detail::current_impl().base;
   // Reads: added once with EV_ET for the fd's whole life, no epoll_ctl per wait; EV_CLOSED: an
-  // edge that also brings the peer's FIN says so (see peer_closed). Writes rarely block, so their
-  // event is added only while one does (see on_write_edge). The dispatcher made sure the backend
-  // has both features (dispatcher.cpp).
+  // edge that also brings the peer's FIN says so (see peer_closed). Writes rarely block: their
+  // event is made on the first wait to write (an idle connection holds one event, not two) and
+  // added only while one waits (see on_write_edge). The dispatcher made sure the backend has both
+  // features (dispatcher.cpp).
   auto* r = event_new(base, fd, EV_READ | EV_CLOSED | EV_PERSIST | EV_ET, &on_read_edge, this);
-  auto* w = event_new(base, fd, EV_WRITE | EV_PERSIST | EV_ET, &on_write_edge, this);
-  if (!r || !w || event_add(r, nullptr) != 0) {
+  if (!r || event_add(r, nullptr) != 0) {
     if (r) event_free(r);
-    if (w) event_free(w);
     throw std::runtime_error("copas: cannot register a file descriptor with the event loop");
   }
   fd_ = fd;
   read_event_ = r;
-  write_event_ = w;
   write_armed_ = false;
   ready_[read] = ready_[write] = false;
   peer_closed_ = drained_ = false;
@@ -101,7 +99,12 @@ wake_reason fd_watch::wait(direction d, clock::time_point deadline, const socket
     return wake_reason::woken;
   }
   if (deadline != clock::time_point::max() && clock::now() >= deadline) return wake_reason::timeout;
-  if (d == write && write_event_ && !write_armed_) {
+  if (d == write && fd_ >= 0 && !write_armed_) {
+    if (!write_event_)
+      write_event_ = event_new(detail::current_impl().base, fd_, EV_WRITE | EV_PERSIST | EV_ET,
+                               &on_write_edge, this);
+    if (!write_event_)
+      throw std::runtime_error("copas: cannot register a file descriptor with the event loop");
     // Edge-triggered, yet an fd already writable reports at once when its event is added.
     event_add(ev(write_event_), nullptr);
     write_armed_ = true;

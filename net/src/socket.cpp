@@ -33,7 +33,7 @@ socket wrap(socket s, std::optional<ssl_params> params) {
   if (impl->wrapped) return s;
   impl->wrapped = true;
   if (impl->type == socket::type::tcp && params && (params->wrap || params->sni || params->context))
-    impl->params = std::move(params);
+    impl->params = std::make_unique<const ssl_params>(std::move(*params));
   return s;
 }
 

@@ -106,7 +106,8 @@ struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl>
   std::vector<std::pair<std::string, option_value>> options;  // re-applied to a new fd
 
   // TLS
-  std::optional<ssl_params> params;
+  // On the heap, only for a socket that has them: half of a plain socket's size otherwise.
+  std::unique_ptr<const ssl_params> params;
   std::shared_ptr<server_tls> server_contexts;  // handler()'s compiled contexts
   std::optional<tls_context> context;           // keeps the session's SSL_CTX alive
   SSL* ssl = nullptr;
