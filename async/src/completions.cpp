@@ -5,27 +5,29 @@ namespace copas::async::detail {
 std::shared_ptr<completions> completions::of_current() {
   // One dispatcher per thread at a time; a new one (after the last ended) gets its own.
   thread_local std::weak_ptr<completions> cached;
-  auto remote = dispatcher::current().get_remote();
+  const auto& remote = dispatcher::current().get_remote();
   if (auto c = cached.lock(); c && c->remote_ == remote) return c;
-  auto c = std::make_shared<completions>(std::move(remote));
+  auto c = std::make_shared<completions>(remote);
   cached = c;
   return c;
 }
 
 void completions::push(std::shared_ptr<job> j) {
-  bool first;
-  {
-    std::lock_guard lock(m_);
-    first = pending_.empty();
-    pending_.push_back(std::move(j));
-  }
-  // Later pushes join the batch this post drains; the drain empties it before running it, so
-  // the next push after that posts again. A failed post has discarded the batch (its guard).
-  if (first) post_drain();
+  job* raw = j.get();
+  raw->listed_self_ = std::move(j);
+  job* newest = pushed_.load(std::memory_order_relaxed);
+  do {
+    raw->listed_next_ = newest;
+  } while (!pushed_.compare_exchange_weak(newest, raw, std::memory_order_acq_rel,
+                                          std::memory_order_relaxed));
+  // Later pushes join the batch this post drains; the drain takes the list before running it,
+  // so the next push after that posts again. Until this post, nothing can take the job (and
+  // with it this object) away. A failed post has discarded the batch (its guard).
+  if (newest == nullptr) post_drain();
 }
 
 void completions::post_drain() {
-  // The job references in pending_ point back here: a drain dropped unrun (by a dispatcher that
+  // The job references in the list point back here: a drain dropped unrun (by a dispatcher that
   // ends with posts queued) must still release them, or each would keep the other alive.
   struct guard {
     std::shared_ptr<completions> owner;
@@ -36,25 +38,45 @@ void completions::post_drain() {
   };
   auto g = std::make_shared<guard>();
   g->owner = shared_from_this();
+  // Kept until post() has returned: the drain may run (and drop the last job) before it does.
+  const auto keep = g->owner;
   remote_->post([g] {
     g->ran = true;
     g->owner->drain();
   });
 }
 
-void completions::drain() {
-  {
-    std::lock_guard lock(m_);
-    pending_.swap(draining_);
+job* completions::take_all() noexcept {
+  job* newest = pushed_.exchange(nullptr, std::memory_order_acq_rel);
+  job* oldest = nullptr;
+  while (newest) {  // reversed, so that waiters wake in the order their tasks finished
+    job* next = newest->listed_next_;
+    newest->listed_next_ = oldest;
+    oldest = newest;
+    newest = next;
   }
-  for (auto& j : draining_) j->release_waiters();
-  draining_.clear();  // the last references normally go here, on the dispatcher thread
+  return oldest;
+}
+
+void completions::drain() {
+  for (job* j = take_all(); j;) {
+    job* next = j->listed_next_;
+    j->listed_next_ = nullptr;
+    // The last reference normally goes here, on the dispatcher thread.
+    std::shared_ptr<job> held = std::move(j->listed_self_);
+    j->release_waiters();
+    j = next;
+  }
 }
 
 void completions::discard() {
-  std::vector<std::shared_ptr<job>> dropped;  // released outside m_: destructors run user code
-  std::lock_guard lock(m_);
-  dropped.swap(pending_);
+  // Released outside any lock, in order: destructors run user code.
+  for (job* j = take_all(); j;) {
+    job* next = j->listed_next_;
+    j->listed_next_ = nullptr;
+    std::shared_ptr<job> dropped = std::move(j->listed_self_);
+    j = next;
+  }
 }
 
 }  // namespace copas::async::detail

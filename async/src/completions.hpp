@@ -1,17 +1,17 @@
 #pragma once
 // The hand-off of finished jobs from workers back to the dispatcher that created them, in batches.
 //
-// One per dispatcher (shared by its jobs). A worker appends its job under a short lock; only the
-// append that finds the batch empty posts a drain to the dispatcher (one cross-thread post, one
-// allocation and at most one eventfd write per batch instead of per task). The drain, on the
-// dispatcher thread, wakes each job's waiters and drops the references there.
+// One per dispatcher (shared by its jobs). A worker links its job onto a lock-free list (through
+// the job's own link, so nothing is allocated per task); only the push that finds the list empty
+// posts a drain to the dispatcher (one cross-thread post, one allocation and at most one eventfd
+// write per batch instead of per task). The drain, on the dispatcher thread, takes the whole list
+// at once, wakes each job's waiters and drops the references there.
 
 #include <copas/async/detail/job.hpp>
 #include <copas/core/dispatcher.hpp>
 
+#include <atomic>
 #include <memory>
-#include <mutex>
-#include <vector>
 
 namespace copas::async::detail {
 
@@ -23,7 +23,9 @@ class completions : public std::enable_shared_from_this<completions> {
   const std::shared_ptr<dispatcher::remote>& remote() const noexcept { return remote_; }
 
   // Any thread: hands `j` back; its waiters are woken on the dispatcher thread. If that
-  // dispatcher has ended, the job is released here instead.
+  // dispatcher has ended, the job is released here instead. The caller need not keep this object
+  // alive: `j`'s reference does until the job is listed, and after that only the push that
+  // posts the drain touches it, before anything can take the job away.
   void push(std::shared_ptr<job> j);
 
  private:
@@ -31,11 +33,13 @@ class completions : public std::enable_shared_from_this<completions> {
   // The posted drain was destroyed without running (the dispatcher ended): nothing will drain.
   void discard();
   void post_drain();
+  // Takes every pushed job, oldest first, as a list linked through job::listed_next_.
+  job* take_all() noexcept;
 
   const std::shared_ptr<dispatcher::remote> remote_;
-  std::mutex m_;
-  std::vector<std::shared_ptr<job>> pending_;   // under m_
-  std::vector<std::shared_ptr<job>> draining_;  // dispatcher thread only; keeps its capacity
+  // The newest pushed job; each links to the one pushed before it. Release on push, acquire on
+  // take, so that a job's link and everything its worker did are visible to the drain.
+  std::atomic<job*> pushed_{nullptr};
 };
 
 }  // namespace copas::async::detail

@@ -110,7 +110,8 @@ void job::fail(std::string message) { store_failure(std::move(message), state_);
 void job::store_failure(std::string message, state& into) {
   std::lock_guard lock(m_);
   if (state_ != PENDING) return;
-  error_ = copas::error(make_error_code(errc::task_failed), std::move(message));
+  error_ =
+      std::make_unique<const copas::error>(make_error_code(errc::task_failed), std::move(message));
   into = ERROR;
 }
 
@@ -121,7 +122,7 @@ bool job::cancel() {
     std::lock_guard lock(m_);
     if (state_ != PENDING) return false;
     state_ = ERROR;
-    error_ = copas::error(copas::errc::cancelled);
+    error_.reset();  // "cancelled"
     started = lane_ == lane_status::running;
   }
   waiters_.notify_all();
@@ -235,8 +236,8 @@ void job::notify(std::shared_ptr<job> self) {
     std::lock_guard lock(self->m_);
     if (self->state_ == PENDING) self->state_ = self->staged_;
   }
-  // Held here: once pushed, the job (and its reference to the hand-back) may be gone at once.
-  auto back = self->completions_;
+  // No reference taken to the hand-back: the job's own keeps it alive while push() needs it.
+  completions* back = self->completions_.get();
   back->push(std::move(self));
 }
 

@@ -68,11 +68,18 @@ pool_stats pool::stats() {
 
 void pool::submit(std::shared_ptr<job> j) {
   ensure_launcher();
-  std::lock_guard lock(m_);
-  queue_.push_back(std::move(j));
-  queued_.store(true, std::memory_order_relaxed);
-  if (queue_.size() > stats_.idle && stats_.workers < options_.max_workers) spawn_locked();
-  work_cv_.notify_one();
+  bool wake;
+  {
+    std::lock_guard lock(m_);
+    queue_.push_back(std::move(j));
+    queued_.store(true, std::memory_order_relaxed);
+    if (queue_.size() > stats_.idle && stats_.workers < options_.max_workers) spawn_locked();
+    // Only a worker blocked on work_cv_ needs the signal; busy and spinning ones look at the
+    // queue (under m_) before they block. In a burst, every submit would otherwise pay for a
+    // notify, and a notify under m_ wakes a worker straight into the lock we still hold.
+    wake = sleeping_ > 0;
+  }
+  if (wake) work_cv_.notify_one();
 }
 
 // Creating a thread is slow and unbounded: the kernel's clone, the new stack's mapping and, under
@@ -195,7 +202,9 @@ void pool::work(worker* w) {
         --stats_.idle;
         continue;
       }
+      ++sleeping_;
       auto status = work_cv_.wait_for(lock, to_wait(options_.idle_timeout));
+      --sleeping_;
       --stats_.idle;
       if (queue_.empty() && status == std::cv_status::timeout &&
           std::isfinite(options_.idle_timeout))
@@ -208,8 +217,7 @@ void pool::work(worker* w) {
     }
     // With more work queued, the next task is taken in the same critical section that put the
     // last one down: one lock per task in a burst.
-    w->current = std::move(queue_.front());
-    queue_.pop_front();
+    w->current = queue_.pop_front();
     queued_.store(!queue_.empty(), std::memory_order_relaxed);
     job* const j = w->current.get();
     lock.unlock();

@@ -4,12 +4,13 @@
 #include <copas/async/detail/job.hpp>
 #include <copas/async/pool.hpp>
 
+#include "job_queue.hpp"
+
 #include <pthread.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,7 +70,8 @@ class pool {
   std::mutex m_;
   std::condition_variable work_cv_;
   std::condition_variable watch_cv_;
-  std::deque<std::shared_ptr<job>> queue_;
+  job_queue queue_;
+  std::size_t sleeping_ = 0;  // workers blocked on work_cv_ (under m_): submit notifies only then
   std::atomic<bool> queued_{false};  // !queue_.empty(), for workers spinning without m_
   std::vector<worker*> workers_;     // live and not forced: force() looks a task's worker up here
   std::multimap<std::chrono::steady_clock::time_point, std::weak_ptr<job>> deadlines_;

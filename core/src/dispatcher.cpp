@@ -179,7 +179,9 @@ event_base* detail::sibling_event_base() { return detail::current_impl().base; }
 
 bool dispatcher::post(std::function<void()> fn) { return impl_->posted->post(std::move(fn)); }
 
-std::shared_ptr<dispatcher::remote> dispatcher::get_remote() { return impl_->remote_handle; }
+const std::shared_ptr<dispatcher::remote>& dispatcher::get_remote() const noexcept {
+  return impl_->remote_handle;
+}
 
 const dispatcher_options& dispatcher::options() const noexcept { return impl_->options; }
 

@@ -39,6 +39,37 @@ TEST(AsyncPool, BurstOfTenThousandTasksUsesBoundedThreads) {
   EXPECT_LE(copas::test::thread_count(), 1u + 8u + 2u);  // main, workers, a sanitizer thread
 }
 
+// Several dispatchers share the pool's queue and each gets its own tasks back (one hand-back
+// list per dispatcher, pushed by every worker at once), all of them and nothing else.
+TEST(AsyncPool, BurstsFromSeveralDispatchersEachComeBackWhole) {
+  async::configure({.max_workers = 4, .idle_timeout = 10});
+  static constexpr int dispatchers = 4;
+  static constexpr int n = 2000;
+  std::vector<long> sums(dispatchers, 0);
+  std::vector<int> results(dispatchers, 0);
+  std::vector<std::thread> threads;
+  for (int d = 0; d < dispatchers; ++d)
+    threads.emplace_back([&, d] {
+      copas::loop([&] {
+        std::vector<async::future<int>> fs;
+        fs.reserve(n);
+        for (int i = 0; i < n; ++i) fs.push_back(async::addthread([d, i] { return d * n + i; }));
+        for (auto& f : fs) {
+          auto r = f.get();
+          if (r) {
+            sums[d] += std::get<0>(*r);
+            ++results[d];
+          }
+        }
+      });
+    });
+  for (auto& t : threads) t.join();
+  for (int d = 0; d < dispatchers; ++d) {
+    EXPECT_EQ(results[d], n);
+    EXPECT_EQ(sums[d], static_cast<long>(d) * n * n + static_cast<long>(n) * (n - 1) / 2);
+  }
+}
+
 TEST(AsyncPool, GrowsOnlyWhenNoWorkerIsIdle) {
   async::configure({.max_workers = 16, .idle_timeout = 10});
   const auto before = async::stats();

@@ -85,7 +85,7 @@ class fiber_task final : public result_slot<T...> {
       {
         std::lock_guard lock(this->m_);
         this->state_ = ERROR;
-        this->error_ = copas::error(copas::errc::cancelled);
+        this->error_.reset();  // "cancelled"
       }
       this->set_lane(lane_status::cancelled);
     }

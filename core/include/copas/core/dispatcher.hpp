@@ -100,8 +100,10 @@ class dispatcher {
   bool post(std::function<void()> fn);
 
   // A weak handle on which other threads can post() safely even if the dispatcher is gone.
+  // The same handle for the dispatcher's whole life (copy it to keep it): comparing it is how
+  // a caller tells which dispatcher it is on, without a reference count's two atomic updates.
   class remote;
-  std::shared_ptr<remote> get_remote();
+  const std::shared_ptr<remote>& get_remote() const noexcept;
 
   const dispatcher_options& options() const noexcept;
 

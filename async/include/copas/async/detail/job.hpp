@@ -30,6 +30,7 @@
 namespace copas::async::detail {
 
 class completions;
+class job_queue;
 
 class job : public std::enable_shared_from_this<job> {
  public:
@@ -113,7 +114,15 @@ class job : public std::enable_shared_from_this<job> {
 
   mutable std::mutex m_;
   state state_ = PENDING;
-  copas::error error_;
+  // The task's failure, stored with ERROR; null with ERROR means "cancelled" (so that cancelling
+  // never allocates). Behind a pointer because most tasks never fail and an error is six words:
+  // a burst of tasks keeps that much less memory alive (and faulted in).
+  std::unique_ptr<const copas::error> error_;
+  // m_ held, state_ == ERROR: the error to report.
+  const copas::error& stored_error() const noexcept {
+    static const copas::error cancelled(copas::errc::cancelled);
+    return error_ ? *error_ : cancelled;
+  }
 
  private:
   // Unless already final: the task's values (`store`) or error, with SUCCESS or ERROR into
@@ -128,6 +137,13 @@ class job : public std::enable_shared_from_this<job> {
   void store_failure(std::string message, state& into);
 
   friend class completions;  // wakes the waiters of a finished job, on the dispatcher thread
+  friend class job_queue;    // the pool's queue of jobs waiting for a worker
+  // The link of whichever list holds the job between its steps: the pool's queue until a worker
+  // takes it, its dispatcher's hand-back once it has run; never both at once, so one link. The
+  // list's reference to the job lives here, so that entering a list allocates nothing. Guarded
+  // by the list holding the job (the pool's mutex; the hand-back's atomic head).
+  std::shared_ptr<job> listed_self_;
+  job* listed_next_ = nullptr;
   // The owning dispatcher's hand-back of finished jobs; also names that dispatcher.
   std::shared_ptr<completions> completions_;
   copas::wait_queue waiters_{"future"};
@@ -157,14 +173,14 @@ class result_slot : public job {
   copas::result<std::tuple<T...>> outcome() const {
     std::lock_guard lock(m_);
     if (state_ == SUCCESS) return *values_;
-    return error_;
+    return stored_error();
   }
   // try_get(): never blocks.
   std::tuple<state, std::optional<std::tuple<T...>>, std::optional<copas::error>> peek() const {
     this->check_owner();
     std::lock_guard lock(m_);
     if (state_ == SUCCESS) return {SUCCESS, values_, std::nullopt};
-    if (state_ == ERROR) return {ERROR, std::nullopt, error_};
+    if (state_ == ERROR) return {ERROR, std::nullopt, stored_error()};
     return {PENDING, std::nullopt, std::nullopt};
   }
 
