@@ -160,11 +160,28 @@ std::string context_address(const tls_context& c) {
   return buf;
 }
 
+// Nothing for SSL_read to do but end in WANT_READ: the kernel's queue is known empty (the BIO's
+// `drained` rule), OpenSSL holds no bytes of a record (read ahead) nor a decrypted one, and the
+// session is neither in a handshake (nor failed: that leaves it "in init") nor shut down by the
+// peer. Each SSL_read that finds nothing costs a record buffer's malloc and free
+// (RELEASE_BUFFERS) and a pass through OpenSSL; an echo loop would make two per message.
+bool nothing_to_read(SSL* ssl, const fd_watch& watch) {
+  return watch.drained() && !SSL_has_pending(ssl) && !SSL_in_init(ssl) &&
+         !(SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN);
+}
+
+// SSL_get_error needs an empty error queue before the call it explains; ERR_clear_error wipes
+// every slot of the queue, ERR_peek_error only looks whether there is anything to wipe.
+void clear_errors() {
+  if (ERR_peek_error() != 0) ERR_clear_error();
+}
+
 }  // namespace
 
 io_status tls_fill(socket_impl& s, error& err) {
+  if (nothing_to_read(s.ssl, s.watch)) return io_status::want_read;
   char* p = s.rbuf.prepare(tls_chunk);
-  ERR_clear_error();
+  clear_errors();
   int n = SSL_read(s.ssl, p, static_cast<int>(s.rbuf.capacity_after()));
   if (n > 0) {
     s.rbuf.commit(static_cast<std::size_t>(n));
@@ -183,7 +200,7 @@ io_status tls_fill(socket_impl& s, error& err) {
 
 io_status tls_write(socket_impl& s, const char* p, std::size_t n, std::size_t& written,
                     error& err) {
-  ERR_clear_error();
+  clear_errors();
   int r = SSL_write(s.ssl, p, static_cast<int>(std::min<std::size_t>(n, 1 << 30)));
   if (r > 0) {
     written = static_cast<std::size_t>(r);
