@@ -702,5 +702,8 @@ TEST_F(NetTest, TwoLargeTransfersInterleaveFairly) {  // ST1, 20 MB instead of 5
   // time (a tick takes 0.1 s of CPU at most when the transfers keep the thread busy).
   EXPECT_LT(std::abs(done_all - done_partial), std::max(done_all, done_partial) * 0.5 + 0.05);
   EXPECT_GE(ticks, 3);
-  EXPECT_LT(worst_sleep_cpu, 0.1 + 0.1) << ticks << " ticks in " << w.elapsed() << " s";
+  // A busy round polls after a bounded number of switches, and each switch of a transfer may move
+  // megabytes: a tick may come up to a few such rounds late (the wall-clock form of this test
+  // allowed 4 ticks lost), never a whole transfer late.
+  EXPECT_LT(worst_sleep_cpu, 0.1 + 0.3) << ticks << " ticks in " << w.elapsed() << " s";
 }
