@@ -174,16 +174,18 @@ TEST(Lock, K6RemovedWaiterThenLaterGetSucceeds) {
 TEST(Lock, ReleaseRightAfterRemovingTheHeadWaiterSkipsIt) {
   // The removed head has not run yet to leave the queue when release() comes: the lock waits for
   // it to go, refuses barging meanwhile, then goes to the next waiter.
-  bool c_got = false;
+  bool c_got = false, c_waiting = false;
   loop([&] {
     lock l;
     ASSERT_TRUE(l.get());
     thread b = addthread([l]() mutable { l.get(forever); });
     addthread([&, l]() mutable {
       pause(0.005);
+      c_waiting = true;  // get() queues it before anything else runs
       c_got = l.get(1).has_value();
     });
-    pause(0.02);
+    // Counted, not timed: on a loaded machine (TSan) 20 ms may pass before c has queued.
+    while (!c_waiting) pause(0.001);
     removethread(b);
     EXPECT_TRUE(l.release());
     EXPECT_EQ(l.get(0).error(), errc::timeout);  // no barging past the queue
