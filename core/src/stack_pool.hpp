@@ -56,7 +56,7 @@ class stack_pool {
   std::size_t unguarded_live_ = 0;
   std::size_t warnings_ = 0;
   placement last_;
-  std::unordered_map<std::size_t, std::vector<stack>> free_guarded_;    // by usable size
+  std::unordered_map<std::size_t, std::vector<stack>> free_guarded_;     // by usable size
   std::unordered_map<std::size_t, std::vector<char*>> free_unguarded_;   // used; never unmapped
   std::unordered_map<std::size_t, std::vector<char*>> fresh_unguarded_;  // carved, never used
   std::vector<std::pair<char*, std::size_t>> slabs_;
