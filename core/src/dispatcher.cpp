@@ -33,11 +33,9 @@ std::unique_ptr<dispatcher>& dispatcher_owner() {
 
 event_base* make_base() {
   event_config* cfg = event_config_new();
-  // One thread owns the base: no locks. A precise timer: without it libevent keeps time with
-  // CLOCK_MONOTONIC_COARSE and epoll's millisecond timeouts, and timers fire up to 5 ms off. Its
-  // cost (a timerfd_settime per poll) is amortized: busy rounds poll every 32 switches at most.
+  // One thread owns the base: no locks. No libevent timers either (no precise-timer flag, whose
+  // cost is a timerfd_settime per poll): copas keeps its own, see timer_queue.hpp.
   event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK);
-  event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
   // copas::fd_watch registers a socket once for its whole life, edge-triggered, and learns the
   // peer's close from the read edge (EPOLLRDHUP): a backend without either would lose wake-ups
   // or read past the end. Required here, so that libevent picks a backend that has them (epoll)
@@ -68,6 +66,12 @@ struct dispatcher::remote::shared {
 
 dispatcher::impl::impl(dispatcher& o, const dispatcher_options& opts)
     : owner(o), options(opts), base(make_base()) {
+  try {
+    timers = std::make_unique<detail::timer_queue>(base);
+  } catch (...) {
+    event_base_free(base);
+    throw;
+  }
   stacks = std::make_shared<detail::stack_pool>(options.guard_budget, options.stack_pool_limit,
                                                 options.stack_pool_hot);
   posted = std::make_shared<detail::cross_thread_queue>(base, [this](bool running) {
@@ -136,6 +140,7 @@ dispatcher::impl::~impl() {
   main_state->release_events();
   if (auto* p = detail::props_of(main_state->ctx)) p->state.reset();
   posted.reset();
+  timers.reset();
   event_base_free(base);
 }
 

@@ -33,7 +33,8 @@ struct dispatcher::impl {
   dispatcher& owner;
   dispatcher_options options;
   event_base* base = nullptr;
-  detail::reactor_algorithm* algo = nullptr;  // owned by Boost.Fiber's scheduler
+  std::unique_ptr<detail::timer_queue> timers;  // every fiber's deadlines; watched by `base`
+  detail::reactor_algorithm* algo = nullptr;    // owned by Boost.Fiber's scheduler
   std::shared_ptr<detail::stack_pool> stacks;
   std::shared_ptr<dispatcher::remote> remote_handle;
   std::shared_ptr<detail::cross_thread_queue> posted;  // shared with the remote handles

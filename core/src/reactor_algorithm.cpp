@@ -73,8 +73,7 @@ void reactor_algorithm::account_switch(thread_state* next) noexcept {
 }
 
 void reactor_algorithm::detach() noexcept {
-  if (limit_timer_) event_free(limit_timer_);
-  limit_timer_ = nullptr;
+  disp_->timers->cancel(limit_timer_);
   disp_ = nullptr;
 }
 
@@ -139,20 +138,11 @@ void reactor_algorithm::poll(bool block, std::chrono::steady_clock::time_point u
 void reactor_algorithm::run_event_loop(bool block,
                                        std::chrono::steady_clock::time_point until) noexcept {
   bool limited = block && until != std::chrono::steady_clock::time_point::max();
-  if (limited) {
-    auto left = until - std::chrono::steady_clock::now();
-    if (left < std::chrono::steady_clock::duration::zero()) left = {};
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(left).count() + 1;
-    timeval tv{static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
-    if (!limit_timer_)
-      limit_timer_ = evtimer_new(
-          disp_->base, [](evutil_socket_t, short, void*) {}, nullptr);
-    evtimer_add(limit_timer_, &tv);
-  }
+  if (limited) disp_->timers->schedule(limit_timer_, until);
   // EVLOOP_ONCE in both cases: a bare EVLOOP_NONBLOCK keeps iterating for as long as some event
   // stays active, and a level-triggered event nobody drains would then hold the thread forever.
   event_base_loop(disp_->base, block ? EVLOOP_ONCE : EVLOOP_ONCE | EVLOOP_NONBLOCK);
-  if (limited) evtimer_del(limit_timer_);
+  if (limited) disp_->timers->cancel(limit_timer_);
 }
 
 }  // namespace copas::detail

@@ -58,7 +58,7 @@ class reactor_algorithm final : public boost::fibers::algo::algorithm_with_prope
   ready_queue io_ready_;  // woken by socket readiness during the current poll
   std::size_t user_ready_ = 0;
   bool polling_ = false;
-  event* limit_timer_ = nullptr;  // bounds a blocking poll by Boost's sleep queue
+  timer limit_timer_{[](timer&) {}, nullptr};  // bounds a blocking poll by Boost's sleep queue
   unsigned picks_since_poll_ = 0;
   clock::time_point last_poll_tick_{};  // coarse_now() at the last tick-driven poll
   bool dispatcher_turn_ = false;        // the last context picked was Boost's dispatcher

@@ -1,6 +1,8 @@
 #pragma once
 // The private record of one fiber, shared by its copas::thread handles and the fiber itself.
 
+#include "timer_queue.hpp"
+
 #include <copas/core/dispatcher.hpp>
 #include <copas/core/errors.hpp>
 #include <copas/core/thread.hpp>
@@ -15,9 +17,11 @@
 #include <memory>
 #include <string>
 
-struct event;
-
 namespace copas::detail {
+
+// The fiber timers' callbacks (wait.cpp, timeout.cpp).
+void fire_deadline(timer& t);
+void fire_user_timeout(timer& t);
 
 struct thread_state {
   explicit thread_state(dispatcher::impl& d) : disp(&d) {}
@@ -48,10 +52,10 @@ struct thread_state {
   const socket_ref* parked_on = nullptr;
   clock::time_point parked_at{};
   clock::time_point deadline{};
-  event* deadline_timer = nullptr;  // lazily created, reused for every wait
+  timer deadline_timer{&fire_deadline, this};  // reused for every wait
 
   // copas::timeout(): one per fiber.
-  event* user_timeout = nullptr;
+  timer user_timeout{&fire_user_timeout, this};
   std::function<void(const thread&)> timeout_callback;
   clock::time_point timeout_due{};
   bool timeout_armed = false;
@@ -90,7 +94,7 @@ struct thread_state {
 
   std::string display_name() const;
   void disarm_timeout() noexcept;  // drops a pending copas::timeout()
-  void release_events() noexcept;  // the fiber has ended: frees its libevent timers
+  void release_events() noexcept;  // the fiber has ended: takes its timers out of the queue
 };
 
 // Per-context data Boost.Fiber keeps for us (also for the main and dispatcher contexts).

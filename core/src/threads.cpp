@@ -26,7 +26,7 @@ thread_state::~thread_state() {
 
 void thread_state::disarm_timeout() noexcept {
   if (timeout_armed) {
-    evtimer_del(user_timeout);
+    disp->timers->cancel(user_timeout);
     timeout_armed = false;
     --disp->timeouts;
   }
@@ -35,14 +35,9 @@ void thread_state::disarm_timeout() noexcept {
 
 void thread_state::release_events() noexcept {
   disarm_timeout();
-  if (deadline_timer) {
-    event_free(deadline_timer);
-    deadline_timer = nullptr;
-  }
-  if (user_timeout) {
-    event_free(user_timeout);
-    user_timeout = nullptr;
-  }
+  // The dispatcher may be gone by now (a copas::thread handle outlived it), but then no timer is
+  // queued: every fiber ended, and so released them, before it went.
+  if (deadline_timer.queued()) disp->timers->cancel(deadline_timer);
 }
 
 std::string thread_state::display_name() const {

@@ -5,8 +5,6 @@
 #include <copas/core/deadline_scope.hpp>
 #include <copas/core/wait.hpp>
 
-#include <event2/event.h>
-
 #include <cmath>
 #include <cstdio>
 #include <new>
@@ -18,48 +16,16 @@ using detail::thread_state;
 
 namespace {
 
-timeval timeval_until(clock::time_point deadline);
-
-void on_deadline(evutil_socket_t, short, void* arg) {
-  auto* s = static_cast<thread_state*>(arg);
-  // Left armed by an earlier wait (see arm_deadline): nothing to do, or re-arm below.
-  if (!s->parked || !s->has_deadline) return;
-  // libevent keeps time with CLOCK_MONOTONIC_COARSE, which lags by up to a tick: its timers may
-  // fire a little early by the precise clock. A wait must never end early: re-arm for the rest.
-  if (clock::now() < s->deadline) {
-    timeval tv = timeval_until(s->deadline);
-    evtimer_add(s->deadline_timer, &tv);
-    return;
-  }
-  if (!s->is_driver) ++s->disp->events;  // the loop's own poll limit is not an event
-  s->disp->resume(s, wake_reason::timeout);
-}
-
-timeval timeval_until(clock::time_point deadline) {
-  auto left = deadline - clock::now();
-  if (left < clock::duration::zero()) left = {};
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(left).count();
-  // Round up: a timer must never fire early.
-  if (std::chrono::duration_cast<clock::duration>(std::chrono::microseconds(us)) < left) ++us;
-  return {static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
-}
-
-// Arms the fiber's deadline timer for a wait ending at `deadline`, lazily: a timer still armed by
-// an earlier wait (a wake does not disarm it) is kept when it fires no later than this deadline;
-// if it fires early, on_deadline re-arms it for the rest. So a fiber waiting again and again with
-// the same timeout (a lock's 10 s) adds and deletes no libevent timer and reads no clock here;
-// its timer fires about once per timeout. Invariant: an armed timer never fires after
-// s->deadline, the deadline of the fiber's latest wait.
-void arm_deadline(event_base* base, thread_state* s, clock::time_point deadline) {
-  if (!s->deadline_timer) {
-    s->deadline_timer = evtimer_new(base, on_deadline, s);
-  } else if (s->deadline <= deadline && evtimer_pending(s->deadline_timer, nullptr)) {
-    s->deadline = deadline;
-    return;
-  }
+// Queues the fiber's deadline timer for a wait ending at `deadline`, lazily: a timer still queued
+// by an earlier wait (a wake does not cancel it) is kept when it fires no later than this
+// deadline; then fire_deadline moves it to the rest. So a fiber waiting again and again with the
+// same timeout (a lock's 10 s, a socket's read timeout) touches the timer heap about once per
+// timeout, not once per wait. Invariant: a queued timer never fires after s->deadline, the
+// deadline of the fiber's latest wait.
+void arm_deadline(detail::timer_queue& timers, thread_state* s, clock::time_point deadline) {
   s->deadline = deadline;
-  timeval tv = timeval_until(deadline);
-  evtimer_add(s->deadline_timer, &tv);
+  if (s->deadline_timer.queued() && s->deadline_timer.when <= deadline) return;
+  timers.schedule(s->deadline_timer, deadline);
 }
 
 // Seconds as Lua would print the delay given to pause(): rounded to the millisecond.
@@ -114,6 +80,22 @@ const char* kind_word(wait_kind k) {
 
 }  // namespace
 
+namespace detail {
+
+void fire_deadline(timer& t) {
+  auto* s = static_cast<thread_state*>(t.owner);
+  // Left queued by an earlier wait (see arm_deadline): nothing to do, or on to this wait's end.
+  if (!s->parked || !s->has_deadline) return;
+  if (t.when < s->deadline) {
+    s->disp->timers->schedule(t, s->deadline);
+    return;
+  }
+  if (!s->is_driver) ++s->disp->events;  // the loop's own poll limit is not an event
+  s->disp->resume(s, wake_reason::timeout);
+}
+
+}  // namespace detail
+
 void dispatcher::impl::count(thread_state* s, int delta) noexcept {
   if (s->is_driver) return;
   switch (s->kind) {
@@ -147,7 +129,7 @@ wake_reason dispatcher::impl::park(thread_state* s, wait_kind kind, clock::time_
   s->parked_at = coarse_now();  // for copas::fibers(): a few ns, where clock::now() costs 20+
   count(s, +1);
   if (s->has_deadline)
-    arm_deadline(base, s, deadline);
+    arm_deadline(*timers, s, deadline);
   else
     s->deadline = deadline;  // keeps arm_deadline's invariant
   if (logger && !s->is_driver) log_yielding(*this, s, kind, deadline, on);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -53,6 +54,52 @@ TEST(Wait, DeadlineIsNeverEarly) {
   });
   EXPECT_GE(took, 0.05);
   EXPECT_LT(took, 0.08);
+}
+
+// The dispatcher's timer heap under churn: a thousand deadlines, given out of order, some moved
+// later by a second wait, some cut short by a waker (their timers left queued, as a wake leaves
+// them). Every timed-out wait ends in deadline order and none before its deadline.
+TEST(Wait, ManyDeadlinesEndInOrderAndNeverEarly) {
+  constexpr int n = 1000;
+  // Far enough ahead that every fiber has parked, and the waking one run, before the first ends.
+  const auto t0 = copas::clock::now() + std::chrono::milliseconds(300);
+  auto deadline_of = [&](int i) {  // distinct, shuffled: i -> (i * 389) mod n, 100 us apart
+    return t0 + std::chrono::microseconds(100) * ((i * 389) % n);
+  };
+  std::vector<copas::waker> wakers(n);
+  std::vector<copas::clock::time_point> ended;  // the deadlines of the waits that timed out
+  int early = 0, woken = 0, cut_short = 0, expected_cut_short = 0;
+  for (int i = 0; i < n; ++i) expected_cut_short += i % 3 == 1 || i % 7 == 3;
+  copas::loop([&] {
+    for (int i = 0; i < n; ++i)
+      copas::addthread([&, i] {
+        auto deadline = deadline_of(i);
+        wakers[i] = copas::this_thread::get_waker();
+        if (i % 3 == 1) {  // a first wait, cut short at once below, then the real one
+          if (copas::this_thread::park(wait_kind::sleep, deadline - std::chrono::milliseconds(
+                                                                        200)) == wake_reason::woken)
+            ++woken;
+        }
+        if (i % 7 == 3) {  // woken long before the deadline: its timer must not end a later wait
+          wakers[i] = copas::this_thread::get_waker();
+          if (copas::this_thread::park(wait_kind::sleep, deadline) == wake_reason::woken) ++woken;
+          deadline += std::chrono::milliseconds(150);
+        }
+        auto why = copas::this_thread::park(wait_kind::sleep, deadline);
+        EXPECT_EQ(why, wake_reason::timeout);
+        if (copas::clock::now() < deadline) ++early;
+        ended.push_back(deadline);
+      });
+    copas::addthread([&] {  // runs after every fiber above has parked once
+      for (int i = 0; i < n; ++i)
+        if (i % 3 == 1 || i % 7 == 3) cut_short += wakers[i].wake();
+    });
+  });
+  EXPECT_EQ(early, 0);
+  EXPECT_EQ(cut_short, expected_cut_short);
+  EXPECT_EQ(woken, cut_short);
+  ASSERT_EQ(ended.size(), static_cast<std::size_t>(n));
+  EXPECT_TRUE(std::is_sorted(ended.begin(), ended.end()));
 }
 
 TEST(Wait, QueueIsFifo) {
