@@ -61,45 +61,74 @@ TEST(Wait, DeadlineIsNeverEarly) {
 // them). Every timed-out wait ends in deadline order and none before its deadline.
 TEST(Wait, ManyDeadlinesEndInOrderAndNeverEarly) {
   constexpr int n = 1000;
-  // Far enough ahead that every fiber has parked, and the waking one run, before the first ends.
-  const auto t0 = copas::clock::now() + std::chrono::milliseconds(300);
+  using std::chrono::microseconds;
+  using std::chrono::milliseconds;
+  // The deadlines begin at t0, set once every fiber has parked at a gate: far enough ahead, in
+  // rounds of the ready queue as this machine runs them (a sanitizer makes a round of a thousand
+  // switches take most of a second), that every fiber has passed the gate, parked, been cut short
+  // and parked again before the first deadline.
+  copas::clock::time_point spawned{}, t0{};
+  copas::clock::duration lead{};
   auto deadline_of = [&](int i) {  // distinct, shuffled: i -> (i * 389) mod n, 100 us apart
-    return t0 + std::chrono::microseconds(100) * ((i * 389) % n);
+    return t0 + microseconds(100) * ((i * 389) % n);
   };
   std::vector<copas::waker> wakers(n);
-  std::vector<copas::clock::time_point> ended;  // the deadlines of the waits that timed out
+  struct end {
+    int fiber;
+    copas::clock::time_point deadline, at;
+  };
+  std::vector<end> ended;  // the waits that timed out, in the order they ended
   int early = 0, woken = 0, cut_short = 0, expected_cut_short = 0;
   for (int i = 0; i < n; ++i) expected_cut_short += i % 3 == 1 || i % 7 == 3;
   copas::loop([&] {
+    spawned = copas::clock::now();
     for (int i = 0; i < n; ++i)
       copas::addthread([&, i] {
+        wakers[i] = copas::this_thread::get_waker();
+        copas::this_thread::park(wait_kind::sleep, copas::clock::time_point::max());  // the gate
         auto deadline = deadline_of(i);
         wakers[i] = copas::this_thread::get_waker();
-        if (i % 3 == 1) {  // a first wait, cut short at once below, then the real one
-          if (copas::this_thread::park(wait_kind::sleep, deadline - std::chrono::milliseconds(
-                                                                        200)) == wake_reason::woken)
+        if (i % 3 == 1) {  // a first wait, cut short before it ends, then the real one
+          if (copas::this_thread::park(wait_kind::sleep, deadline - lead / 2) == wake_reason::woken)
             ++woken;
         }
         if (i % 7 == 3) {  // woken long before the deadline: its timer must not end a later wait
           wakers[i] = copas::this_thread::get_waker();
           if (copas::this_thread::park(wait_kind::sleep, deadline) == wake_reason::woken) ++woken;
-          deadline += std::chrono::milliseconds(150);
+          deadline += milliseconds(150);
         }
         auto why = copas::this_thread::park(wait_kind::sleep, deadline);
         EXPECT_EQ(why, wake_reason::timeout);
-        if (copas::clock::now() < deadline) ++early;
-        ended.push_back(deadline);
+        const auto now = copas::clock::now();
+        if (now < deadline) ++early;
+        ended.push_back({i, deadline, now});
       });
-    copas::addthread([&] {  // runs after every fiber above has parked once
-      for (int i = 0; i < n; ++i)
-        if (i % 3 == 1 || i % 7 == 3) cut_short += wakers[i].wake();
+    copas::addthread([&] {  // runs after every fiber above has parked at the gate
+      const auto now = copas::clock::now();
+      lead = 8 * (now - spawned) + milliseconds(50);
+      t0 = now + lead;
+      for (auto& w : wakers) ASSERT_TRUE(w.wake());
+      copas::addthread([&] {  // runs after every fiber has passed the gate and parked again
+        for (int i = 0; i < n; ++i)
+          if (i % 3 == 1 || i % 7 == 3) cut_short += wakers[i].wake();
+      });
     });
   });
   EXPECT_EQ(early, 0);
   EXPECT_EQ(cut_short, expected_cut_short);
   EXPECT_EQ(woken, cut_short);
   ASSERT_EQ(ended.size(), static_cast<std::size_t>(n));
-  EXPECT_TRUE(std::is_sorted(ended.begin(), ended.end()));
+  auto disorder = std::adjacent_find(ended.begin(), ended.end(), [](const end& a, const end& b) {
+    return b.deadline < a.deadline;
+  });
+  if (disorder != ended.end()) {
+    auto ms = [&](copas::clock::time_point t) { return copas::to_seconds(t - t0) * 1e3; };
+    const end &a = disorder[0], &b = disorder[1];
+    ADD_FAILURE() << "fiber " << a.fiber << " (due at " << ms(a.deadline) << " ms, ended at "
+                  << ms(a.at) << " ms) ended before fiber " << b.fiber << " (due at "
+                  << ms(b.deadline) << " ms, ended at " << ms(b.at) << " ms), of t0; lead "
+                  << copas::to_seconds(lead) * 1e3 << " ms";
+  }
 }
 
 TEST(Wait, QueueIsFifo) {

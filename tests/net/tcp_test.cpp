@@ -641,9 +641,9 @@ TEST_F(NetTest, DebugSocketLogsCallsWithArgumentsAndResults) {
       << text;
 }
 
-TEST_F(NetTest, TwoLargeTransfersInterleaveFairly) {  // ST1, 20 MB instead of 50
+TEST_F(NetTest, TwoLargeTransfersInterleaveFairly) {  // ST1
   const std::string body = [] {
-    std::string b(20 * 1024 * 1024, 'x');
+    std::string b(50 * 1024 * 1024, 'x');
     for (std::size_t i = 0; i < b.size(); i += 4096)
       b[i] = static_cast<char>('a' + (i / 4096) % 26);
     return b;
@@ -652,6 +652,7 @@ TEST_F(NetTest, TwoLargeTransfersInterleaveFairly) {  // ST1, 20 MB instead of 5
   double done_all = 0, done_partial = 0;
   int ticks = 0;
   double worst_sleep_cpu = 0;  // the dispatcher thread's CPU time over one 0.1 s tick, at most
+  double tick_began_cpu = 0;   // when the ticker's current pause began, in that CPU time
   bool finished = false;
   copas::test::stopwatch w;
   loop([&] {
@@ -673,9 +674,9 @@ TEST_F(NetTest, TwoLargeTransfersInterleaveFairly) {  // ST1, 20 MB instead of 5
     });
     addthread([&] {
       while (!finished) {
-        const double cpu_before = thread_cpu_seconds();
+        tick_began_cpu = thread_cpu_seconds();
         copas::pause(0.1);
-        worst_sleep_cpu = std::max(worst_sleep_cpu, thread_cpu_seconds() - cpu_before);
+        worst_sleep_cpu = std::max(worst_sleep_cpu, thread_cpu_seconds() - tick_began_cpu);
         ++ticks;
       }
     });
@@ -692,6 +693,8 @@ TEST_F(NetTest, TwoLargeTransfersInterleaveFairly) {  // ST1, 20 MB instead of 5
       });
     }
     while (!got_all || !got_partial) copas::pause(0.05);
+    // The tick still pending counts too: a ticker starved for the whole transfer completes none.
+    worst_sleep_cpu = std::max(worst_sleep_cpu, thread_cpu_seconds() - tick_began_cpu);
     finished = true;
   });
   EXPECT_EQ(got_all, body.size());
@@ -701,7 +704,7 @@ TEST_F(NetTest, TwoLargeTransfersInterleaveFairly) {  // ST1, 20 MB instead of 5
   // spends it on CPU, while a machine that descheduled the whole process stretches only the wall
   // time (a tick takes 0.1 s of CPU at most when the transfers keep the thread busy).
   EXPECT_LT(std::abs(done_all - done_partial), std::max(done_all, done_partial) * 0.5 + 0.05);
-  EXPECT_GE(ticks, 3);
+  EXPECT_GE(ticks, 1);
   // A busy round polls after a bounded number of switches, and each switch of a transfer may move
   // megabytes: a tick may come up to a few such rounds late (the wall-clock form of this test
   // allowed 4 ticks lost), never a whole transfer late.
