@@ -337,6 +337,31 @@ TEST_F(NetTest, CopasEchoReloadsItsCertificateOnSighup) {
   });
 }
 
+// SIGUSR1 reaches every serving thread (each prints its own fibers) without their polling for
+// it, and the echo goes on; SIGTERM then ends every thread and the process exits 0.
+TEST_F(NetTest, CopasEchoPrintsEveryThreadsFibersOnSigusr1AndStopsOnSigterm) {
+  pki();
+  loop([] {
+    echo_child echo("", pki().localhost.cert, pki().localhost.key, "--threads 2");
+    ::kill(echo.proc.pid(), SIGUSR1);
+    int tables = 0, acceptors = 0;
+    while (tables < 2) {
+      auto line = echo.proc.io.receive();
+      ASSERT_TRUE(line) << line.error().message() << " after " << tables << " tables";
+      if (line->starts_with("echo:accept ")) ++acceptors;
+      if (line->ends_with(" fibers")) ++tables;
+    }
+    EXPECT_EQ(acceptors, 2);  // one table per thread, each with its own acceptor
+    auto c = wrap(tcp(), ssl_params{.wrap = client_params()});
+    c.settimeout(10);
+    ASSERT_TRUE(c.connect("localhost", echo.port));
+    c.send("still here\n");
+    EXPECT_EQ(c.receive().value_or_partial(), "still here");
+    c.close();
+    EXPECT_EQ(echo.proc.stop(SIGTERM), 0);
+  });
+}
+
 // Bad arguments exit 2 with the reason on stderr, as the man page says (not CLI11's own codes).
 TEST_F(NetTest, CopasEchoBadArgumentsExitTwoAndSayWhy) {
   copas::test::child_result missing, no_key, bad_listen;

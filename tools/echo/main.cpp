@@ -13,8 +13,8 @@
 #include <copas/net.hpp>
 
 #include "command_line.hpp"
+#include "signals.hpp"
 
-#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -25,17 +25,9 @@
 
 namespace {
 
-// Lock-free, so the signal handler may set it; atomic, since every serving thread reads it.
-std::atomic<bool> stop_requested{false};
-std::atomic<unsigned> reloads_requested{0}, dumps_requested{0};
-void on_signal(int sig) {
-  if (sig == SIGHUP)
-    ++reloads_requested;
-  else if (sig == SIGUSR1)
-    ++dumps_requested;
-  else
-    stop_requested = true;
-}
+namespace signals = copas::tools::signals;
+
+bool stop_requested() { return signals::count(SIGINT) + signals::count(SIGTERM) > 0; }
 
 struct endpoint_arg {
   std::string host;
@@ -93,7 +85,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) std::signal(sig, on_signal);
+  signals::install({SIGINT, SIGTERM, SIGHUP, SIGUSR1});
 
   // Each thread: its listener, its open connections (to close them on a signal; a socket handle
   // is a shared pointer), and a fiber that stops both once a signal came.
@@ -116,18 +108,19 @@ int main(int argc, char** argv) {
                              copas::handler_options{.handshake_timeout = handshake_timeout})
             : copas::handler(echo);
     copas::addserver(server, handle, std::nullopt, "echo");
-    // The signals' flags, looked at a few times a second: the first thread reloads the shared
-    // certificate; each thread prints its own fibers.
+    // Each thread hears every signal: the first one reloads the shared certificate; each prints
+    // its own fibers.
     copas::addthread([server, clients, index, &tls] {
+      signals::listener news;
       unsigned reloads = 0, dumps = 0;
-      while (!stop_requested) {
-        copas::pause(0.05);
-        if (dumps != dumps_requested) {
-          dumps = dumps_requested;
+      while (!stop_requested()) {
+        news.wait();
+        if (dumps != signals::count(SIGUSR1)) {
+          dumps = signals::count(SIGUSR1);
           copas::dump(std::cerr);
         }
-        if (index == 0 && tls && reloads != reloads_requested) {
-          reloads = reloads_requested;
+        if (index == 0 && tls && reloads != signals::count(SIGHUP)) {
+          reloads = signals::count(SIGHUP);
           if (auto ok = tls->reload())
             std::fprintf(stderr, "copas-echo: reloaded TLS certificate\n");
           else

@@ -13,10 +13,10 @@
 #include <copas/net.hpp>
 
 #include "command_line.hpp"
+#include "signals.hpp"
 
 #include <sys/resource.h>
 
-#include <atomic>
 #include <csignal>
 #include <iostream>
 #include <list>
@@ -25,19 +25,16 @@
 
 namespace {
 
-// Lock-free, so the handler may set it; atomic, since every serving thread reads it.
-std::atomic<bool> stop_requested{false};
-void on_signal(int) { stop_requested = true; }
-std::atomic<int> dumps_requested{0};
-void on_dump_signal(int) { ++dumps_requested; }
+namespace signals = copas::tools::signals;
 std::mutex dump_turn;  // one thread's table at a time
 
 // Parks the calling fiber until a stop signal; prints this thread's fibers on each SIGUSR1.
 void wait_for_stop() {
-  int dumped = dumps_requested.load();
-  while (!stop_requested) {
-    copas::pause(0.05);
-    if (int now = dumps_requested.load(); now != dumped) {
+  signals::listener news;
+  unsigned dumped = signals::count(SIGUSR1);
+  while (signals::count(SIGINT) + signals::count(SIGTERM) == 0) {
+    news.wait();
+    if (unsigned now = signals::count(SIGUSR1); now != dumped) {
       dumped = now;
       std::lock_guard lock(dump_turn);
       copas::dump(std::cerr);
@@ -127,9 +124,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGUSR1, on_dump_signal);
+  signals::install({SIGINT, SIGTERM, SIGUSR1});
   // Two descriptors per proxied connection: thousands of them need more than the usual 1024.
   if (rlimit r{}; ::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
     r.rlim_cur = r.rlim_max;
