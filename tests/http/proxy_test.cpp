@@ -4,7 +4,14 @@
 #include "http_test.hpp"
 #include "nginx_server.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -126,6 +133,66 @@ TEST_F(Proxy, RelayModeAndCopasFetchThroughTheProxy) {
   EXPECT_EQ(f.exit_code, 0) << f.err;
   EXPECT_EQ(f.out, "<html>copas-cpp test page</html>\n");
   EXPECT_EQ(relay->stop(), 0);
+}
+
+// A plain blocking connection through the relay that has had one keep-alive exchange with nginx,
+// so the relay's fiber for it is running when the test signals the proxy.
+static int relayed_connection(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  std::string request = "GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  EXPECT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), ssize_t(request.size()));
+  std::string reply;
+  char buf[4096];
+  while (!reply.ends_with("</html>\n")) {
+    auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    reply.append(buf, std::size_t(n));
+  }
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 200 ")) << reply;
+  return fd;
+}
+
+// SIGTERM in relay mode: the listener closes at once, an open connection may finish within
+// --grace, and the proxy exits as soon as the last one ends (not when the grace period does).
+TEST_F(Proxy, RelayShutdownEndsWhenTheLastConnectionDoes) {
+  auto port = pick_port();
+  background_child relay({COPAS_PROXY_BIN, "--listen", "127.0.0.1:" + std::to_string(port),
+                          "--upstream", "127.0.0.1:" + std::to_string(nginx_->http_port()),
+                          "--grace", "60"});
+  ASSERT_TRUE(wait_for_port(port));
+  int fd = relayed_connection(port);
+  ::kill(relay.pid(), SIGTERM);
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (accepts(port) && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_FALSE(accepts(port)) << "the listener is still open 10 s after SIGTERM";
+  int status = 0;
+  EXPECT_EQ(::waitpid(relay.pid(), &status, WNOHANG), 0) << "exited with a connection open";
+  ::close(fd);
+  auto closed = std::chrono::steady_clock::now();
+  EXPECT_EQ(relay.stop(0), 0);  // signal 0: only reaps it
+  EXPECT_LT(std::chrono::steady_clock::now() - closed, std::chrono::seconds(20))
+      << "the proxy waited out its 60 s grace period";
+}
+
+// A connection still open when --grace ends is closed, and the proxy exits 0.
+TEST_F(Proxy, RelayShutdownClosesWhatOutlivesTheGracePeriod) {
+  auto [relay, port] = start("127.0.0.1:" + std::to_string(nginx_->http_port()));
+  int fd = relayed_connection(port);
+  timeval patience{30, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  auto signalled = std::chrono::steady_clock::now();
+  EXPECT_EQ(relay->stop(), 0);
+  EXPECT_GE(std::chrono::steady_clock::now() - signalled, std::chrono::milliseconds(900))
+      << "closed before the 1 s grace period ended";
+  char byte;
+  EXPECT_EQ(::recv(fd, &byte, 1, 0), 0) << "the relay did not close the connection";
+  ::close(fd);
 }
 
 TEST_F(Proxy, EveryThreadAcceptsOnTheSharedAddress) {

@@ -22,6 +22,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace {
 
@@ -57,22 +58,29 @@ bool split(const std::string& s, std::string& host, std::uint16_t& port) {
   return !host.empty();
 }
 
-// The TCP relay mode's connections, closed when the grace period ends.
-struct relay_server {
+// The TCP relay mode's connections, closed when the grace period ends. Each connection's fiber
+// holds the server, so one still unwinding after shutdown() never touches a freed list.
+struct relay_server : std::enable_shared_from_this<relay_server> {
+  relay_server(copas::http::proxy::address to, copas::http::proxy::options options)
+      : to(std::move(to)), options(options) {}
   copas::http::proxy::address to;
   copas::http::proxy::options options;
   std::list<copas::socket> open;
+  std::optional<copas::thread> stopper;  // the fiber in shutdown(), woken as connections end
 
   void serve(copas::socket listener) {
-    copas::addserver(listener, [this](copas::socket client) {
-      auto me = open.insert(open.end(), client);
-      copas::http::proxy::relay_to(client, to, options);
-      open.erase(me);
+    copas::addserver(listener, [self = shared_from_this()](copas::socket client) {
+      auto me = self->open.insert(self->open.end(), client);
+      copas::http::proxy::relay_to(client, self->to, self->options);
+      self->open.erase(me);
+      if (self->stopper) copas::wakeup(*self->stopper);
     });
   }
   void shutdown(double grace) {
+    stopper = copas::running_thread();
     auto until = copas::gettime() + grace;
-    while (!open.empty() && copas::gettime() < until) copas::pause(0.05);
+    while (!open.empty() && copas::gettime() < until) copas::pause(until - copas::gettime());
+    stopper.reset();
     for (auto& s : std::list(open)) s.close();
   }
 };
@@ -139,7 +147,7 @@ int main(int argc, char** argv) {
     // Each thread's own: its pool, its server; they live as long as its loop.
     auto pool = std::make_shared<copas::http::proxy::upstream_pool>();
     if (!upstream.empty()) {
-      auto relay = std::make_shared<relay_server>(relay_server{to, options, {}});
+      auto relay = std::make_shared<relay_server>(to, options);
       relay->serve(listener);
       copas::addthread([=] {
         wait_for_stop();
