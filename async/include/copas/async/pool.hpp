@@ -26,10 +26,13 @@ struct pool_options {
   std::size_t max_workers = 64;
   // Seconds an idle worker waits for work before it exits (forever = never).
   double idle_timeout = 10;
-  // Microseconds a worker that ran out of work keeps looking for the next task on the CPU before
-  // it sleeps: a sleeping thread's wake-up costs tens of microseconds (more on a VM), so a fiber
-  // that submits tasks one after another finds its worker still awake. 0 = sleep at once.
-  unsigned spin_us = 50;
+  // Opt-in: microseconds a worker that ran out of work keeps looking for the next task on the CPU
+  // before it sleeps. A sleeping thread's wake-up costs tens of microseconds (more on a VM), so a
+  // fiber that submits tasks one after another finds its worker still awake; but the spinning
+  // workers take the cores the submitting dispatcher needs (on 2 cores a burst of 100,000 tasks
+  // ran at 0.7x the throughput it has without). bench_async_roundtrip prints both.
+  // 0 = sleep at once.
+  unsigned spin_us = 0;
 };
 
 // Replaces the pool's options; takes effect for the next scheduling decision.
