@@ -130,6 +130,8 @@ class peers {
     write(input + "/config", "# a -K file\nsilent\nurl = \"" + echo +
                                  "/echo/from-config\"\n-H \"X-Ignored: 1\"\nheader = \"Referer: "
                                  "http://ref.example/\"\n");
+    write(input + "/config-unknown",
+          "--bogus\nbogus-too = 1\nsilent\nurl = \"" + echo + "/echo/after-unknown\"\n");
     write(input + "/netrc", "machine 127.0.0.1 login luasocket password password\n");
     write(input + "/jar.txt",
           "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tjarred\tyes\n");
@@ -408,6 +410,8 @@ constexpr case_text case_table[] = {
     {"Http11", {"-s", "--http1.1", "{N}/hello.txt"}},
     {"Config", {"-K", "{I}/config"}},
     {"ConfigStdin", {"-K", "-"}, "silent\nurl = \"{E}/echo/stdin-config\"\n"},
+    // An unknown option in a -K file: a warning naming the file and line, and the rest is read.
+    {"ConfigUnknownOption", {"-K", "{I}/config-unknown"}, "", {}, true},
     // One method per command line: curl warns and exits 2 (-F and -I while parsing, -d and -T
     // once all is parsed).
     {"HeadAndData", {"-I", "-d", "x", "{E}/echo/m"}, "", {}, true},

@@ -149,6 +149,7 @@ TEST_F(Fetch, AConfigFileThatIncludesItselfIsAnError) {
   auto r = fetch({"-K", dir + "/self", plain("/index.html")});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("config files nest too deep"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("numerical"), std::string::npos) << "a second, wrong reason: " << r.err;
   EXPECT_EQ(r.out, "");
 }
 

@@ -282,7 +282,9 @@ const std::vector<option_spec>& table() {
       // first connection can multiplex the others).
       {"parallel-immediate", 0, false, [](options&, const std::string&, bool) { return true; }},
       {"config", 'K', true,
-       [](options& o, const std::string& v, bool) { return parse_config(o, v); }},
+       [](options& o, const std::string& v, bool) {
+         return parse_config(o, v) || (o.error_told = true, false);
+       }},
   };
   return all;
 }
@@ -317,9 +319,10 @@ bool apply(options& o, const option_spec& s, const std::string* value, bool on, 
     if (!value) return bad("option " + shown + ": requires parameter");
     used = true;
     if (!s.apply(o, *value, true))
-      return bad(
-          "option " + shown +
-          (o.badly_used ? ": is badly used here" : ": expected a proper numerical parameter"));
+      return o.error_told ? false
+                          : bad("option " + shown +
+                                (o.badly_used ? ": is badly used here"
+                                              : ": expected a proper numerical parameter"));
     return true;
   }
   if (!s.apply(o, "", on)) return bad("option " + shown + ": is badly used here");
@@ -387,7 +390,7 @@ bool parse_config(options& o, const std::string& file) {
     src = &in;
   }
   std::string line;
-  while (std::getline(*src, line)) {
+  for (int number = 1; std::getline(*src, line); ++number) {
     std::size_t p = line.find_first_not_of(" \t");
     if (p == std::string::npos || line[p] == '#') continue;
     std::size_t e = line.find_first_of(" \t=:", p);
@@ -423,7 +426,10 @@ bool parse_config(options& o, const std::string& file) {
                            : name.starts_with("-") ? find_short(name.size() > 1 ? name[1] : 0)
                            : name.size() == 1      ? find_short(name[0])
                                                    : long_option(name, on);
-    if (!s) return bad("option " + name + " in " + file + ": is unknown");
+    if (!s) {  // curl warns and reads on
+      warn(o, file + ":" + std::to_string(number) + ": warning: '" + name + "' is unknown\n");
+      continue;
+    }
     if (s->takes_value) args.push_back(value);
     if (!parse_args(o, args)) return false;
   }

@@ -42,6 +42,7 @@ struct options {
   // Parse state for curl's one-method check: the method -I/--no-head or -F chose so far.
   enum class request_kind { unset, get, head, form, post, put } request = request_kind::unset;
   bool badly_used = false;          // an option refused for that: "option -F: is badly used here"
+  bool error_told = false;          // the refusal was already explained (a -K file's own error)
   std::optional<std::string> user;  // -u USER[:PASSWORD]
   std::optional<std::string> user_agent;  // -A
   std::optional<std::string> referer;     // -e
