@@ -77,6 +77,7 @@ result<connection> open(const request_params& p, const target& t, const std::opt
   if (p.connect_to)
     if (auto a = p.connect_to(c.peer_host, c.peer_port)) address = *a;
   if (auto ok = c.sock.connect(address, c.peer_port); !ok) {
+    if (p.observer) tell(p, phase::connect_failed, &c, ok.error().message());
     c.sock.close();
     return ok.error();
   }

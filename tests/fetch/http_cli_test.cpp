@@ -88,6 +88,19 @@ TEST_F(Fetch, PostDataHeadersAndMethodReachTheServer) {
   EXPECT_EQ(seen.headers.get("content-type"), "application/x-www-form-urlencoded");
 }
 
+// As curl: a name lookup that ended is timed even when the connect after it fails.
+TEST_F(Fetch, NameLookupTimeStandsWhenTheConnectFails) {
+  auto port = std::to_string(pick_port());
+  auto r = fetch({"-s", "-o", "/dev/null", "-w", "%{time_namelookup} %{time_connect} %{time_total}",
+                  "http://localhost:" + port + "/"});
+  EXPECT_EQ(r.exit_code, 7) << r.err;
+  double namelookup = -1, connect = -1, total = -1;
+  std::istringstream(r.out) >> namelookup >> connect >> total;
+  EXPECT_GT(namelookup, 0) << r.out;
+  EXPECT_LE(namelookup, total) << r.out;
+  EXPECT_EQ(connect, 0) << r.out;  // never connected
+}
+
 TEST_F(Fetch, ExitCodesFollowCurl) {
   auto refused_port = std::to_string(pick_port());
   auto refused = fetch({"http://127.0.0.1:" + refused_port + "/"});

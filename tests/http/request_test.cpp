@@ -1,6 +1,7 @@
 // http::request against in-process fiber servers: forms and results, request construction,
 // response reading, odd peers (protocols.md 5.1-5.5, tests.md 1.6, httptest.lua).
 #include "http_test.hpp"
+#include "ports.hpp"
 
 #include <string>
 #include <vector>
@@ -116,6 +117,29 @@ TEST(HttpRequest, RepeatedUserHeaderNamesAreAllSent) {
     EXPECT_EQ(seen.headers.get("x-a"), "1, 2");             // merged as received
     EXPECT_EQ(seen.headers.get("user-agent"), "one, two");  // LuaSocket's default replaced
     finish_servers({server});
+  });
+}
+
+// A connect that fails is told as connect_failed, with why and when the name lookup ended.
+TEST(HttpRequest, ObserverIsToldAFailedConnectWithItsLookupTime) {
+  loop([] {
+    std::vector<http::phase> seen;
+    std::string why;
+    bool resolved = false;
+    const auto before = clock::now();
+    http::request_params p;
+    p.url = "http://localhost:" + std::to_string(copas::test::pick_port()) + "/";
+    p.observer = [&](const http::event& e) {
+      seen.push_back(e.what);
+      if (e.what != http::phase::connect_failed) return;
+      why = std::string(e.detail);
+      resolved = e.resolved_at >= before && e.resolved_at <= clock::now();
+    };
+    auto r = http::request(std::move(p));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(seen, (std::vector{http::phase::connect, http::phase::connect_failed}));
+    EXPECT_EQ(why, r.error().message());
+    EXPECT_TRUE(resolved);
   });
 }
 

@@ -57,6 +57,7 @@ const char* phase_name(http::phase p) {
     case http::phase::body: return "reading the body";
     case http::phase::redirect: return "redirect";
     case http::phase::done: return "done";
+    case http::phase::connect_failed: return "connect";
   }
   return "?";
 }
@@ -339,6 +340,15 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   bool handshaking = false;  // the first hop's TLS handshake began
 
   p.observer = [&](const http::event& e) {
+    // curl's time_namelookup stands when the connect then fails; the failure itself is told by
+    // the request's error, in the connect phase.
+    if (e.what == http::phase::connect_failed) {
+      if (rep.time_connect == 0 && e.resolved_at != copas::clock::time_point{})
+        rep.time_namelookup = std::max(
+            0.0, copas::gettime() - started -
+                     std::chrono::duration<double>(copas::clock::now() - e.resolved_at).count());
+      return;
+    }
     if (e.what != http::phase::done && e.what != http::phase::redirect && !e.host.empty()) {
       at.host = std::string(e.host);
       at.port = e.port;

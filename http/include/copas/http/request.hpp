@@ -164,7 +164,21 @@ struct redirect_hop {
 using redirect_callback = std::function<bool(const redirect_hop&, request_params& next)>;
 
 // What a request is doing, for params.observer (verbose output, error context).
-enum class phase { connect, tunnel, handshake, send, status, headers, body, redirect, done };
+// connect_failed is told instead of the phase after connect when the TCP connection could not be
+// made (detail: why; resolved_at: when the name lookup ended, if it did); the request then
+// returns that error.
+enum class phase {
+  connect,
+  tunnel,
+  handshake,
+  send,
+  status,
+  headers,
+  body,
+  redirect,
+  done,
+  connect_failed
+};
 struct event {
   phase what;
   std::string_view host;  // the peer being talked to (the proxy's when there is one)
