@@ -4,8 +4,6 @@
 #include "http_test.hpp"
 #include "nginx_server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -138,12 +136,8 @@ TEST_F(Proxy, RelayModeAndCopasFetchThroughTheProxy) {
 // A plain blocking connection through the relay that has had one keep-alive exchange with nginx,
 // so the relay's fiber for it is running when the test signals the proxy.
 static int relayed_connection(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  int fd = connect_blocking(port);
+  EXPECT_GE(fd, 0) << "cannot connect to the relay";
   std::string request = "GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n";
   EXPECT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), ssize_t(request.size()));
   std::string reply;

@@ -7,6 +7,8 @@ namespace copas::test {
 
 // A free loopback port picked by the kernel (bound with plain sockets, then released).
 std::uint16_t pick_port();
+// A plain blocking socket connected to 127.0.0.1:port (no fibers), or -1. The caller closes it.
+int connect_blocking(std::uint16_t port);
 // True when 127.0.0.1:port accepts a connection now (the connection is closed at once).
 bool accepts(std::uint16_t port);
 // Blocks (no fibers) until 127.0.0.1:port accepts, up to `seconds`. Returns success.

@@ -339,14 +339,18 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   double body_start = 0;
   bool handshaking = false;  // the first hop's TLS handshake began
 
+  // Seconds from the start to the end of the event's connection's name lookup (`now` if none).
+  auto lookup_ended = [&](const http::event& e, double now) {
+    if (e.resolved_at == copas::clock::time_point{}) return now;
+    return std::max(
+        0.0, now - std::chrono::duration<double>(copas::clock::now() - e.resolved_at).count());
+  };
   p.observer = [&](const http::event& e) {
     // curl's time_namelookup stands when the connect then fails; the failure itself is told by
     // the request's error, in the connect phase.
     if (e.what == http::phase::connect_failed) {
       if (rep.time_connect == 0 && e.resolved_at != copas::clock::time_point{})
-        rep.time_namelookup = std::max(
-            0.0, copas::gettime() - started -
-                     std::chrono::duration<double>(copas::clock::now() - e.resolved_at).count());
+        rep.time_namelookup = lookup_ended(e, copas::gettime() - started);
       return;
     }
     if (e.what != http::phase::done && e.what != http::phase::redirect && !e.host.empty()) {
@@ -361,12 +365,7 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
       const double now = copas::gettime() - started;
       if (rep.time_connect == 0 && !e.remote_ip.empty()) {
         rep.time_connect = now;
-        rep.time_namelookup = now;
-        if (e.resolved_at != copas::clock::time_point{} && !e.reused) {
-          const double since =
-              std::chrono::duration<double>(copas::clock::now() - e.resolved_at).count();
-          rep.time_namelookup = std::max(0.0, now - since);
-        }
+        rep.time_namelookup = e.reused ? now : lookup_ended(e, now);
         rep.remote_ip = std::string(e.remote_ip);
         rep.remote_port = e.remote_port;
         rep.local_ip = std::string(e.local_ip);
