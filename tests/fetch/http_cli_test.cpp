@@ -101,6 +101,46 @@ TEST_F(Fetch, NameLookupTimeStandsWhenTheConnectFails) {
   EXPECT_EQ(connect, 0) << r.out;  // never connected
 }
 
+// As curl with -L: each time_* sums every hop's own time to its event, time_redirect is when the
+// last hop began. A redirect answered after 0.2 s, then the page after 0.1 s: the redirect time
+// holds the first wait, the start-transfer time both. curl (the oracle) runs the same command.
+TEST_F(Fetch, RedirectTimingsSumTheHopsAsCurls) {
+  const std::string format =
+      "%{time_namelookup} %{time_connect} %{time_pretransfer} %{time_starttransfer} "
+      "%{time_redirect} %{time_total} %{num_redirects}";
+  std::vector<child_result> runs;
+  loop([&] {
+    auto s = serve([&](copas::socket& c, const seen_request& req) {
+      if (req.line.starts_with("GET /first ")) {
+        copas::pause(0.2);
+        c.send(reply(302, "", "Location: /second\r\n"));
+      } else {
+        copas::pause(0.1);
+        c.send(reply(200, "page"));
+      }
+      return true;
+    });
+    auto url = "http://127.0.0.1:" + std::to_string(port_of(s)) + "/first";
+    for (const char* tool : {"/usr/bin/curl", COPAS_FETCH_BIN})
+      runs.push_back(run_child({tool, "-s", "-L", "-o", "/dev/null", "-w", format, url}));
+    finish_servers({s});
+  });
+  for (auto& r : runs) {
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    double namelookup = -1, connect = -1, pretransfer = -1, start = -1, redirect = -1, total = -1;
+    int redirects = -1;
+    std::istringstream(r.out) >> namelookup >> connect >> pretransfer >> start >> redirect >>
+        total >> redirects;
+    EXPECT_EQ(redirects, 1) << r.out;
+    EXPECT_GE(redirect, 0.2) << r.out;
+    EXPECT_GE(start, redirect + 0.1) << r.out;
+    EXPECT_LE(start, total) << r.out;
+    EXPECT_LE(namelookup, connect) << r.out;
+    EXPECT_LE(connect, pretransfer) << r.out;
+    EXPECT_LE(pretransfer, start) << r.out;
+  }
+}
+
 TEST_F(Fetch, ExitCodesFollowCurl) {
   auto refused_port = std::to_string(pick_port());
   auto refused = fetch({"http://127.0.0.1:" + refused_port + "/"});

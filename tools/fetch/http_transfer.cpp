@@ -337,7 +337,13 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   ltn12::sink current = body_sink;
   std::uint64_t received = 0;
   double body_start = 0;
-  bool handshaking = false;  // the first hop's TLS handshake began
+  // curl's timings with -L: each time_* is the sum over the hops of that hop's time from its
+  // own start (curl's t_startsingle) to its event; time_redirect is when the last hop started.
+  struct hop_times {
+    double start = 0;  // seconds since `started`
+    bool connected = false, pretransfer = false, starttransfer = false;
+    bool handshaking = false;  // this hop's TLS handshake began
+  } hop;
 
   // Seconds from the start to the end of the event's connection's name lookup (`now` if none).
   auto lookup_ended = [&](const http::event& e, double now) {
@@ -349,8 +355,8 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
     // curl's time_namelookup stands when the connect then fails; the failure itself is told by
     // the request's error, in the connect phase.
     if (e.what == http::phase::connect_failed) {
-      if (rep.time_connect == 0 && e.resolved_at != copas::clock::time_point{})
-        rep.time_namelookup = lookup_ended(e, copas::gettime() - started);
+      if (!hop.connected && e.resolved_at != copas::clock::time_point{})
+        rep.time_namelookup += lookup_ended(e, copas::gettime() - started) - hop.start;
       return;
     }
     if (e.what != http::phase::done && e.what != http::phase::redirect && !e.host.empty()) {
@@ -358,23 +364,25 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
       at.port = e.port;
     }
     at.what = e.what;
-    // curl's timings, of the first hop: the TCP connect is done when the next phase begins
-    // (CONNECT to a proxy, the TLS handshake, or sending), the handshake when sending begins.
+    // The TCP connect is done when the next phase begins (CONNECT to a proxy, the TLS
+    // handshake, or sending), the handshake when sending begins.
     if (e.what == http::phase::tunnel || e.what == http::phase::handshake ||
         e.what == http::phase::send) {
       const double now = copas::gettime() - started;
-      if (rep.time_connect == 0 && !e.remote_ip.empty()) {
-        rep.time_connect = now;
-        rep.time_namelookup = e.reused ? now : lookup_ended(e, now);
+      if (!hop.connected && !e.remote_ip.empty()) {
+        hop.connected = true;
+        rep.time_connect += now - hop.start;
+        rep.time_namelookup += (e.reused ? now : lookup_ended(e, now)) - hop.start;
         rep.remote_ip = std::string(e.remote_ip);
         rep.remote_port = e.remote_port;
         rep.local_ip = std::string(e.local_ip);
         rep.local_port = e.local_port;
       }
-      if (e.what == http::phase::handshake) handshaking = true;
-      if (e.what == http::phase::send && rep.time_pretransfer == 0) {
-        if (handshaking) rep.time_appconnect = now;
-        rep.time_pretransfer = now;
+      if (e.what == http::phase::handshake) hop.handshaking = true;
+      if (e.what == http::phase::send && !hop.pretransfer) {
+        hop.pretransfer = true;
+        if (hop.handshaking) rep.time_appconnect += now - hop.start;
+        rep.time_pretransfer += now - hop.start;
       }
     }
     if (o.verbose) {
@@ -393,7 +401,10 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
     }
     if (e.what == http::phase::headers && e.fields) {
       at.got_status = true;
-      if (rep.time_starttransfer == 0) rep.time_starttransfer = copas::gettime() - started;
+      if (!hop.starttransfer) {
+        hop.starttransfer = true;
+        rep.time_starttransfer += copas::gettime() - started - hop.start;
+      }
       if (out.meter)
         if (auto* cl = e.fields->find("content-length"))
           out.meter->add_expected(std::strtoull(cl->c_str(), nullptr, 10));
@@ -435,10 +446,12 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
     }
     if (e.what == http::phase::body) body_start = copas::gettime();
   };
-  p.on_redirect = [&](const http::redirect_hop& hop, http::request_params& next) {
-    effective = std::string(hop.to);
+  p.on_redirect = [&](const http::redirect_hop& to, http::request_params& next) {
+    effective = std::string(to.to);
     rep.url_effective = effective;
     ++hops;
+    hop = hop_times{.start = copas::gettime() - started};
+    rep.time_redirect = hop.start;
     if (o.method) next.method = *o.method;  // curl: -X applies to every hop
     if (!next.resend && body.content_type && !user_content_type) next.headers.erase("content-type");
     if (jar_on || !literal_cookies.empty()) {  // the engine's cookies, matched to the new URL

@@ -25,10 +25,11 @@ struct transfer_report {
   std::string scheme;
   std::string http_version;
   std::string filename_effective;
-  // Seconds from the start, as curl's -w: name lookup done, TCP connect done, TLS handshake
-  // done (0 without TLS), about to send, first response byte, end. Those of the first hop.
+  // Seconds, as curl's -w: name lookup done, TCP connect done, TLS handshake done (0 without
+  // TLS), about to send, first response byte: each summed over the hops of -L, a hop's counted
+  // from its own start. The start of the last hop (0 without a redirect), and the end.
   double time_namelookup = 0, time_connect = 0, time_appconnect = 0, time_pretransfer = 0;
-  double time_starttransfer = 0, time_total = 0;
+  double time_starttransfer = 0, time_redirect = 0, time_total = 0;
   std::string remote_ip, local_ip;  // the connection's (the proxy's through one)
   int remote_port = 0, local_port = 0;
   double retry_after = -1;  // a Retry-After header (seconds), for --retry

@@ -37,6 +37,7 @@ std::optional<std::string> variable(const std::string& name, const transfer_repo
   if (name == "time_appconnect") return seconds(r.time_appconnect);
   if (name == "time_pretransfer") return seconds(r.time_pretransfer);
   if (name == "time_starttransfer") return seconds(r.time_starttransfer);
+  if (name == "time_redirect") return seconds(r.time_redirect);
   if (name == "speed_download")
     return std::to_string(
         r.time_total > 0
