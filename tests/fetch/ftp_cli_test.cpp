@@ -12,13 +12,15 @@ namespace {
 
 struct fetch_run {
   int exit_code = -1;  // -1: did not exit normally
+  std::string output;  // its stdout
   std::string errors;  // its stderr
 };
 
-// Runs copas-fetch with `args`, stdout and stderr to files in `dir`.
-fetch_run copas_fetch(const std::filesystem::path& dir, std::vector<std::string> args) {
+// Runs `program` with `args`, stdout and stderr to files in `dir`.
+fetch_run run_program(const std::string& program, const std::filesystem::path& dir,
+                      std::vector<std::string> args) {
   const std::string out = (dir / "stdout").string(), err = (dir / "stderr").string();
-  args.insert(args.begin(), COPAS_FETCH_BIN);
+  args.insert(args.begin(), program);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -30,10 +32,15 @@ fetch_run copas_fetch(const std::filesystem::path& dir, std::vector<std::string>
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) throw std::runtime_error("cannot run " COPAS_FETCH_BIN);
+  if (rc != 0) throw std::runtime_error("cannot run " + program);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, copas::test::read_file(err)};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, copas::test::read_file(out),
+          copas::test::read_file(err)};
+}
+
+fetch_run copas_fetch(const std::filesystem::path& dir, std::vector<std::string> args) {
+  return run_program(COPAS_FETCH_BIN, dir, std::move(args));
 }
 
 class FetchCli : public ::testing::Test {
@@ -98,7 +105,8 @@ TEST_F(FetchCli, AnonymousUploadRefusedIs25) {
   EXPECT_FALSE(std::filesystem::exists(server.root / "denied.txt"));
 }
 
-TEST(FetchCliConnect, RefusedIs7) {
+// Also as curl's (and copas-fetch's for http): the name lookup's time stands, the connect's is 0.
+TEST(FetchCliConnect, RefusedIs7WithItsLookupTime) {
   // A port bound but not listening: connections to it are refused, and nobody else can take it
   // while the test runs.
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -112,12 +120,18 @@ TEST(FetchCliConnect, RefusedIs7) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("copas-fetch-cli-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  auto r = copas_fetch(dir, {"-o", (dir / "x").string(),
-                             "ftp://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/x"});
+  auto r = copas_fetch(
+      dir, {"-o", (dir / "x").string(), "-w", "%{time_namelookup} %{time_connect} %{time_total}",
+            "ftp://localhost:" + std::to_string(ntohs(a.sin_port)) + "/x"});
   ::close(fd);
   std::filesystem::remove_all(dir);
   EXPECT_EQ(r.exit_code, 7) << r.errors;
   EXPECT_NE(r.errors.find("connection refused"), std::string::npos) << r.errors;
+  double namelookup = -1, connect = -1, total = -1;
+  std::istringstream(r.output) >> namelookup >> connect >> total;
+  EXPECT_GT(namelookup, 0) << r.output;
+  EXPECT_LE(namelookup, total) << r.output;
+  EXPECT_EQ(connect, 0) << r.output;
 }
 
 TEST(FetchCliIpv6, DownloadFromBracketedAddress) {
@@ -146,5 +160,57 @@ TEST(FetchCliStockServer, AnonymousDownloadLogsInAsCurlDoes) {
   EXPECT_EQ(r.exit_code, 0) << r.errors;
   EXPECT_EQ(copas::test::sha256(copas::test::read_file(work / "data.bin")),
             copas::test::sha256(body));
+  std::filesystem::remove_all(work);
+}
+
+// As curl's -w for ftp:// (curl, the oracle, runs the same commands): pretransfer comes once the
+// transfer command is answered, after the login and every negotiation, and a download's
+// starttransfer with its first data. The server holds RETR's and STOR's reply back 0.2 s and a
+// download's data 0.1 s more (lower bounds only: a loaded machine only adds time). The addresses
+// are the control connection's.
+TEST(FetchCliTimings, FtpTimesFallWhereCurlsDo) {
+  ftp_server server("127.0.0.1", false, {"RETR=0.2", "STOR=0.2", "data=0.1"});
+  copas::test::write_file(server.root / "pub/data.bin", copas::test::random_bytes(64 * 1024, 24));
+  const std::filesystem::path work = server.root.string() + "-client";
+  copas::test::write_file(work / "up.bin", copas::test::random_bytes(64 * 1024, 25));
+  const std::string format =
+      "%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} "
+      "%{time_starttransfer} %{time_total} %{remote_ip} %{remote_port} %{local_ip} %{local_port}";
+  for (const std::string tool : {"/usr/bin/curl", COPAS_FETCH_BIN}) {
+    const std::string upload =
+        server.url("/" + std::filesystem::path(tool).filename().string(), "user:secret");
+    for (const bool is_upload : {false, true}) {
+      auto r =
+          is_upload
+              ? run_program(tool, work,
+                            {"-s", "-T", (work / "up.bin").string(), "-w", format, upload})
+              : run_program(tool, work,
+                            {"-s", "-o", "/dev/null", "-w", format, server.url("/pub/data.bin")});
+      SCOPED_TRACE(tool + (is_upload ? " -T" : "") + ": " + r.output);
+      ASSERT_EQ(r.exit_code, 0) << r.errors;
+      double namelookup = -1, connect = -1, appconnect = -1, pretransfer = -1, start = -1,
+             total = -1;
+      std::string remote_ip, local_ip;
+      int remote_port = 0, local_port = 0;
+      std::istringstream(r.output) >> namelookup >> connect >> appconnect >> pretransfer >> start >>
+          total >> remote_ip >> remote_port >> local_ip >> local_port;
+      EXPECT_LE(namelookup, connect);
+      EXPECT_GT(connect, 0);
+      EXPECT_EQ(appconnect, 0);  // no TLS
+      EXPECT_LE(connect, pretransfer);
+      EXPECT_GE(pretransfer, 0.2);  // RETR's or STOR's reply waited for
+      EXPECT_LE(pretransfer, start);
+      // The data's wait follows the reply's in the server; it starts when the 125 is sent,
+      // before the client reads it (pretransfer + 0.1 would be a few ms too late).
+      if (!is_upload) {
+        EXPECT_GE(start, 0.2 + 0.1);
+      }
+      EXPECT_LE(start, total);
+      EXPECT_EQ(remote_ip, "127.0.0.1");
+      EXPECT_EQ(remote_port, server.port);
+      EXPECT_EQ(local_ip, "127.0.0.1");
+      EXPECT_GT(local_port, 0);
+    }
+  }
   std::filesystem::remove_all(work);
 }

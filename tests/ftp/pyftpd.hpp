@@ -29,7 +29,9 @@ namespace copas::test {
 class ftp_server {
  public:
   // stock_anonymous: only "anonymous" logs in anonymously, as on a stock pyftpdlib (not "ftp").
-  explicit ftp_server(std::string listen_host = "127.0.0.1", bool stock_anonymous = false)
+  // delays: replies held back, for timing tests ("RETR=0.2", "data=0.1": ftp_server.py --delay).
+  explicit ftp_server(std::string listen_host = "127.0.0.1", bool stock_anonymous = false,
+                      const std::vector<std::string>& delays = {})
       : host(std::move(listen_host)) {
     char dir[] = "/tmp/copas-ftp-XXXXXX";
     if (!::mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
@@ -41,6 +43,7 @@ class ftp_server {
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addclose(&fa, out[0]);
     std::vector<std::string> argv{COPAS_FTP_PYTHON, COPAS_FTP_SERVER_SCRIPT, "--host", host};
+    for (auto& d : delays) argv.insert(argv.end(), {"--delay", d});
     if (stock_anonymous) argv.push_back("--stock-anonymous");
     argv.insert(argv.end(), {root.string(), "0"});
     std::vector<char*> args;

@@ -173,12 +173,20 @@ struct attempt {
   bool source_failed = false;
 
   copas::error run(const ftp_target& t) {
-    auto opened = session::open(t.host, t.port, {}, o.timeout);
+    // The control socket is kept here so that its lookup time is known also when the connect
+    // fails (session::open then gives only the error).
+    copas::socket control;
+    auto opened = session::open(
+        t.host, t.port, [&control] { return control = copas::tcp(); }, o.timeout);
+    out.reached.resolved = control.resolved_at();
     if (!opened) {
       out.failed_in = phase::connect;
       return opened.error();
     }
     session& s = *opened;
+    out.reached.connected = clock::now();
+    if (auto peer = control.getpeername()) out.remote = *peer;
+    if (auto self = control.getsockname()) out.local = *self;
     auto fail = [&](copas::error e) {
       out.failed_in = s.current_phase();
       out.bytes = std::max(out.bytes, s.bytes_transferred());
@@ -196,7 +204,7 @@ struct attempt {
     if (auto ok = s.login(user, password); !ok) return fail(ok.error());
     const bool upload = static_cast<bool>(o.upload);
     const bool directory = !upload && (!t.path || t.path->empty() || t.path->back() == '/');
-    ftp::request r{.path = t.path};
+    ftp::request r{.path = t.path, .step = timed_step(upload)};
     if (directory) r.command = o.list_only ? "nlst" : "list";
     // A listing is text (TYPE A, as curl sends it); a file is binary unless ";type=a".
     if (auto ok = s.type(directory ? "a" : t.type.value_or("i")); !ok) return fail(ok.error());
@@ -236,6 +244,26 @@ struct attempt {
     (void)s.quit();
     (void)s.close();
     return {};
+  }
+
+  // The pump's first step comes once the transfer command was answered and the data connection
+  // is up (curl's pretransfer); a download starts when the data connection first yields.
+  ltn12::pump::step_function timed_step(bool upload) {
+    return [this, upload](const ltn12::source& src, const ltn12::sink& snk) {
+      auto& when = out.reached;
+      if (when.pretransfer == clock::time_point{}) {
+        when.pretransfer = clock::now();
+        if (upload) when.starttransfer = when.pretransfer;
+      }
+      if (when.starttransfer != clock::time_point{}) return ltn12::pump::step(src, snk);
+      return ltn12::pump::step(
+          [&]() {
+            auto c = src();
+            when.starttransfer = clock::now();
+            return c;
+          },
+          snk);
+    };
   }
 
   ltn12::sink counted(const ltn12::sink& snk) {

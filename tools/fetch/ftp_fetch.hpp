@@ -18,7 +18,9 @@
 #include <copas/ftp/session.hpp>
 
 #include <copas/core/error.hpp>
+#include <copas/core/time.hpp>
 #include <copas/net/ltn12.hpp>
+#include <copas/net/socket.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -46,6 +48,21 @@ struct ftp_fetch_options {
   double timeout = ftp::TIMEOUT;  // seconds per socket call
 };
 
+// When the steps behind curl's -w time_* were reached, on copas::clock; time_point{} for a step
+// never reached. They fall where curl 7.88 puts them for ftp:// (measured against pyftpdlib
+// holding one reply back at a time; curl's lib/multi.c stamps pretransfer as the DO phase ends):
+//   resolved       the control connection's name lookup ended (also when the connect then fails)
+//   connected      the control connection is made (curl's documented time_connect; 7.88 itself
+//                  shows the data connection's, which older curls did not)
+//   pretransfer    the transfer command (RETR, STOR, LIST) was answered 1xx and the data
+//                  connection is up: curl's DO phase ends there, so this holds the greeting, the
+//                  login, TYPE, SIZE, EPSV/PASV and that reply
+//   starttransfer  a download's first data (or its end, for an empty file); an upload's first
+//                  try to send, which is the same moment as pretransfer
+struct ftp_timeline {
+  clock::time_point resolved{}, connected{}, pretransfer{}, starttransfer{};
+};
+
 struct ftp_fetch_outcome {
   copas::error error{};                       // empty on success
   int exit_code = 0;                          // curl's exit code; 0 on success
@@ -54,6 +71,8 @@ struct ftp_fetch_outcome {
   std::uint16_t port = 0;
   std::uint64_t bytes = 0;                  // moved before the end (or the failure)
   std::optional<std::uint64_t> expected{};  // SIZE, or upload_size
+  ftp_timeline reached{};
+  endpoint remote{}, local{};  // the control connection's ends (curl's remote_ip, local_ip...)
 
   bool ok() const noexcept { return exit_code == 0; }
   // "ftp://host:port: login: 530 Login incorrect." -- what failed, where, and the server's text.

@@ -12,6 +12,23 @@
 namespace copas::fetch {
 namespace {
 
+// curl's -w for ftp://: each time from the transfer's start to its step (ftp_timeline says where
+// each falls; a step not reached stays 0, as curl's) and the control connection's addresses.
+void report_timeline(transfer_report& rep, const ftp_fetch_outcome& result, double now) {
+  const clock_reading end{now};
+  auto at = [&end](clock::time_point t) {
+    return t == clock::time_point{} ? 0.0 : end.seconds_at(t);
+  };
+  rep.time_namelookup = at(result.reached.resolved);
+  rep.time_connect = at(result.reached.connected);
+  rep.time_pretransfer = at(result.reached.pretransfer);
+  rep.time_starttransfer = at(result.reached.starttransfer);
+  rep.remote_ip = result.remote.ip;
+  rep.remote_port = result.remote.port;
+  rep.local_ip = result.local.ip;
+  rep.local_port = result.local.port;
+}
+
 void run_ftp(const options& o, const transfer_spec& spec, output& out, transfer_report& rep) {
   const double started = copas::gettime();
   ftp_fetch_options f;
@@ -48,6 +65,7 @@ void run_ftp(const options& o, const transfer_spec& spec, output& out, transfer_
   }
   auto result = ftp_fetch(f);
   rep.time_total = copas::gettime() - started;
+  report_timeline(rep, result, rep.time_total);
   rep.size_download = moved;
   rep.url_effective = f.url;
   rep.scheme = "ftp";

@@ -15,7 +15,6 @@
 #include <copas/net/url.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -348,8 +347,7 @@ void run_http(const options& o, const transfer_spec& spec, output& out, transfer
   // Seconds from the start to the end of the event's connection's name lookup (`now` if none).
   auto lookup_ended = [&](const http::event& e, double now) {
     if (e.resolved_at == copas::clock::time_point{}) return now;
-    return std::max(
-        0.0, now - std::chrono::duration<double>(copas::clock::now() - e.resolved_at).count());
+    return clock_reading{now}.seconds_at(e.resolved_at);
   };
   p.observer = [&](const http::event& e) {
     // curl's time_namelookup stands when the connect then fails; the failure itself is told by

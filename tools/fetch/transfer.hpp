@@ -5,6 +5,8 @@
 #include "options.hpp"
 #include "output.hpp"
 
+#include <copas/core/time.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -47,6 +49,18 @@ struct register_scheme {
 
 // Sets the report's exit code and message.
 void fail(transfer_report& r, int code, std::string message);
+
+// One moment read on both clocks that -w's times join: a report counts seconds from the
+// transfer's start on copas::gettime(), the libraries stamp events on copas::clock (monotonic).
+// Converting every event through one reading keeps their order (an upload's pretransfer and
+// starttransfer are one stamp) and puts none after the reading.
+struct clock_reading {
+  double seconds = 0;  // since the transfer's start
+  copas::clock::time_point monotonic = copas::clock::now();
+
+  // When `then` was, in seconds since the transfer's start (0 at the earliest).
+  double seconds_at(copas::clock::time_point then) const;
+};
 
 // curl's -w: the format with %{variable}s, \n, \t, \r and %% expanded; %{stderr}/%{stdout}
 // switch the stream. Written after the transfer.

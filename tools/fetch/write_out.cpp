@@ -1,6 +1,8 @@
 // curl's -w / --write-out, for the variables scripts use most.
 #include "transfer.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -14,6 +16,10 @@ std::map<std::string, scheme_runner>& schemes() {
 void fail(transfer_report& r, int code, std::string message) {
   r.exit_code = code;
   r.errormsg = std::move(message);
+}
+
+double clock_reading::seconds_at(copas::clock::time_point then) const {
+  return std::max(0.0, seconds - std::chrono::duration<double>(monotonic - then).count());
 }
 
 namespace {
