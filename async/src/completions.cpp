@@ -13,17 +13,10 @@ std::shared_ptr<completions> completions::of_current() {
 }
 
 void completions::push(std::shared_ptr<job> j) {
-  job* raw = j.get();
-  raw->listed_self_ = std::move(j);
-  job* newest = pushed_.load(std::memory_order_relaxed);
-  do {
-    raw->listed_next_ = newest;
-  } while (!pushed_.compare_exchange_weak(newest, raw, std::memory_order_acq_rel,
-                                          std::memory_order_relaxed));
   // Later pushes join the batch this post drains; the drain takes the list before running it,
   // so the next push after that posts again. Until this post, nothing can take the job (and
   // with it this object) away. A failed post has discarded the batch (its guard).
-  if (newest == nullptr) post_drain();
+  if (pushed_.push(std::move(j))) post_drain();
 }
 
 void completions::post_drain() {
@@ -46,20 +39,8 @@ void completions::post_drain() {
   });
 }
 
-job* completions::take_all() noexcept {
-  job* newest = pushed_.exchange(nullptr, std::memory_order_acq_rel);
-  job* oldest = nullptr;
-  while (newest) {  // reversed, so that waiters wake in the order their tasks finished
-    job* next = newest->listed_next_;
-    newest->listed_next_ = oldest;
-    oldest = newest;
-    newest = next;
-  }
-  return oldest;
-}
-
 void completions::drain() {
-  for (job* j = take_all(); j;) {
+  for (job* j = pushed_.take_all().oldest; j;) {
     job* next = j->listed_next_;
     j->listed_next_ = nullptr;
     // The last reference normally goes here, on the dispatcher thread.
@@ -71,7 +52,7 @@ void completions::drain() {
 
 void completions::discard() {
   // Released outside any lock, in order: destructors run user code.
-  for (job* j = take_all(); j;) {
+  for (job* j = pushed_.take_all().oldest; j;) {
     job* next = j->listed_next_;
     j->listed_next_ = nullptr;
     std::shared_ptr<job> dropped = std::move(j->listed_self_);

@@ -1,16 +1,17 @@
 #pragma once
 // The hand-off of finished jobs from workers back to the dispatcher that created them, in batches.
 //
-// One per dispatcher (shared by its jobs). A worker links its job onto a lock-free list (through
-// the job's own link, so nothing is allocated per task); only the push that finds the list empty
-// posts a drain to the dispatcher (one cross-thread post, one allocation and at most one eventfd
-// write per batch instead of per task). The drain, on the dispatcher thread, takes the whole list
-// at once, wakes each job's waiters and drops the references there.
+// One per dispatcher (shared by its jobs). A worker links its job onto a lock-free list (a
+// job_stack, through the job's own link, so nothing is allocated per task); only the push that
+// finds the list empty posts a drain to the dispatcher (one cross-thread post, one allocation and
+// at most one eventfd write per batch instead of per task). The drain, on the dispatcher thread,
+// takes the whole list at once, wakes each job's waiters and drops the references there.
+
+#include "job_stack.hpp"
 
 #include <copas/async/detail/job.hpp>
 #include <copas/core/dispatcher.hpp>
 
-#include <atomic>
 #include <memory>
 
 namespace copas::async::detail {
@@ -33,13 +34,10 @@ class completions : public std::enable_shared_from_this<completions> {
   // The posted drain was destroyed without running (the dispatcher ended): nothing will drain.
   void discard();
   void post_drain();
-  // Takes every pushed job, oldest first, as a list linked through job::listed_next_.
-  job* take_all() noexcept;
 
   const std::shared_ptr<dispatcher::remote> remote_;
-  // The newest pushed job; each links to the one pushed before it. Release on push, acquire on
-  // take, so that a job's link and everything its worker did are visible to the drain.
-  std::atomic<job*> pushed_{nullptr};
+  // The pushed jobs. Its push and take order everything a worker did to a job before the drain.
+  job_stack pushed_;
 };
 
 }  // namespace copas::async::detail

@@ -2,7 +2,10 @@
 // The pool's FIFO of jobs waiting for a worker, linked through the jobs themselves
 // (job::listed_self_, listed_next_): queueing a task allocates nothing, where a deque allocates
 // a block per few dozen tasks on the submitting thread and frees it on a worker. Not
-// thread-safe: the pool holds its mutex around every call.
+// thread-safe: the pool holds its mutex around every call. Tasks arrive on the pool's lock-free
+// intake (a job_stack) and are appended here by whoever holds that mutex.
+
+#include "job_stack.hpp"
 
 #include <copas/async/detail/job.hpp>
 
@@ -20,16 +23,15 @@ class job_queue {
   bool empty() const noexcept { return head_ == nullptr; }
   std::size_t size() const noexcept { return size_; }
 
-  void push_back(std::shared_ptr<job> j) noexcept {
-    job* raw = j.get();
-    raw->listed_self_ = std::move(j);
-    raw->listed_next_ = nullptr;
+  // Appends a chain taken from a job_stack, oldest first; the jobs' references come with it.
+  void append(const job_stack::chain& c) noexcept {
+    if (!c.oldest) return;
     if (tail_)
-      tail_->listed_next_ = raw;
+      tail_->listed_next_ = c.oldest;
     else
-      head_ = raw;
-    tail_ = raw;
-    ++size_;
+      head_ = c.oldest;
+    tail_ = c.newest;
+    size_ += c.size;
   }
 
   // Precondition: !empty().

@@ -50,6 +50,7 @@ void pool::configure(const pool_options& o) {
   std::lock_guard lock(m_);
   options_ = o;
   if (options_.max_workers == 0) options_.max_workers = 1;
+  count_workers_locked();
   work_cv_.notify_all();  // idle workers re-read idle_timeout
 }
 
@@ -61,6 +62,7 @@ pool_options pool::options() {
 pool_stats pool::stats() {
   std::lock_guard lock(m_);
   pool_stats s = stats_;
+  work_queued_locked();
   s.queued = queue_.size();
   s.stranded = stranded_.load();
   return s;
@@ -68,19 +70,41 @@ pool_stats pool::stats() {
 
 void pool::submit(std::shared_ptr<job> j) {
   ensure_launcher();
-  bool wake;
+  intake_.push(std::move(j));
+  // In a burst with every worker started, that is all: busy and spinning workers look at the
+  // intake before they sleep, and m_ stays theirs (it was the profile's top entry when every
+  // submit took it). Only a worker blocked on work_cv_ needs the signal: it counts itself in
+  // sleeping_ and then looks at the intake once more, so this load sees it or it sees the task.
+  // The same pairing of full_ with retire()'s look at the intake lets the pool grow again.
+  if (full_.load() && sleeping_.load() == 0) return;
+  bool wake = false;
   {
     std::lock_guard lock(m_);
-    queue_.push_back(std::move(j));
-    queued_.store(true, std::memory_order_relaxed);
+    work_queued_locked();
     if (queue_.size() > stats_.idle && stats_.workers < options_.max_workers) spawn_locked();
-    // Only a worker blocked on work_cv_ needs the signal; busy and spinning ones look at the
-    // queue (under m_) before they block. In a burst, every submit would otherwise pay for a
-    // notify, and a notify under m_ wakes a worker straight into the lock we still hold.
-    wake = sleeping_ > 0;
+    // One wake per sleeper: a worker already woken is no longer counted, so the submits that
+    // follow during its wake-up (tens of microseconds on a VM) do not each signal again. Half
+    // the submits of a burst paid for a futex wake before.
+    if (sleeping_.load() > 0) {
+      sleeping_.fetch_sub(1);
+      ++woken_;
+      wake = true;
+    }
   }
+  // Outside m_: a notify under it would wake the worker straight into the lock we still hold.
+  // Taking m_ at all is what makes it safe: a worker that counted itself held m_ until its wait.
   if (wake) work_cv_.notify_one();
 }
+
+bool pool::work_queued_locked() {
+  if (!intake_.empty()) {
+    queue_.append(intake_.take_all());
+    queued_.store(true, std::memory_order_relaxed);
+  }
+  return !queue_.empty();
+}
+
+void pool::count_workers_locked() { full_.store(stats_.workers >= options_.max_workers); }
 
 // Creating a thread is slow and unbounded: the kernel's clone, the new stack's mapping and, under
 // ThreadSanitizer, a wait in pthread_create until the new thread has been scheduled and has
@@ -91,6 +115,7 @@ void pool::submit(std::shared_ptr<job> j) {
 void pool::spawn_locked() {
   ++stats_.workers;
   ++stats_.created;
+  count_workers_locked();
   if (stats_.workers > stats_.peak_workers) stats_.peak_workers = stats_.workers;
   ++launches_;
   launch_cv_.notify_one();
@@ -155,14 +180,15 @@ void pool::launch() {
     delete w;
     --stats_.workers;
     --stats_.created;
+    count_workers_locked();
     // Running workers will drain the queue. With none at all the queued tasks would never run:
     // the launch is retried after a pause (threads are usually short for a moment only), as a
     // task waits for a worker at max_workers.
-    if (stats_.workers == 0 && !queue_.empty()) {
+    if (stats_.workers == 0 && work_queued_locked()) {
       lock.unlock();
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       lock.lock();
-      if (stats_.workers == 0 && !queue_.empty()) spawn_locked();
+      if (stats_.workers == 0 && work_queued_locked()) spawn_locked();
     }
   }
 }
@@ -185,7 +211,7 @@ void pool::work(worker* w) {
   w->thread = pthread_self();  // force() reads it under m_
   std::shared_ptr<job> done;   // finished, its waiters not told yet
   for (;;) {
-    while (queue_.empty()) {
+    while (queue_.empty() && !work_queued_locked()) {
       if (done) {
         // Counted idle before the result can wake a fiber, so that the task that fiber submits
         // next finds this worker rather than creating another.
@@ -198,16 +224,24 @@ void pool::work(worker* w) {
       }
       ++stats_.idle;
       spin_for_work(lock);
-      if (!queue_.empty()) {
+      sleeping_.fetch_add(1);
+      // Counted first, then one more look: a submit that did not see the count has pushed
+      // before it (see submit()).
+      if (work_queued_locked()) {
+        sleeping_.fetch_sub(1);
         --stats_.idle;
         continue;
       }
-      ++sleeping_;
       auto status = work_cv_.wait_for(lock, to_wait(options_.idle_timeout));
-      --sleeping_;
+      // A wake-up that submit() asked for was uncounted by it. Any worker leaving the wait takes
+      // one such request: which one notify_one() woke is unknown, and the counts stay right.
+      if (woken_ > 0)
+        --woken_;
+      else
+        sleeping_.fetch_sub(1);
       --stats_.idle;
-      if (queue_.empty() && status == std::cv_status::timeout &&
-          std::isfinite(options_.idle_timeout))
+      if (status == std::cv_status::timeout && std::isfinite(options_.idle_timeout) &&
+          !work_queued_locked())
         return;
     }
     if (stats_.workers > options_.max_workers) {  // the bound was lowered
@@ -243,7 +277,7 @@ void pool::spin_for_work(std::unique_lock<std::mutex>& lock) {
   const auto stop = steady::now() + std::chrono::microseconds(options_.spin_us);
   lock.unlock();
   // Relaxed loads only look; the queue itself is read under m_ once the lock is back.
-  spin_until([this] { return queued_.load(std::memory_order_relaxed); }, stop);
+  spin_until([this] { return queued_.load(std::memory_order_relaxed) || !intake_.empty(); }, stop);
   lock.lock();
 }
 
@@ -271,8 +305,11 @@ void pool::retire(worker* w) {
   std::erase(workers_, w);
   --stats_.workers;
   delete w;
-  // The queue may have been waiting on this slot (bound lowered, or an exit racing a submit).
-  if (!queue_.empty() && stats_.idle == 0 && stats_.workers < options_.max_workers) spawn_locked();
+  // The queue may have been waiting on this slot (bound lowered, or an exit racing a submit:
+  // one that still saw the pool full pushed before this look at the intake).
+  count_workers_locked();
+  if (work_queued_locked() && stats_.idle == 0 && stats_.workers < options_.max_workers)
+    spawn_locked();
 }
 
 std::vector<std::unique_ptr<pool::worker>> pool::take_unwound_locked() {
@@ -349,10 +386,12 @@ void pool::force(const std::shared_ptr<job>& j) {
   ++stats_.forced;
   stranded_.fetch_add(1);
   --stats_.workers;  // replaced: its slot is free for a new worker
+  count_workers_locked();
   w->forced = true;
   forced_.emplace_back(w);
   pthread_cancel(thread);
-  if (!queue_.empty() && stats_.idle == 0 && stats_.workers < options_.max_workers) spawn_locked();
+  if (work_queued_locked() && stats_.idle == 0 && stats_.workers < options_.max_workers)
+    spawn_locked();
 }
 
 void submit(std::shared_ptr<job> j) { pool::instance().submit(std::move(j)); }

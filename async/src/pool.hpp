@@ -5,6 +5,7 @@
 #include <copas/async/pool.hpp>
 
 #include "job_queue.hpp"
+#include "job_stack.hpp"
 
 #include <pthread.h>
 
@@ -62,6 +63,10 @@ class pool {
   static int start_detached(void* (*main)(void*), void* arg);
   // m_ held by `lock`: spins (with m_ released) until a task is queued or spin_us pass.
   void spin_for_work(std::unique_lock<std::mutex>& lock);
+  // m_ held: moves what was submitted since into queue_; true if a task is queued.
+  bool work_queued_locked();
+  // m_ held: after stats_.workers or options_.max_workers changed.
+  void count_workers_locked();
   void watchdog();
   void force(const std::shared_ptr<job>& j);
   // Watchdog, m_ held: takes the records of forced workers that have finished unwinding.
@@ -70,9 +75,17 @@ class pool {
   std::mutex m_;
   std::condition_variable work_cv_;
   std::condition_variable watch_cv_;
+  // Submitted tasks arrive on intake_ without m_ and are moved into queue_ under it by whoever
+  // looks for work next. A submit takes m_ only to wake a sleeping worker or to let the pool grow.
+  job_stack intake_;
   job_queue queue_;
-  std::size_t sleeping_ = 0;  // workers blocked on work_cv_ (under m_): submit notifies only then
+  // Workers blocked on work_cv_ (or about to be) that nobody has woken yet: changed under m_,
+  // read by submit without it (see job_stack on why that cannot lose a wake-up). Submit
+  // notifies only then, and moves the count to woken_ (under m_), which the worker takes back.
+  std::atomic<std::size_t> sleeping_{0};
+  std::size_t woken_ = 0;
   std::atomic<bool> queued_{false};  // !queue_.empty(), for workers spinning without m_
+  std::atomic<bool> full_{false};    // stats_.workers >= options_.max_workers: nothing to spawn
   std::vector<worker*> workers_;     // live and not forced: force() looks a task's worker up here
   std::multimap<std::chrono::steady_clock::time_point, std::weak_ptr<job>> deadlines_;
   pool_options options_;

@@ -120,3 +120,47 @@ TEST(AsyncPool, BoundedPoolQueuesInOrder) {
   });
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
+
+// A fiber's submits take no lock while every worker is started and none sleeps (issue 16); a
+// worker about to sleep counts itself and then looks at the queue once more. Here the workers
+// fall asleep between the bursts (no spin), so every burst's first submit must wake one. A lost
+// wake-up would leave the task queued until a worker's idle timeout (a minute): the deadline
+// ends the wait long before that.
+TEST(AsyncPool, SleepingWorkersWakeForEveryBurst) {
+  async::configure({.max_workers = 2, .idle_timeout = 60, .spin_us = 0});
+  int rounds_back = 0;
+  copas::loop([&] {
+    for (int round = 0; round < 300; ++round) {
+      std::vector<async::future<int>> fs;
+      for (int i = 0; i <= round % 3; ++i) fs.push_back(async::addthread([i] { return i; }));
+      auto back = copas::with_timeout(10, [&]() -> copas::result<void> {
+        for (auto& f : fs)
+          if (auto r = f.get(); !r) return r.error();
+        return {};
+      });
+      ASSERT_TRUE(back) << "round " << round << ": " << back.error().message();
+      ++rounds_back;
+      if (round % 2) copas::pause(0.001);  // long enough for both workers to sleep
+    }
+  });
+  EXPECT_EQ(rounds_back, 300);
+}
+
+// The same while the pool's one worker keeps retiring and being replaced: the pool is at full
+// strength (no lock taken by a submit) only while that worker lives, and a submit that still saw
+// it so pushed its task before the retiring worker's last look at the queue, which then starts
+// a new worker.
+TEST(AsyncPool, TasksSubmittedWhileWorkersRetireStillRun) {
+  async::configure({.max_workers = 1, .idle_timeout = 0.005, .spin_us = 0});
+  int rounds_back = 0;
+  copas::loop([&] {
+    for (int round = 0; round < 100; ++round) {
+      auto back = copas::with_timeout(10, [&] { return async::addthread([] { return 1; }).get(); });
+      ASSERT_TRUE(back) << "round " << round << ": " << back.error().message();
+      ++rounds_back;
+      copas::pause(0.001 * (round % 10));  // around the idle timeout
+    }
+  });
+  EXPECT_EQ(rounds_back, 100);
+  async::configure({.max_workers = 64, .idle_timeout = 10});
+}

@@ -31,6 +31,7 @@ namespace copas::async::detail {
 
 class completions;
 class job_queue;
+class job_stack;
 
 class job : public std::enable_shared_from_this<job> {
  public:
@@ -138,6 +139,7 @@ class job : public std::enable_shared_from_this<job> {
 
   friend class completions;  // wakes the waiters of a finished job, on the dispatcher thread
   friend class job_queue;    // the pool's queue of jobs waiting for a worker
+  friend class job_stack;    // the lock-free hand-offs into that queue and back to the dispatcher
   // The link of whichever list holds the job between its steps: the pool's queue until a worker
   // takes it, its dispatcher's hand-back once it has run; never both at once, so one link. The
   // list's reference to the job lives here, so that entering a list allocates nothing. Guarded
