@@ -2,7 +2,9 @@
 // and friends reach the socket members, results and errors included.
 #include "net_test.hpp"
 
+#include <set>
 #include <string>
+#include <unordered_set>
 
 using copas::test::NetTest;
 using copas::test::port_of;
@@ -48,4 +50,27 @@ TEST_F(NetTest, FreeFunctionsDriveUdp) {
     copas::close(c);
     copas::close(peer);
   });
+}
+
+// Handles compare by identity: the copies of one handle are one key in a std::set and an
+// std::unordered_set (as copas-echo keeps the connections it closes on shutdown), and a socket
+// stays in them until erased, whatever its state.
+TEST(SocketIdentity, HandlesOfOneSocketAreOneKey) {
+  copas::socket a = copas::tcp(), b = copas::tcp();
+  copas::socket a_again = a;
+  EXPECT_EQ(a, a_again);
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(a < b || b < a);
+  std::set<copas::socket> ordered{a, b, a_again};
+  std::unordered_set<copas::socket> hashed{a, b, a_again};
+  EXPECT_EQ(ordered.size(), 2u);
+  EXPECT_EQ(hashed.size(), 2u);
+  a.close();
+  EXPECT_EQ(ordered.count(a_again), 1u);
+  EXPECT_EQ(hashed.count(a_again), 1u);
+  ordered.erase(a_again);
+  hashed.erase(a_again);
+  EXPECT_EQ(ordered.count(a), 0u);
+  EXPECT_EQ(hashed.count(a), 0u);
+  EXPECT_EQ(*ordered.begin(), b);
 }

@@ -90,9 +90,9 @@ int main(int argc, char** argv) {
   // Each thread: its listener, its open connections (to close them on a signal; a socket handle
   // is a shared pointer), and a fiber that stops both once a signal came.
   auto serve = [&](copas::socket server, unsigned index) {
-    auto clients = std::make_shared<std::set<std::shared_ptr<copas::detail::socket_impl>>>();
+    auto clients = std::make_shared<std::set<copas::socket>>();
     copas::connection_handler echo = [clients](copas::socket c) {
-      clients->insert(c.shared_impl());
+      clients->insert(c);
       c.setoption("tcp-nodelay", true);  // an echo answers at once; no Nagle delay
       for (;;) {
         // receivepartial(all) hands over whatever arrived: the bytes go straight back.
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
         if (!data.empty() && !c.send(data)) break;
         if (!r && r.error() != copas::errc::timeout) break;
       }
-      clients->erase(c.shared_impl());
+      clients->erase(c);
     };
     copas::connection_handler handle =
         tls ? copas::handler(echo, *tls,
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
         }
       }
       copas::removeserver(server);
-      for (auto& impl : std::set(*clients)) copas::socket(impl).close();
+      for (auto c : std::set(*clients)) c.close();
     });
   };
   auto ok = copas::serve_threads(

@@ -31,8 +31,10 @@
 #include <copas/net/ssl_params.hpp>
 
 #include <chrono>
+#include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -80,7 +82,14 @@ class socket {
   explicit socket(const std::shared_ptr<detail::socket_impl>& impl);
 
   explicit operator bool() const noexcept { return static_cast<bool>(impl_); }
+  // Identity: two handles are equal when they are handles on one socket. The order (by
+  // identity, stable for the socket's life) lets handles be kept in a std::set or std::map, as a
+  // server keeps the connections it will close on shutdown; std::hash<copas::socket> serves the
+  // unordered containers.
   friend bool operator==(const socket& a, const socket& b) noexcept { return a.impl_ == b.impl_; }
+  friend std::strong_ordering operator<=>(const socket& a, const socket& b) noexcept {
+    return a.impl_ <=> b.impl_;
+  }
 
   // ---- connecting (TCP) -------------------------------------------------------------------
   // Resolves `host` without blocking the thread (dns.hpp), then connects, trying each address
@@ -238,5 +247,12 @@ void usesockettimeouterrors(bool use = true);
 bool usingsockettimeouterrors();
 
 }  // namespace copas
+
+template <>
+struct std::hash<copas::socket> {
+  std::size_t operator()(const copas::socket& s) const noexcept {
+    return std::hash<copas::detail::socket_impl*>{}(s.impl());
+  }
+};
 
 #include <copas/core/api_suffix.hpp>
