@@ -2,13 +2,19 @@
 #include <copas/async.hpp>
 #include <copas/core.hpp>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "async_test_support.hpp"
+#include "ledger_report.hpp"
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <memory>
+#include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -373,4 +379,40 @@ TEST(AsyncFuture, WaitingDoesNotPoll) {
     EXPECT_LT(s.stats->steps, 20);
     copas::status(false);
   });
+}
+
+// An offload job whose task has not finished when its dispatcher ends is listed by the leak
+// ledger with the line that submitted it.
+TEST(LeakLedgerJobs, AnOffloadJobAliveAtDispatcherEndIsListedWithItsCreationSite) {
+  struct gate {
+    std::mutex m;
+    std::condition_variable_any cv;
+    bool open = false;
+  };
+  auto g = std::make_shared<gate>();
+  std::string report;
+  int line = 0;
+  std::thread t([&] {
+    copas::dispatcher::create(
+        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
+    copas::loop([&] {
+      copas::addnamedthread("holder", [&] {
+        auto task = [g](std::stop_token stop) {  // ends once the gate opens, or on a cancel
+          std::unique_lock lock(g->m);
+          g->cv.wait(lock, stop, [&] { return g->open; });
+        };
+        line = __LINE__ + 1;
+        auto f = async::addthread(task);
+        copas::pauseforever();  // the dispatcher ends with the future alive, the task unfinished
+      });
+    });
+  });
+  t.join();
+  {
+    std::lock_guard lock(g->m);
+    g->open = true;  // the worker, if it runs the task, now returns at once
+  }
+  g->cv.notify_all();
+  const auto entry = copas::test::ledger_entry(report, "offload job created at");
+  EXPECT_THAT(entry, testing::HasSubstr("future_test.cpp:" + std::to_string(line))) << report;
 }

@@ -1,7 +1,8 @@
 // task_group cancellation at every suspension point beyond the core's own: sockets (receive,
-// send, connect), DNS, the TLS handshake, lock, semaphore, queue, fiber futures, and
-// http/ftp/smtp calls, each against a real loopback peer that stalls. Each member is unwound
-// with its destructors run; wait() comes back within a round of the last one ending.
+// send, connect, accept), DNS, the TLS handshake, lock, semaphore, a timer's callback, queue,
+// fiber futures, and http/ftp/smtp calls, each against a real loopback peer that stalls. Each
+// member is unwound with its destructors run; wait() comes back within a round of the last one
+// ending.
 #include <copas/copas.hpp>
 
 #include "../net/tls_certs.hpp"
@@ -13,9 +14,12 @@
 
 #include "structured.hpp"
 
+#include <any>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -68,6 +72,14 @@ bool any_inactive() { return copas::status().inactive > 0; }
 
 std::uint16_t port_of(const copas::socket& s) { return s.getsockname().value().port; }
 
+// The fiber of that name in a copas::fibers() snapshot, or null.
+const copas::fiber_info* find_fiber(const std::vector<copas::fiber_info>& all,
+                                    const std::string& name) {
+  for (const auto& f : all)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
 // A listener nobody accepts on: the kernel completes connections, then the peer says nothing.
 copas::socket silent_peer() { return copas::bind("127.0.0.1", 0, 32).value(); }
 
@@ -112,6 +124,18 @@ TEST_F(CancelPoints, SocketSend) {
       },
       any_writing);
   client.close();
+  server.close();
+}
+
+// A member blocked in a listener's accept, with no client ever coming.
+TEST_F(CancelPoints, SocketAccept) {
+  copas::socket server;
+  expect_cancel_unwinds(
+      [&] {
+        server = copas::bind("127.0.0.1", 0, 32).value();
+        (void)server.accept(copas::clock::time_point::max());
+      },
+      any_reading);
   server.close();
 }
 
@@ -189,6 +213,36 @@ TEST_F(CancelPoints, Semaphore) {
   EXPECT_EQ(s.get_wait().value(), 0);  // the cancelled taker left the wait list
 }
 
+// A timer is callback-based and nothing waits on it: the member waits for the callback (through
+// a semaphore it gives) and, unwound, disarms the timer, whose sleeping fiber then ends at once
+// without calling back.
+TEST_F(CancelPoints, Timer) {
+  copas::semaphore fired(1, 0, copas::forever);
+  std::optional<copas::timer> t;
+  bool called_back = false;
+  expect_cancel_unwinds(
+      [&] {
+        t.emplace(copas::timer_options{
+            .name = "member-timer", .delay = 60, .callback = [&](copas::timer&, std::any&) {
+              called_back = true;
+              (void)fired.give(1);
+            }});
+        struct disarm {
+          copas::timer& t;
+          ~disarm() { (void)t.cancel(); }
+        } guard{*t};
+        (void)fired.take(1);
+      },
+      [&] { return t && t->armed() && any_inactive(); },
+      [] {
+        copas::pause();  // the round in which the woken timer fiber runs
+        auto all = copas::fibers();
+        EXPECT_EQ(find_fiber(all, "member-timer"), nullptr);
+      });
+  EXPECT_FALSE(t->armed());
+  EXPECT_FALSE(called_back);
+}
+
 TEST_F(CancelPoints, Queue) {
   copas::queue<int> q;
   expect_cancel_unwinds([&] { (void)q.pop(copas::forever); }, any_inactive);
@@ -244,6 +298,44 @@ TEST_F(CancelPoints, SmtpSend) {
       },
       any_reading);
   server.close();
+}
+
+// --- copas::fibers() names a real socket (core_tests cannot link net) --------------------------
+
+// Fibers parked in receive and send on named loopback sockets show each socket's name and the
+// operation; closing the sockets wakes both with "closed".
+TEST(Fibers, NamesARealSocketAndItsOperation) {
+  std::vector<copas::fiber_info> all;
+  std::string receive_error, send_error;
+  copas::loop([&] {
+    auto server = silent_peer();
+    auto reader = copas::tcp(), writer = copas::tcp();
+    reader.connect("127.0.0.1", port_of(server)).value();
+    writer.connect("127.0.0.1", port_of(server)).value();
+    reader.setname("db-connection");
+    copas::setsocketname("bulk-upload", writer);
+    copas::addnamedthread("reader",
+                          [&] { receive_error = reader.receive(copas::line).error().message(); });
+    copas::addnamedthread("writer", [&] {
+      std::string big(64 << 20, 'x');  // far more than both kernel buffers hold
+      send_error = writer.send(big).error().message();
+    });
+    for (int i = 0; i < 2000 && !(any_reading() && any_writing()); ++i) copas::pause(0.005);
+    all = copas::fibers();
+    reader.close();
+    writer.close();
+    server.close();
+  });
+  const auto* r = find_fiber(all, "reader");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->state, copas::fiber_state::waiting);
+  EXPECT_EQ(r->waits_on, "socket 'db-connection' read");
+  const auto* w = find_fiber(all, "writer");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->state, copas::fiber_state::waiting);
+  EXPECT_EQ(w->waits_on, "socket 'bulk-upload' write");
+  EXPECT_EQ(receive_error, "closed");
+  EXPECT_EQ(send_error, "closed");
 }
 
 // --- the leak ledger names a real socket -------------------------------------------------------

@@ -1,14 +1,20 @@
 // copas::timer: spec/tests.md §1.8 TM1-TM7, §4 V15, plus #213 (cancel+arm from the callback),
-// removal of a timer fiber, and the drift of a recurring 10 ms timer over 2 s.
+// removal of a timer fiber, the drift of a recurring 10 ms timer over 2 s, and the leak ledger's
+// entry for a timer left armed.
 #include <copas/sync/timer.hpp>
 
+#include "ledger_report.hpp"
 #include "sync_test.hpp"
+
+#include <gmock/gmock.h>
 
 #include <algorithm>
 #include <any>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace copas {
@@ -259,6 +265,28 @@ TEST(Timer, RecurringDriftOf10msOver2s) {
   std::printf(
       "recurring 10 ms timer over 2 s: %zu runs, accumulated drift %.3f ms, worst gap %.3f ms\n",
       at.size(), drift * 1000, worst * 1000);
+}
+
+// A timer still armed when its dispatcher ends is listed by the leak ledger with its name and
+// the line that created it. (An armed timer keeps loop() alive, so this thread only steps once.)
+TEST(LeakLedgerTimers, ATimerAliveAtDispatcherEndIsListedWithItsCreationSite) {
+  std::string report;
+  int line = 0;
+  std::thread t([&] {
+    dispatcher::create(
+        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
+    timer_options options{.name = "forgotten-tick",
+                          .recurring = true,
+                          .delay = 60,
+                          .callback = [](timer&, std::any&) {}};
+    line = __LINE__ + 1;
+    timer tick(std::move(options));
+    step(0);  // its fiber now sleeps; the thread ends, and its dispatcher, with the timer armed
+  });
+  t.join();
+  const auto entry = test::ledger_entry(report, "timer 'forgotten-tick' created at");
+  EXPECT_THAT(entry, testing::HasSubstr("timer_test.cpp:" + std::to_string(line))) << report;
+  EXPECT_THAT(report, testing::HasSubstr("fiber 'forgotten-tick' created at"));  // its fiber
 }
 
 }  // namespace

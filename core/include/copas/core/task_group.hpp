@@ -11,11 +11,13 @@
 //   handlers.wait();     // parks until the last has ended
 //
 // Cancellation reaches a member wherever it waits -- any suspension point of the library: socket
-// receive/send/connect/accept, DNS, TLS handshakes, locks, semaphores, queues, timers, pause,
+// receive/send/connect/accept, DNS, TLS handshakes, locks, semaphores, queues, pause,
 // pauseforever, fiber and async futures (the async worker is told through its stop token), and
 // so every http/ftp/smtp call. The member unwinds from there as removethread() would: with
 // copas::thread_cancelled, so its destructors run. Busy code that never waits is not
-// interrupted; copas::this_thread::check_cancelled() adds a cancellation point.
+// interrupted; copas::this_thread::check_cancelled() adds a cancellation point. A copas::timer's
+// callback runs on a fiber of its own, not a member: a member that armed one disarms it as it
+// unwinds (in a destructor), or the timer still fires.
 //
 // Errors: by default (on_error::cancel_others) the first exception a member lets escape cancels
 // the other members, and wait() rethrows it once they have all ended. With
