@@ -32,8 +32,10 @@ struct registry {
 };
 
 registry& all() {
-  static registry r;
-  return r;
+  // Never destroyed: a detached pool worker may release an offload job (and so its entry) while
+  // the process runs its static destructors (TSan saw exactly that race at exit).
+  static registry* r = new registry();
+  return *r;
 }
 
 // Frames of the creation stack past the ledger's own, enough to find the caller's line.
