@@ -390,11 +390,8 @@ TEST(LeakLedgerJobs, AnOffloadJobAliveAtDispatcherEndIsListedWithItsCreationSite
     bool open = false;
   };
   auto g = std::make_shared<gate>();
-  std::string report;
   int line = 0;
-  std::thread t([&] {
-    copas::dispatcher::create(
-        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
+  const auto report = copas::test::leak_report_of([&] {
     copas::loop([&] {
       copas::addnamedthread("holder", [&] {
         auto task = [g](std::stop_token stop) {  // ends once the gate opens, or on a cancel
@@ -407,7 +404,6 @@ TEST(LeakLedgerJobs, AnOffloadJobAliveAtDispatcherEndIsListedWithItsCreationSite
       });
     });
   });
-  t.join();
   {
     std::lock_guard lock(g->m);
     g->open = true;  // the worker, if it runs the task, now returns at once

@@ -8,6 +8,7 @@
 #include "../net/tls_certs.hpp"
 #include "fake_dns_server.hpp"
 #include "fd_count.hpp"
+#include "ledger_report.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -341,11 +342,8 @@ TEST(Fibers, NamesARealSocketAndItsOperation) {
 // --- the leak ledger names a real socket -------------------------------------------------------
 
 TEST(LeakLedgerSockets, ASocketAliveAtDispatcherEndIsListedWithItsCreationSite) {
-  std::string report;
   int line = 0;
-  std::thread t([&] {
-    copas::dispatcher::create(
-        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
+  const auto report = copas::test::leak_report_of([&] {
     copas::loop([&] {
       copas::addnamedthread("holder", [&] {
         line = __LINE__ + 1;
@@ -355,7 +353,6 @@ TEST(LeakLedgerSockets, ASocketAliveAtDispatcherEndIsListedWithItsCreationSite) 
       });
     });
   });
-  t.join();
   EXPECT_THAT(report, testing::HasSubstr("socket 'forgotten-listener' created at"));
   EXPECT_THAT(report, testing::HasSubstr("cancel_points_test.cpp:" + std::to_string(line)));
   EXPECT_THAT(report, testing::HasSubstr("fiber 'holder' created at"));

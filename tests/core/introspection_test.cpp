@@ -1,6 +1,8 @@
 // copas::fibers() and dump(), the watchdog, and the leak ledger.
 #include <copas/core.hpp>
 
+#include "ledger_report.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -160,11 +162,8 @@ TEST(Watchdog, ReportsAFiberThatRunsTooLongWithItsNameAndTraceback) {
 }
 
 TEST(LeakLedger, ListsAFiberAndAnEntryAliveAtDispatcherEndWithTheirCreationSites) {
-  std::string report;
   int fiber_line = 0, entry_line = 0;
-  std::thread t([&] {
-    copas::dispatcher::create(
-        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
+  const auto report = copas::test::leak_report_of([&] {
     copas::loop([&] {
       fiber_line = __LINE__ + 1;
       copas::addnamedthread("forgotten", [&] {
@@ -174,7 +173,6 @@ TEST(LeakLedger, ListsAFiberAndAnEntryAliveAtDispatcherEndWithTheirCreationSites
       });
     });
   });
-  t.join();
   EXPECT_THAT(report, HasSubstr("copas: leak ledger: 2 alive at dispatcher end"));
   EXPECT_THAT(report, HasSubstr("fiber 'forgotten' created at"));
   EXPECT_THAT(report, HasSubstr("introspection_test.cpp:" + std::to_string(fiber_line)));
@@ -183,14 +181,9 @@ TEST(LeakLedger, ListsAFiberAndAnEntryAliveAtDispatcherEndWithTheirCreationSites
 }
 
 TEST(LeakLedger, SaysNothingWhenNothingIsLeft) {
-  std::string report = "untouched";
-  std::thread t([&] {
-    copas::dispatcher::create(
-        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
-    copas::loop([] { copas::addthread([] { copas::pause(0.01); }); });
-  });
-  t.join();
-  EXPECT_EQ(report, "untouched");
+  const auto report = copas::test::leak_report_of(
+      [] { copas::loop([] { copas::addthread([] { copas::pause(0.01); }); }); });
+  EXPECT_EQ(report, "");
 }
 
 }  // namespace

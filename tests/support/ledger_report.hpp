@@ -1,10 +1,29 @@
 #pragma once
 // Reading a leak ledger report (see <copas/core/ledger.hpp>) in tests.
 
+#include <copas/core/dispatcher.hpp>
+
 #include <sstream>
 #include <string>
+#include <thread>
+#include <utility>
 
 namespace copas::test {
+
+// Runs `body` on a thread of its own, after creating that thread's dispatcher with the leak
+// ledger on, and returns the ledger's report once the thread (and so its dispatcher) has ended:
+// empty when nothing was left alive.
+template <class Body>
+std::string leak_report_of(Body&& body) {
+  std::string report;
+  std::thread t([&] {
+    copas::dispatcher::create(
+        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
+    std::forward<Body>(body)();
+  });
+  t.join();
+  return report;
+}
 
 // The entry of `report` whose heading is `heading` ("timer 'tick' created at"): that line and
 // its stack's lines, up to the next entry; empty when no entry has that heading.

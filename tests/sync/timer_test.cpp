@@ -270,11 +270,8 @@ TEST(Timer, RecurringDriftOf10msOver2s) {
 // A timer still armed when its dispatcher ends is listed by the leak ledger with its name and
 // the line that created it. (An armed timer keeps loop() alive, so this thread only steps once.)
 TEST(LeakLedgerTimers, ATimerAliveAtDispatcherEndIsListedWithItsCreationSite) {
-  std::string report;
   int line = 0;
-  std::thread t([&] {
-    dispatcher::create(
-        {.leak_ledger = true, .leak_report = [&](const std::string& r) { report = r; }});
+  const auto report = test::leak_report_of([&] {
     timer_options options{.name = "forgotten-tick",
                           .recurring = true,
                           .delay = 60,
@@ -283,7 +280,6 @@ TEST(LeakLedgerTimers, ATimerAliveAtDispatcherEndIsListedWithItsCreationSite) {
     timer tick(std::move(options));
     step(0);  // its fiber now sleeps; the thread ends, and its dispatcher, with the timer armed
   });
-  t.join();
   const auto entry = test::ledger_entry(report, "timer 'forgotten-tick' created at");
   EXPECT_THAT(entry, testing::HasSubstr("timer_test.cpp:" + std::to_string(line))) << report;
   EXPECT_THAT(report, testing::HasSubstr("fiber 'forgotten-tick' created at"));  // its fiber
