@@ -6,6 +6,7 @@
 #include <copas/ftp/session.hpp>
 
 #include <numeric>
+#include <utility>
 #include <vector>
 
 namespace copas::ftp {
@@ -36,27 +37,13 @@ request with_target(const request& r, const detail::target& t) {
   return out;
 }
 
-result<void> finish(session& s) {
-  if (auto ok = s.quit(); !ok) return ok;
-  return s.close();
-}
+// get and put up to the transfer: resolved, logged in, the type set, the data channel ready.
+struct transfer {
+  detail::target t;
+  session s;
+};
 
-}  // namespace
-
-result<void> get(const request& r) {
-  auto t = detail::resolve(r, r.path, r.type);
-  if (!t) return t.error();
-  auto s = start(*t, r.create, r.timeout);
-  if (!s) return s.error();
-  if (t->type) {
-    if (auto ok = s->type(*t->type); !ok) return ok;
-  }
-  if (auto ok = data_channel(*s, r.active); !ok) return ok;
-  if (auto ok = s->receive(with_target(r, *t)); !ok) return ok;
-  return finish(*s);
-}
-
-result<std::size_t> put(const request& r) {
+result<transfer> open_transfer(const request& r) {
   auto t = detail::resolve(r, r.path, r.type);
   if (!t) return t.error();
   auto s = start(*t, r.create, r.timeout);
@@ -65,9 +52,29 @@ result<std::size_t> put(const request& r) {
     if (auto ok = s->type(*t->type); !ok) return ok.error();
   }
   if (auto ok = data_channel(*s, r.active); !ok) return ok.error();
-  auto sent = s->send(with_target(r, *t));
+  return transfer{std::move(*t), std::move(*s)};
+}
+
+result<void> finish(session& s) {
+  if (auto ok = s.quit(); !ok) return ok;
+  return s.close();
+}
+
+}  // namespace
+
+result<void> get(const request& r) {
+  auto x = open_transfer(r);
+  if (!x) return x.error();
+  if (auto ok = x->s.receive(with_target(r, x->t)); !ok) return ok;
+  return finish(x->s);
+}
+
+result<std::size_t> put(const request& r) {
+  auto x = open_transfer(r);
+  if (!x) return x.error();
+  auto sent = x->s.send(with_target(r, x->t));
   if (!sent) return sent;
-  if (auto ok = finish(*s); !ok) return ok.error();
+  if (auto ok = finish(x->s); !ok) return ok.error();
   return sent;
 }
 
