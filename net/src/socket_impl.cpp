@@ -23,8 +23,6 @@ namespace {
 
 // Plain reads ask for this much at a time: big enough that streaming costs few system calls.
 constexpr std::size_t read_chunk = 64 * 1024;
-// Reads up to this size count as request/response traffic for watch.drained() (see fill()).
-constexpr std::size_t small_read = 4 * 1024;
 // Calls in a row that never waited before the starvation guard yields (Copas: 10 % at random).
 constexpr int starvation_budget = 32;
 
@@ -87,7 +85,6 @@ void socket_impl::adopt(int new_fd, int fam) {
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   // Registered once for the socket's whole life, edge-triggered (see copas::fd_watch).
   watch.watch(fd);
-  last_read_small = true;
 }
 
 result<void> socket_impl::open(int fam) {
@@ -152,20 +149,19 @@ io_status socket_impl::fill(error& err) {
   // one comes another recv() could only say EAGAIN too.
   if (watch.drained()) return io_status::want_read;
   char* p = rbuf.prepare(read_chunk);
-  ssize_t n = ::recv(fd, p, rbuf.capacity_after(), 0);
+  const std::size_t room = rbuf.capacity_after();
+  ssize_t n = ::recv(fd, p, room, 0);
   if (n > 0) {
     rbuf.commit(static_cast<std::size_t>(n));
-    // Only small reads (request/response traffic) count: a stream that just delivered a big read
-    // likely has more in flight, which a recv() picks up sooner than a poll would.
-    last_read_small = static_cast<std::size_t>(n) < small_read;
-    // A TCP recv() returns everything queued, up to the buffer: a short one emptied the queue.
-    if (type == socket::type::tcp && last_read_small && !watch.peer_closed())
+    // A TCP recv() returns everything queued, up to the buffer: a short one emptied the queue,
+    // and whatever arrives during or after it brings a new edge.
+    if (type == socket::type::tcp && static_cast<std::size_t>(n) < room && !watch.peer_closed())
       watch.set_drained(true);
     return io_status::done;
   }
   if (n == 0) return io_status::eof;
   if (errno == EAGAIN || errno == EWOULDBLOCK) {
-    watch.set_drained(last_read_small);
+    watch.set_drained(true);  // the queue is empty: the next arrival brings an edge
     return io_status::want_read;
   }
   if (errno == EINTR) return fill(err);

@@ -79,9 +79,13 @@ struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl>
   bool listening = false;
   bool wrapped = false;
   bool accepted = false;
-  // Readiness of fd: its edges, the fiber waiting in each direction, and (see fill()) whether
-  // the kernel's queue is known empty (watch.drained()) or the peer's FIN announced
-  // (watch.peer_closed()).
+  // Readiness of fd: its edges, the fiber waiting in each direction, whether the peer's FIN was
+  // announced (watch.peer_closed()), and whether the kernel's queue is known empty
+  // (watch.drained()): then fill() reports "would block" without asking, which saves the recv()
+  // that would say EAGAIN before each park of a request/response loop. fill() sets it after a
+  // recv() shorter than its buffer (TCP hands over everything queued, and data arriving during or
+  // after it brings a new edge) unless the peer's FIN was announced (it can ride on the same edge
+  // as the data), and after an EAGAIN.
   fd_watch watch;
   // connect() is resolving the host (resolve_for): it holds the write direction meanwhile, and
   // closing the socket wakes it through resolve_waker.
@@ -96,13 +100,6 @@ struct socket_impl final : socket_ref, std::enable_shared_from_this<socket_impl>
 #endif
   receive_limits limits;
   int streak = 0;
-  // watch.drained(): the kernel has nothing to read and no read edge came since, so fill()
-  // reports "would block" without asking: saves the recv() that would say EAGAIN before each
-  // park of a request/response loop. Set by a small recv() (TCP hands over everything queued,
-  // and data arriving during or after it brings a new edge) unless the peer's FIN was announced
-  // (watch.peer_closed(): it can ride on the same edge as the data), and by an EAGAIN after a
-  // small read.
-  bool last_read_small = true;  // the last plain recv() (if any) was request/response sized
   std::vector<std::pair<std::string, option_value>> options;  // re-applied to a new fd
 
   // TLS

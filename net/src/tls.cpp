@@ -21,8 +21,6 @@ namespace detail {
 namespace {
 
 constexpr std::size_t tls_chunk = 16 * 1024;  // one TLS record
-// As the plain path (socket_impl::fill): reads up to this size count as request/response sized.
-constexpr std::size_t small_read = 4 * 1024;
 
 // ---- the socket BIO ------------------------------------------------------------------------
 // OpenSSL's own socket BIO writes with write(): a peer that reset the connection would raise
@@ -45,8 +43,7 @@ int bio_read(BIO* b, char* out, int len) {
   if (n > 0) {
     // A TCP recv() returns everything queued: a short one emptied the queue; the next arrival
     // brings an edge (see fd_watch::drained).
-    if (n < len && static_cast<std::size_t>(n) < small_read && !s.watch.peer_closed())
-      s.watch.set_drained(true);
+    if (n < len && !s.watch.peer_closed()) s.watch.set_drained(true);
     return static_cast<int>(n);
   }
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
