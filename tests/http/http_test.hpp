@@ -53,7 +53,8 @@ const test_pki& pki();
 ssl_params server_tls();
 ssl_params client_tls();
 
-// Makes a fresh temporary directory.
+// Makes a fresh temporary directory, /tmp/copas-http-<tag>-XXXXXX, removed with its contents when
+// the test process exits.
 std::string temp_dir(const char* tag);
 
 // Ends a test's loop cleanly: closes pooled connections and removes the servers.
