@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <ostream>
+#include <string>
 #include <vector>
 
 namespace copas {
@@ -91,18 +92,24 @@ std::vector<fiber_info> fibers() {
 
 void dump(std::ostream& out) {
   auto all = fibers();
+  // The table is made whole and written at once: dispatchers on other threads may dump to the
+  // same unbuffered stream at the same moment (copas-echo --threads on SIGUSR1), and a write per
+  // piece interleaved their lines, even in mid-line.
+  std::string table;
   char line[512];
   std::snprintf(line, sizeof line, "%-28s %-8s %-36s %9s %9s %9s %13s\n", "FIBER", "STATE",
                 "WAITS ON", "SINCE s", "SWITCHES", "CPU ms", "STACK KiB");
-  out << line;
+  table += line;
   for (const auto& f : all) {
     std::snprintf(line, sizeof line, "%-28.28s %-8s %-36.36s %9.3f %9llu %9.1f %6zu/%-6zu\n",
                   f.name.c_str(), to_string(f.state), f.waits_on.c_str(), f.waiting_seconds,
                   static_cast<unsigned long long>(f.switches), f.cpu_seconds * 1e3,
                   f.stack_high_water / 1024, f.stack_size / 1024);
-    out << line;
+    table += line;
   }
-  out << all.size() << " fibers\n";
+  table += std::to_string(all.size()) + " fibers\n";
+  out.write(table.data(), static_cast<std::streamsize>(table.size()));
+  out.flush();
 }
 
 }  // namespace copas

@@ -54,7 +54,9 @@ struct fiber_info {
 std::vector<fiber_info> fibers();
 
 // fibers() as a table: one line per fiber (name, state, what it waits on and since when,
-// switches, CPU ms, stack high water / size in KiB), under a header line.
+// switches, CPU ms, stack high water / size in KiB), under a header line and above an "N fibers"
+// line. Written to `out` in one piece, so that tables other threads dump to the same std::cerr
+// at the same moment do not interleave.
 void dump(std::ostream& out);
 
 const char* to_string(fiber_state s) noexcept;
