@@ -1,13 +1,11 @@
 #include "http_test.hpp"
 
-#include <unistd.h>
+#include "temp_dir.hpp"
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
+#include <list>
 #include <stdexcept>
-#include <system_error>
-#include <vector>
 
 namespace copas::test {
 
@@ -53,33 +51,12 @@ std::uint16_t free_port() {
   return port;
 }
 
-namespace {
-
-// The directories temp_dir made, removed when the test process exits. Never destroyed: the exit
-// handler reads the list after static destructors may have run.
-std::vector<std::string>& made_dirs() {
-  static auto* dirs = new std::vector<std::string>;
-  return *dirs;
-}
-
-const pid_t maker = ::getpid();  // a forked child that exits does not remove its parent's
-
-void remove_made_dirs() {
-  if (::getpid() != maker) return;
-  std::error_code ignored;
-  for (const auto& d : made_dirs()) std::filesystem::remove_all(d, ignored);
-}
-
-}  // namespace
-
 std::string temp_dir(const char* tag) {
-  std::string t = std::string("/tmp/copas-http-") + tag + "-XXXXXX";
-  if (!::mkdtemp(t.data())) throw std::runtime_error("mkdtemp failed");
-  // ctest runs each test as a process of its own, and each made its own PKI here: hundreds of
-  // directories were left in /tmp by one run of the suite.
-  static const bool registered = std::atexit(remove_made_dirs) == 0;
-  if (registered) made_dirs().push_back(t);
-  return t;
+  // Each kept until the test process exits, which removes it with its contents (ctest runs each
+  // test as a process of its own, and each made its own PKI here: hundreds of directories were
+  // left in /tmp by one run of the suite). `struct`: inside this function the name is the function.
+  static std::list<struct temp_dir> made;
+  return made.emplace_back(std::string("http-") + tag).path;
 }
 
 const test_pki& pki() {
