@@ -29,7 +29,6 @@ nginx_server::nginx_server(const std::string& cert, const std::string& key, ngin
   std::filesystem::create_directories(dir_ + "/tmp");
   http_port_ = pick_port();
   https_port_ = pick_port();
-  while (https_port_ == http_port_) https_port_ = pick_port();
   std::ofstream conf(dir_ + "/nginx.conf");
   // As root, nginx would switch its workers to "nobody", who cannot read a 0700 temp dir.
   if (::geteuid() == 0) conf << "user root;\n";

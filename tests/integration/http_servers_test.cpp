@@ -8,25 +8,16 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 using copas::test::expect_same_as_curl;
 using copas::test::real_peer;
 
 namespace {
 
-std::uint16_t port_other_than(std::initializer_list<std::uint16_t> taken) {
-  for (;;) {
-    auto p = copas::test::pick_port();
-    if (std::find(taken.begin(), taken.end(), p) == taken.end()) return p;
-  }
-}
-
 class ApacheHttpd : public ::testing::Test {
  protected:
   ApacheHttpd()
       : http_(copas::test::pick_port()),
-        https_(port_other_than({http_})),
+        https_(copas::test::pick_port()),
         apache_("apache.sh",
                 {std::to_string(http_), std::to_string(https_), copas::test::pki().localhost.cert,
                  copas::test::pki().localhost.key},
@@ -49,7 +40,7 @@ class ApacheHttpd : public ::testing::Test {
 class Squid : public ApacheHttpd {
  protected:
   Squid()
-      : proxy_port_(port_other_than({http_, https_})),
+      : proxy_port_(copas::test::pick_port()),
         squid_("squid.sh", {std::to_string(proxy_port_)}, {proxy_port_}) {}
 
   // userinfo "plain:secret@" (nothing to encode), "proxy%20user:pa%20ss%25word@" or none.

@@ -28,17 +28,11 @@ class Postfix : public ::testing::Test {
  protected:
   Postfix()
       : smtp_port_(copas::test::pick_port()),
-        smtps_port_(other_port(smtp_port_)),
+        smtps_port_(copas::test::pick_port()),
         postfix_("postfix.sh",
                  {std::to_string(smtp_port_), std::to_string(smtps_port_),
                   copas::test::pki().localhost.cert, copas::test::pki().localhost.key},
                  {smtp_port_, smtps_port_}) {}
-
-  static std::uint16_t other_port(std::uint16_t taken) {
-    auto p = copas::test::pick_port();
-    while (p == taken) p = copas::test::pick_port();
-    return p;
-  }
 
   std::string server(bool smtps = false) const {
     return "localhost:" + std::to_string(smtps ? smtps_port_ : smtp_port_);
