@@ -107,6 +107,11 @@ struct client {
   SSL* ssl = nullptr;
   std::string out;
   std::size_t got = 0;  // bytes of the current message received
+  // Bytes written and not yet read back. An echo server sends nothing else, so a connection with
+  // none outstanding is not read: without this rule every wake-up ended in one more read() (or
+  // SSL_read) that could only say EAGAIN, which made the generator, not the server, the
+  // bottleneck (measured: generator 100 % of its CPU, the servers 75-85 % of theirs).
+  std::size_t unechoed = 0;
   std::deque<clk::time_point> sent;
 };
 
@@ -130,6 +135,7 @@ bool flush(client& c) {
       if (n < 0) return errno == EAGAIN;
     }
     c.out.erase(0, static_cast<std::size_t>(n));
+    c.unechoed += static_cast<std::size_t>(n);
   }
   return true;
 }
@@ -187,11 +193,12 @@ figures run(int port, int conns, std::size_t size, int inflight, double seconds,
     int n = epoll_wait(ep, evs.data(), static_cast<int>(evs.size()), 100);
     for (int i = 0; i < n; ++i) {
       auto& c = *static_cast<client*>(evs[static_cast<std::size_t>(i)].data.ptr);
-      for (;;) {
+      while (c.unechoed > 0) {
         ssize_t r = c.ssl ? SSL_read(c.ssl, buf.data(), static_cast<int>(buf.size()))
                           : read(c.fd, buf.data(), buf.size());
         if (r <= 0) break;
         c.got += static_cast<std::size_t>(r);
+        c.unechoed -= std::min(c.unechoed, static_cast<std::size_t>(r));
         auto t = clk::now();
         while (c.got >= size) {
           c.got -= size;
