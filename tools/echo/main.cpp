@@ -94,12 +94,17 @@ int main(int argc, char** argv) {
     copas::connection_handler echo = [clients](copas::socket c) {
       clients->insert(c);
       c.setoption("tcp-nodelay", true);  // an echo answers at once; no Nagle delay
+      // Whatever arrived goes straight back. Read in place (buffered_or_fill) and copied once
+      // into a buffer this connection reuses: receivepartial() would allocate a string per
+      // message. The copy, not the view, is sent: a view into the receive buffer is not kept
+      // across a call that may wait.
+      std::string data;
       for (;;) {
-        // receivepartial(all) hands over whatever arrived: the bytes go straight back.
-        auto r = c.receivepartial(copas::all);
-        const std::string& data = r.value_or_partial();
-        if (!data.empty() && !c.send(data)) break;
-        if (!r && r.error() != copas::errc::timeout) break;
+        auto got = c.buffered_or_fill();  // no receive timeout is set: an error ends the echo
+        if (!got) break;
+        data.assign(*got);
+        c.consume(data.size());
+        if (!c.send(data)) break;
       }
       clients->erase(c);
     };
