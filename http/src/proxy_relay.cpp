@@ -20,19 +20,23 @@ struct relay_state {
 // Moves `from` -> `to` until `from` ends (then passes its FIN on: half-close). A read waits only
 // as long as the relay as a whole may stay idle: when it times out, the other direction may
 // have moved bytes meanwhile and the wait starts again from that. False on any failure.
+// The bytes go out straight from `from`'s receive buffer (no copy, no string per chunk): only
+// this fiber reads `from`, and a send leaves that buffer in place (socket::buffered_or_fill).
 bool pump(socket from, socket to, relay_state& st) {
   for (;;) {
     double wait = st.last + st.idle - gettime();
     if (wait <= 0) return false;
     from.settimeouts(std::nullopt, st.idle, wait);
-    auto r = from.receivepartial(std::size_t{64 * 1024});
-    const std::string& data = r.value_or_partial();
-    if (!data.empty()) {
+    auto got = from.buffered_or_fill();
+    if (got) {
       st.last = gettime();
-      if (!to.send(data)) return false;
+      bool sent = static_cast<bool>(to.send(*got));
+      from.consume(got->size());
+      if (!sent) return false;
+      continue;
     }
-    if (r || r.error() == errc::timeout) continue;
-    if (r.error() == errc::closed) {
+    if (got.error() == errc::timeout) continue;
+    if (got.error() == errc::closed) {
       to.shutdown("send");
       return true;
     }

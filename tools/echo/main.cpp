@@ -94,17 +94,15 @@ int main(int argc, char** argv) {
     copas::connection_handler echo = [clients](copas::socket c) {
       clients->insert(c);
       c.setoption("tcp-nodelay", true);  // an echo answers at once; no Nagle delay
-      // Whatever arrived goes straight back. Read in place (buffered_or_fill) and copied once
-      // into a buffer this connection reuses: receivepartial() would allocate a string per
-      // message. The copy, not the view, is sent: a view into the receive buffer is not kept
-      // across a call that may wait.
-      std::string data;
+      // Whatever arrived goes straight back, sent from the socket's own receive buffer
+      // (buffered_or_fill: a send leaves it in place), then consumed: no copy, and no string
+      // per message as receivepartial() would make.
       for (;;) {
         auto got = c.buffered_or_fill();  // no receive timeout is set: an error ends the echo
         if (!got) break;
-        data.assign(*got);
-        c.consume(data.size());
-        if (!c.send(data)) break;
+        bool sent = static_cast<bool>(c.send(*got));
+        c.consume(got->size());
+        if (!sent) break;
       }
       clients->erase(c);
     };

@@ -120,7 +120,11 @@ class socket {
   // Reading in place (TCP and TLS alike), for a protocol parser that frames the stream itself
   // (http::reader, tp) without copying it out first:
   //   auto v = s.buffered_or_fill();        // the bytes received and not yet consumed
-  //   ... parse v; s.consume(bytes_used);   // v is valid until the next call on the socket
+  //   ... parse v; s.consume(bytes_used);   // v is valid until the socket's next read
+  // The view stays valid until the next call that reads from or consumes this socket's buffer
+  // (receive, receivepartial, buffered_or_fill, consume, dohandshake) or until its last handle
+  // goes. A send() on this socket or another, however long it waits, and close() leave it in
+  // place: an echo or a relay sends straight from it, then consumes what it sent.
   // With `more` false, returns the buffered bytes if there are any; else (or with `more`) waits,
   // within the receive timeout, for at least one more byte, then returns everything buffered.
   // Errors as receive(): "closed", "timeout" (or the raw one, see usesockettimeouterrors),
