@@ -199,6 +199,61 @@ TEST_F(NetTest, InPlaceReadOverTls) {
   loop([] { in_place_scenario(true); });
 }
 
+namespace {
+
+// socket.hpp's promise: a buffered_or_fill() view survives a send() that waits and a close() by
+// another fiber during that wait (an echo or a relay sends straight from it). The server sends
+// `data`, then reads nothing (until woken at the end), so the client's 64 MiB send fills both
+// socket buffers and parks until the closer fiber closes the client. Under ASan the receive
+// buffer is its own new[]: a view freed or moved under the send would be reported.
+void view_survives_send_and_close_scenario(bool tls) {
+  const std::string data(1000, 'v');
+  auto server = copas::test::listener();
+  std::optional<ssl_params> params;
+  if (tls) params = ssl_params{.wrap = copas::test::server_params(pki().localhost)};
+  auto server_fiber = std::make_shared<std::optional<copas::thread>>();
+  addserver(server, handler(
+                        [server, data, server_fiber](copas::socket c) {
+                          removeserver(server);
+                          *server_fiber = running_thread();
+                          c.send(data);
+                          pauseforever();
+                        },
+                        params));
+  auto s = client_of(server, tls);
+  std::string_view view;
+  while (view.size() < data.size()) {
+    auto got = s.buffered_or_fill(true);
+    ASSERT_TRUE(got) << got.error().message();
+    view = *got;
+  }
+  addthread([s]() mutable {
+    pause(0.2);
+    s.close();
+  });
+  const std::string big(64 << 20, 'b');
+  s.settimeout(30);
+  auto sent = s.send(big);
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().message(), "closed");
+  EXPECT_LT(sent.partial(), big.size());  // it was waiting, part-way, when the close came
+  EXPECT_EQ(view, data);
+  s.consume(view.size());
+  ASSERT_TRUE(server_fiber->has_value());
+  wakeup(**server_fiber);
+}
+
+}  // namespace
+
+TEST_F(NetTest, InPlaceViewSurvivesAWaitingSendAndAClose) {
+  loop([] { view_survives_send_and_close_scenario(false); });
+}
+
+TEST_F(NetTest, InPlaceViewSurvivesAWaitingSendAndACloseOverTls) {
+  pki();
+  loop([] { view_survives_send_and_close_scenario(true); });
+}
+
 TEST_F(NetTest, InPlaceReadStopsAtMaxBufferedAndLosesNothing) {
   loop([] {
     const std::string data(200 * 1024, 'x');
